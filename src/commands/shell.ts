@@ -1,0 +1,41 @@
+import { spawn } from 'node:child_process';
+import { z } from 'zod';
+import { ExitCode, UsageError } from '../errors.js';
+import { clientFor, type ClientInvocation } from '../provision/shell.js';
+import { loadTopology } from '../topology/load.js';
+import { writeErr } from '../ui/terminal.js';
+import { parseOptions, type CommandSpec } from './command.js';
+
+const options = z.object({ topology: z.string().optional(), execute: z.string().min(1, 'expected statements to run').optional() });
+
+export const shellCommand: CommandSpec = {
+  name: 'shell',
+  summary: "open a node's own client (mariadb or redis-cli) logged in as admin; -e runs statements and prints their result",
+  configure: (c) =>
+    c
+      .argument('<node>', 'a mysql or redis node of the topology, e.g. mysql-primary')
+      .option('-t, --topology <file>', 'topology file (default: topology/default.yaml)')
+      .option('-e, --execute <statements>', 'SQL statements separated by ";" (mysql) or one command per line (redis)'),
+  async action(node, raw) {
+    const opts = parseOptions(options, raw);
+    const client = clientFor(loadTopology(opts.topology), String(node), opts.execute);
+    const code = await runClient(client);
+    if (code !== 0) throw new UsageError(`${client.command} exited with code ${code}: the statements failed (see above)`);
+    return ExitCode.ok;
+  },
+};
+
+function runClient(client: ClientInvocation): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(client.command, client.args, {
+      env: { ...process.env, ...client.env },
+      stdio: [client.input === undefined ? 'inherit' : 'pipe', 'inherit', 'inherit'],
+    });
+    if (client.input !== undefined) child.stdin?.end(client.input);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (signal) writeErr(`${client.command} ended by ${signal}`);
+      resolve(code ?? 1);
+    });
+  });
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { ExitCode } from '../errors.js';
+import { topologyStatus } from '../provision/status.js';
+import { loadTopology } from '../topology/load.js';
+import { formatStatusTable } from '../ui/status-table.js';
+import { writeErr } from '../ui/terminal.js';
+import { parseOptions, type CommandSpec } from './command.js';
+
+const options = z.object({ topology: z.string().optional(), json: z.boolean().default(false) });
+
+export const statusCommand: CommandSpec = {
+  name: 'status',
+  summary: 'each node: running?, pid, port, role, replication state and lag, connections; exit 0 only when all are healthy',
+  configure: (c) =>
+    c.option('-t, --topology <file>', 'topology file (default: topology/default.yaml)').option('--json', 'print one JSON document on stdout'),
+  async action(raw) {
+    const opts = parseOptions(options, raw);
+    const status = await topologyStatus(loadTopology(opts.topology));
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+      const down = status.nodes.filter((n) => !n.healthy).map((n) => `${n.name} (${n.detail})`);
+      if (down.length > 0) writeErr(`topology ${status.topology}: not healthy: ${down.join(', ')}`);
+    } else {
+      writeErr(formatStatusTable(status));
+    }
+    return status.healthy ? ExitCode.ok : ExitCode.environment;
+  },
+};

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { ExitCode, UsageError } from '../errors.js';
+import { up } from '../provision/up.js';
+import { loadTopology } from '../topology/load.js';
+import { startProgress } from '../ui/progress.js';
+import { writeErr } from '../ui/terminal.js';
+import { parseOptions, type CommandSpec } from './command.js';
+
+const options = z.object({
+  topology: z.string().optional(),
+  driver: z.enum(['local', 'docker']).default('local'),
+  fresh: z.boolean().default(false),
+  json: z.boolean().default(false),
+});
+
+export const upCommand: CommandSpec = {
+  name: 'up',
+  summary: 'provision every node of the topology and wait until all are ready (idempotent)',
+  configure: (c) =>
+    c
+      .option('-t, --topology <file>', 'topology file (default: topology/default.yaml)')
+      .option('--driver <driver>', 'where nodes run: local (processes) or docker', 'local')
+      .option('--fresh', 'delete the topology\'s data and start from nothing')
+      .option('--json', 'print the result as JSON on stdout'),
+  async action(raw) {
+    const opts = parseOptions(options, raw);
+    if (opts.driver === 'docker') throw new UsageError('--driver docker is not available yet (issue #6); use --driver local');
+    const topology = loadTopology(opts.topology);
+    const progress = await startProgress(`shopctl up: topology ${topology.name}`);
+    try {
+      const result = await up(topology, { fresh: opts.fresh, listener: progress.listener });
+      await progress.close();
+      const what = result.started.length === 0 ? 'already up' : `${result.started.length} node(s) started`;
+      writeErr(`topology ${topology.name} is up (${what}) in ${(result.ms / 1000).toFixed(1)}s; LB on http://127.0.0.1:${lbPort(topology)}`);
+      if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      return ExitCode.ok;
+    } catch (error) {
+      await progress.close();
+      throw error;
+    }
+  },
+};
+
+function lbPort(topology: ReturnType<typeof loadTopology>): number {
+  return topology.nodes.find((n) => n.kind === 'nginx')?.port ?? 0;
+}

@@ -1,0 +1,63 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LAUNCHER } from '../../package-root.js';
+import { primaryOf, replicasOf, type NodeOfKind } from '../../topology/model.js';
+import type { DatabaseConfig, ServiceConfig } from '../../service/config.js';
+import type { NodeHealth, NodeKind, ProvisionContext } from '../context.js';
+import { MYSQL_USERS, SHOP_DATABASE } from '../secrets.js';
+import { Wait } from '../wait/wait.js';
+
+/** An app node: `shopctl serve` with a config file generated from the topology. */
+export const appKind: NodeKind<'app'> = {
+  programs: [],
+
+  async prepare(node, ctx) {
+    mkdirSync(ctx.paths.node(node.name).dir, { recursive: true });
+    writeFileSync(configFile(ctx, node), `${JSON.stringify(serviceConfig(node, ctx), null, 2)}\n`, { mode: 0o600 });
+  },
+
+  launch(node, ctx) {
+    return { command: process.execPath, args: [LAUNCHER, 'serve', '--config', configFile(ctx, node)] };
+  },
+
+  readiness(node) {
+    return [Wait.forHttp(`http://127.0.0.1:${node.port}/readyz`)];
+  },
+
+  health: (node) => appHealth(node),
+};
+
+function configFile(ctx: ProvisionContext, node: NodeOfKind<'app'>): string {
+  return join(ctx.paths.node(node.name).dir, 'service.json');
+}
+
+export function serviceConfig(node: NodeOfKind<'app'>, ctx: ProvisionContext): ServiceConfig {
+  const { topology, secrets } = ctx;
+  const primary = primaryOf(topology, 'mysql');
+  // Views read a replica; without one they read the primary.
+  const replica = replicasOf(topology, 'mysql')[0] ?? primary;
+  const login = (port: number, pool: number): DatabaseConfig => ({
+    host: '127.0.0.1',
+    port,
+    user: MYSQL_USERS.app,
+    password: secrets.mysqlAppPassword,
+    database: SHOP_DATABASE,
+    pool,
+  });
+  return {
+    node: node.name,
+    host: '127.0.0.1',
+    port: node.port,
+    strategy: topology.app.strategy,
+    cacheTtlSeconds: topology.app.cacheTtlSeconds,
+    redis: { host: '127.0.0.1', port: primaryOf(topology, 'redis').port, password: secrets.redisPassword },
+    mysql: { primary: login(primary.port, topology.app.pools.primary), replica: login(replica.port, topology.app.pools.replica) },
+  };
+}
+
+async function appHealth(node: NodeOfKind<'app'>): Promise<NodeHealth> {
+  const response = await fetch(`http://127.0.0.1:${node.port}/readyz`, { signal: AbortSignal.timeout(2000) });
+  const body = (await response.json().catch(() => ({}))) as { checks?: Record<string, string> };
+  const checks = Object.entries(body.checks ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
+  return { healthy: response.status === 200, detail: `readyz ${response.status}${checks ? ` (${checks})` : ''}` };
+}

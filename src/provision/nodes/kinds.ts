@@ -1,0 +1,25 @@
+import type { NodeOfKind, TopologyNode } from '../../topology/model.js';
+import type { NodeKindName } from '../../topology/schema.js';
+import type { NodeKind } from '../context.js';
+import { appKind } from './app.js';
+import { mysqlKind } from './mysql.js';
+import { nginxKind } from './nginx.js';
+import { redisKind } from './redis.js';
+
+type Visitor<R> = <K extends NodeKindName>(kind: NodeKind<K>, node: NodeOfKind<K>) => R;
+
+/** Calls `visit` with the node kind that knows how to run `node`. */
+export function withKind<R>(node: TopologyNode, visit: Visitor<R>): R {
+  switch (node.kind) {
+    case 'nginx':
+      return visit(nginxKind, node);
+    case 'app':
+      return visit(appKind, node);
+    case 'redis':
+      return visit(redisKind, node);
+    case 'mysql':
+      return visit(mysqlKind, node);
+  }
+}
+
+export const ALL_KINDS = [nginxKind, appKind, redisKind, mysqlKind];

@@ -1,0 +1,39 @@
+import mysql, { type Connection, type ConnectionOptions } from 'mysql2/promise';
+import type { NodeOfKind } from '../../topology/model.js';
+import type { NodePaths } from '../home.js';
+import { MYSQL_USERS, SHOP_DATABASE, type Secrets } from '../secrets.js';
+
+/** Opens one connection, runs `use`, and always closes it. */
+export async function withMysql<T>(options: ConnectionOptions, use: (c: Connection) => Promise<T>): Promise<T> {
+  const connection = await mysql.createConnection({ connectTimeout: 2000, ...options });
+  try {
+    return await use(connection);
+  } finally {
+    await connection.end().catch(() => connection.destroy());
+  }
+}
+
+/** shopctl's own administrative account, over TCP as the apps connect. */
+export function adminLogin(node: NodeOfKind<'mysql'>, secrets: Secrets, database?: string): ConnectionOptions {
+  return {
+    host: '127.0.0.1',
+    port: node.port,
+    user: MYSQL_USERS.admin,
+    password: secrets.mysqlAdminPassword,
+    ...(database === undefined ? {} : { database }),
+  };
+}
+
+/** root over the unix socket: the only way in before the server is secured. */
+export function rootSocketLogin(paths: NodePaths, password: string | undefined): ConnectionOptions {
+  return { socketPath: paths.socket, user: 'root', ...(password === undefined ? {} : { password }) };
+}
+
+export const shopDatabase = SHOP_DATABASE;
+
+export type Row = Record<string, unknown>;
+
+export async function queryRows(connection: Connection, sql: string, values: unknown[] = []): Promise<Row[]> {
+  const [rows] = await connection.query(sql, values);
+  return Array.isArray(rows) ? (rows as Row[]) : [];
+}

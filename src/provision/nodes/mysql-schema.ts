@@ -1,0 +1,73 @@
+import { MYSQL_USERS, SHOP_DATABASE } from '../secrets.js';
+
+/**
+ * The service's schema (DESIGN.md section 5). Stock only changes through a purchase; the CHECK
+ * makes a negative stock impossible even for a faulty strategy.
+ */
+export const SCHEMA_STATEMENTS = [
+  `CREATE DATABASE IF NOT EXISTS ${SHOP_DATABASE} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+  `CREATE TABLE IF NOT EXISTS ${SHOP_DATABASE}.products (
+    id BIGINT UNSIGNED NOT NULL PRIMARY KEY,
+    name VARCHAR(200) NOT NULL,
+    price_cents INT UNSIGNED NOT NULL,
+    stock INT NOT NULL,
+    initial_stock INT NOT NULL,
+    version BIGINT UNSIGNED NOT NULL DEFAULT 0,
+    updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+    CONSTRAINT products_stock_not_negative CHECK (stock >= 0),
+    CONSTRAINT products_initial_stock_not_negative CHECK (initial_stock >= 0)
+  ) ENGINE=InnoDB`,
+  `CREATE TABLE IF NOT EXISTS ${SHOP_DATABASE}.orders (
+    id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    product_id BIGINT UNSIGNED NOT NULL,
+    user_id VARCHAR(64) NOT NULL,
+    quantity INT UNSIGNED NOT NULL,
+    idempotency_key VARCHAR(128) NOT NULL,
+    created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+    UNIQUE KEY orders_idempotency_key (idempotency_key),
+    KEY orders_product (product_id),
+    CONSTRAINT orders_product_fk FOREIGN KEY (product_id) REFERENCES ${SHOP_DATABASE}.products (id),
+    CONSTRAINT orders_quantity_positive CHECK (quantity > 0)
+  ) ENGINE=InnoDB`,
+];
+
+/** Hosts the accounts may log in from: the apps and shopctl itself, over loopback. */
+export const ACCOUNT_HOST = '127.0.0.1';
+
+/**
+ * The app account reads the catalog, decrements stock and records orders: it may not delete,
+ * rename products or touch anything else.
+ */
+export function appAccountStatements(password: string): string[] {
+  const app = `'${MYSQL_USERS.app}'@'${ACCOUNT_HOST}'`;
+  return [
+    `CREATE USER IF NOT EXISTS ${app} IDENTIFIED BY '${password}'`,
+    `GRANT SELECT ON ${SHOP_DATABASE}.products TO ${app}`,
+    `GRANT UPDATE (stock, version, updated_at) ON ${SHOP_DATABASE}.products TO ${app}`,
+    `GRANT SELECT, INSERT ON ${SHOP_DATABASE}.orders TO ${app}`,
+  ];
+}
+
+export function replicationAccountStatements(password: string): string[] {
+  const repl = `'${MYSQL_USERS.replication}'@'${ACCOUNT_HOST}'`;
+  return [`CREATE USER IF NOT EXISTS ${repl} IDENTIFIED BY '${password}'`, `GRANT REPLICATION SLAVE ON *.* TO ${repl}`];
+}
+
+/**
+ * Per server, never replicated (sql_log_bin = 0): root gets a password, the passwordless root
+ * logins from other hosts that mariadb-install-db creates are dropped, and shopctl's admin
+ * account is created.
+ */
+export function secureServerStatements(rootPassword: string, adminPassword: string): string[] {
+  const admin = `'${MYSQL_USERS.admin}'@'${ACCOUNT_HOST}'`;
+  return [
+    'SET SESSION sql_log_bin = 0',
+    `DELETE FROM mysql.global_priv WHERE User = 'root' AND Host <> 'localhost'`,
+    `DELETE FROM mysql.global_priv WHERE User = ''`,
+    'FLUSH PRIVILEGES',
+    `ALTER USER 'root'@'localhost' IDENTIFIED BY '${rootPassword}'`,
+    `CREATE USER IF NOT EXISTS ${admin} IDENTIFIED BY '${adminPassword}'`,
+    `GRANT ALL PRIVILEGES ON *.* TO ${admin} WITH GRANT OPTION`,
+    'SET SESSION sql_log_bin = 1',
+  ];
+}

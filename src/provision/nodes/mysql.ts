@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { EnvironmentError } from '../../errors.js';
+import type { NodeOfKind } from '../../topology/model.js';
+import { program, type NodeHealth, type NodeKind, type ProvisionContext } from '../context.js';
+import { MYSQL_USERS, SHOP_DATABASE } from '../secrets.js';
+import { Wait } from '../wait/wait.js';
+import { adminLogin, queryRows, rootSocketLogin, withMysql } from './mysql-client.js';
+import { renderClientConfig, renderMysqlConfig } from './mysql-config.js';
+
+const run = promisify(execFile);
+
+/**
+ * A MariaDB server (mariadbd). `prepare` creates the data directory with mariadb-install-db the
+ * first time; the accounts, schema and replication are set up topology-wide by
+ * `mysql-bootstrap.ts`, once both servers answer.
+ */
+export const mysqlKind: NodeKind<'mysql'> = {
+  programs: ['mariadbd', 'mariadb-install-db'],
+
+  async prepare(node, ctx) {
+    const paths = ctx.paths.node(node.name);
+    mkdirSync(paths.dir, { recursive: true });
+    writeFileSync(configFile(ctx, node), renderMysqlConfig(node, ctx), { mode: 0o600 });
+    writeFileSync(clientConfigFile(ctx, node), renderClientConfig(node, MYSQL_USERS.admin, ctx.secrets.mysqlAdminPassword, SHOP_DATABASE), { mode: 0o600 });
+    if (!existsSync(initializedMarker(ctx, node))) await installDataDirectory(node, ctx);
+  },
+
+  launch(node, ctx) {
+    const args = [`--defaults-file=${configFile(ctx, node)}`];
+    if (ctx.runningAsRoot) args.push('--user=root');
+    return { command: program(ctx, 'mariadbd'), args };
+  },
+
+  readiness(node, ctx) {
+    const login = isSecured(ctx, node) ? adminLogin(node, ctx.secrets) : rootSocketLogin(ctx.paths.node(node.name), undefined);
+    const ping = Wait.forMysqlPing(node.name, login);
+    const replicating = node.role === 'replica' && isSecured(ctx, node) && existsSync(replicatingMarker(ctx, node));
+    return replicating ? [ping, Wait.forMysqlReplicaRunning(node.name, login)] : [ping];
+  },
+
+  health: (node, ctx) => mysqlHealth(node, ctx),
+};
+
+export function configFile(ctx: ProvisionContext, node: NodeOfKind<'mysql'>): string {
+  return join(ctx.paths.node(node.name).dir, 'my.cnf');
+}
+
+/** Option file with the admin login, for `shopctl shell`. */
+export function clientConfigFile(ctx: ProvisionContext, node: NodeOfKind<'mysql'>): string {
+  return join(ctx.paths.node(node.name).dir, 'client.cnf');
+}
+
+const initializedMarker = (ctx: ProvisionContext, node: NodeOfKind<'mysql'>) => join(ctx.paths.node(node.name).dir, 'initialized');
+const securedMarker = (ctx: ProvisionContext, node: NodeOfKind<'mysql'>) => join(ctx.paths.node(node.name).dir, 'secured');
+const replicatingMarker = (ctx: ProvisionContext, node: NodeOfKind<'mysql'>) => join(ctx.paths.node(node.name).dir, 'replicating');
+
+export function isSecured(ctx: ProvisionContext, node: NodeOfKind<'mysql'>): boolean {
+  return existsSync(securedMarker(ctx, node));
+}
+
+export function markSecured(ctx: ProvisionContext, node: NodeOfKind<'mysql'>): void {
+  writeFileSync(securedMarker(ctx, node), `${new Date().toISOString()}\n`);
+}
+
+export function markReplicating(ctx: ProvisionContext, node: NodeOfKind<'mysql'>): void {
+  writeFileSync(replicatingMarker(ctx, node), `${new Date().toISOString()}\n`);
+}
+
+/** A half-written data directory (a killed install) is wiped and made again. */
+async function installDataDirectory(node: NodeOfKind<'mysql'>, ctx: ProvisionContext): Promise<void> {
+  const paths = ctx.paths.node(node.name);
+  rmSync(paths.dataDir, { recursive: true, force: true });
+  mkdirSync(paths.dataDir, { recursive: true });
+  const args = [`--defaults-file=${configFile(ctx, node)}`, '--auth-root-authentication-method=normal', '--skip-test-db'];
+  if (ctx.runningAsRoot) args.push('--user=root');
+  try {
+    await run(program(ctx, 'mariadb-install-db'), args, { timeout: 120_000 });
+  } catch (error) {
+    const output = (error as { stderr?: string }).stderr ?? String(error);
+    throw new EnvironmentError(`${node.name}: mariadb-install-db failed`, output.trim().split('\n').slice(-8));
+  }
+  writeFileSync(initializedMarker(ctx, node), `${new Date().toISOString()}\n`);
+}
+
+async function mysqlHealth(node: NodeOfKind<'mysql'>, ctx: ProvisionContext): Promise<NodeHealth> {
+  return withMysql(adminLogin(node, ctx.secrets), async (c): Promise<NodeHealth> => {
+    const [threads] = await queryRows(c, "SHOW GLOBAL STATUS LIKE 'Threads_connected'");
+    const connections = Number(threads?.Value ?? 0);
+    if (node.role === 'primary') {
+      const [pos] = await queryRows(c, 'SELECT @@gtid_binlog_pos AS gtid');
+      return { healthy: true, detail: `primary, gtid ${String(pos?.gtid ?? '')}`, replication: { role: 'primary', gtidBinlogPos: String(pos?.gtid ?? '') }, connections };
+    }
+    const [status] = await queryRows(c, 'SHOW SLAVE STATUS');
+    if (status === undefined) return { healthy: false, detail: 'replication not configured', replication: { role: 'replica' }, connections };
+    const io = String(status.Slave_IO_Running);
+    const sql = String(status.Slave_SQL_Running);
+    const lag = status.Seconds_Behind_Master === null ? null : Number(status.Seconds_Behind_Master);
+    const healthy = io === 'Yes' && sql === 'Yes';
+    const error = String(status.Last_IO_Error || status.Last_SQL_Error || '');
+    return {
+      healthy,
+      detail: healthy ? `replicating, ${lag ?? '?'}s behind` : `IO ${io}, SQL ${sql}${error ? `: ${error}` : ''}`,
+      replication: { role: 'replica', ioRunning: io, sqlRunning: sql, secondsBehind: lag, gtidSlavePos: String(status.Gtid_Slave_Pos ?? '') },
+      connections,
+    };
+  });
+}

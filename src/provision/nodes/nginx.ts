@@ -1,0 +1,46 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NodeOfKind } from '../../topology/model.js';
+import { program, type NodeHealth, type NodeKind, type ProvisionContext } from '../context.js';
+import { Wait } from '../wait/wait.js';
+import { renderNginxConfig } from './nginx-config.js';
+
+/** The load balancer in front of the app nodes. */
+export const nginxKind: NodeKind<'nginx'> = {
+  programs: ['nginx'],
+
+  async prepare(node, ctx) {
+    const paths = ctx.paths.node(node.name);
+    for (const dir of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(paths.dir, 'tmp', dir), { recursive: true });
+    writeFileSync(configFile(ctx, node), renderNginxConfig(node, ctx.topology, paths, ctx.runningAsRoot));
+  },
+
+  launch(node, ctx) {
+    const dir = ctx.paths.node(node.name).dir;
+    // -e: the error log before the config is read (nginx otherwise tries /var/log/nginx).
+    return { command: program(ctx, 'nginx'), args: ['-p', dir, '-c', configFile(ctx, node), '-e', join(dir, 'error.log')] };
+  },
+
+  readiness(node) {
+    return [Wait.forHttpThrough(`http://127.0.0.1:${node.port}/healthz`, node.upstreams)];
+  },
+
+  health: (node) => nginxHealth(node),
+};
+
+function configFile(ctx: ProvisionContext, node: NodeOfKind<'nginx'>): string {
+  return join(ctx.paths.node(node.name).dir, 'nginx.conf');
+}
+
+async function nginxHealth(node: NodeOfKind<'nginx'>): Promise<NodeHealth> {
+  const base = `http://127.0.0.1:${node.port}`;
+  const status = await fetch(`${base}/_nginx/status`, { signal: AbortSignal.timeout(2000) }).then((r) => r.text());
+  const active = Number(/Active connections:\s*(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  const through = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
+  await through.body?.cancel();
+  return {
+    healthy: through.status === 200,
+    detail: `GET /healthz through the LB: ${through.status}`,
+    ...(Number.isNaN(active) ? {} : { connections: active }),
+  };
+}

@@ -1,0 +1,35 @@
+import { Redis } from 'ioredis';
+
+/** Opens one connection that fails fast (no retries, no offline queue), runs `use`, closes it. */
+export async function withRedis<T>(port: number, password: string, use: (r: Redis) => Promise<T>): Promise<T> {
+  const redis = new Redis({
+    host: '127.0.0.1',
+    port,
+    password,
+    lazyConnect: true,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => {
+    // Reported through the rejected command instead.
+  });
+  try {
+    await redis.connect();
+    return await use(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** `INFO replication` as key → value. */
+export async function replicationInfo(redis: Redis): Promise<Map<string, string>> {
+  const text = await redis.info('replication');
+  const info = new Map<string, string>();
+  for (const line of text.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) info.set(line.slice(0, colon), line.slice(colon + 1));
+  }
+  return info;
+}

@@ -1,0 +1,122 @@
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
+import { EnvironmentError } from '../../errors.js';
+import type { NodePaths } from '../home.js';
+import { isLive, processGroupMembers, readProcStat } from './proc.js';
+import type { LaunchSpec, Runtime, StartedNode } from './runtime.js';
+
+const processRecordSchema = z.object({
+  pid: z.number().int().positive(),
+  startTicks: z.number().int().nonnegative(),
+  command: z.string(),
+  args: z.array(z.string()),
+  startedAt: z.string(),
+});
+type ProcessRecord = z.output<typeof processRecordSchema>;
+
+const STOP_GRACE_MS = 30_000;
+const KILL_GRACE_MS = 5_000;
+const POLL_MS = 50;
+
+/**
+ * Runs each node as a local server process in its own session and process group, logging to the
+ * node's log file. The pid and start time are written the moment the process exists, so `down`
+ * finds it even when this CLI is killed right after; the process group lets `down` also stop
+ * workers a killed master left behind (nginx), and nothing else.
+ */
+export class ProcessRuntime implements Runtime {
+  start(node: NodePaths, spec: LaunchSpec): StartedNode {
+    mkdirSync(node.dir, { recursive: true });
+    const log = openSync(node.logFile, 'a');
+    try {
+      const child = spawn(spec.command, spec.args, {
+        cwd: node.dir,
+        detached: true,
+        stdio: ['ignore', log, log],
+        env: { ...process.env, ...spec.env },
+      });
+      const exited = new Promise<number | null>((resolve) => {
+        child.once('exit', (code) => resolve(code));
+        child.once('error', () => resolve(null));
+      });
+      if (child.pid === undefined) {
+        throw new EnvironmentError(`could not start ${spec.command} for node ${node.name}`, [`see ${node.logFile}`]);
+      }
+      writeRecord(node, { pid: child.pid, startTicks: readProcStat(child.pid)?.startTicks ?? 0, command: spec.command, args: spec.args, startedAt: new Date().toISOString() });
+      child.unref();
+      return { pid: child.pid, exited };
+    } finally {
+      closeSync(log);
+    }
+  }
+
+  isRunning(node: NodePaths): boolean {
+    const record = readRecord(node);
+    return record !== undefined && isOurLeader(record);
+  }
+
+  pidOf(node: NodePaths): number | undefined {
+    const record = readRecord(node);
+    return record !== undefined && isOurLeader(record) ? record.pid : undefined;
+  }
+
+  async stop(node: NodePaths): Promise<void> {
+    const record = readRecord(node);
+    if (record === undefined) return;
+    signal(ownedProcesses(record), 'SIGTERM');
+    if (!(await waitUntilGone(record, STOP_GRACE_MS))) {
+      signal(ownedProcesses(record), 'SIGKILL');
+      await waitUntilGone(record, KILL_GRACE_MS);
+    }
+    rmSync(node.processFile, { force: true });
+  }
+}
+
+function writeRecord(node: NodePaths, record: ProcessRecord): void {
+  writeFileSync(node.processFile, `${JSON.stringify(record)}\n`);
+}
+
+function readRecord(node: NodePaths): ProcessRecord | undefined {
+  if (!existsSync(node.processFile)) return undefined;
+  try {
+    return processRecordSchema.parse(JSON.parse(readFileSync(node.processFile, 'utf8')));
+  } catch {
+    return undefined;
+  }
+}
+
+function isOurLeader(record: ProcessRecord): boolean {
+  const stat = readProcStat(record.pid);
+  return isLive(stat) && stat.startTicks === record.startTicks;
+}
+
+/**
+ * Our processes: the leader's group while the leader is ours; if the leader is gone, whatever
+ * is left in its group (the kernel does not reuse a pid while a group of that id exists). A
+ * live leader with another start time is a stranger that reused the pid: nothing of ours is left.
+ */
+function ownedProcesses(record: ProcessRecord): number[] {
+  const stat = readProcStat(record.pid);
+  if (isLive(stat) && stat.startTicks !== record.startTicks) return [];
+  return processGroupMembers(record.pid);
+}
+
+function signal(pids: number[], name: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, name);
+    } catch {
+      // Already gone between the scan and the signal.
+    }
+  }
+}
+
+async function waitUntilGone(record: ProcessRecord, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (ownedProcesses(record).length > 0) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  return true;
+}

@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { EnvironmentError, UsageError } from '../errors.js';
+import { findNode, type Topology } from '../topology/model.js';
+import { requirePrograms } from './binaries.js';
+import { topologyPaths } from './home.js';
+import { clientConfigFile } from './nodes/mysql.js';
+import { ProcessRuntime } from './runtime/process-runtime.js';
+import { readSecrets } from './secrets.js';
+import { readState } from './state.js';
+
+export interface ClientInvocation {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Fed on stdin (redis-cli reads one command per line when stdin is not a terminal). */
+  input?: string;
+}
+
+/**
+ * The node's own client, logged in as shopctl's admin and in the service's database: `mariadb`
+ * for mysql nodes, `redis-cli` for redis nodes. Passwords go through an option file or the
+ * environment, never the command line.
+ */
+export function clientFor(topology: Topology, nodeName: string, statements: string | undefined): ClientInvocation {
+  const node = findNode(topology, nodeName);
+  if (node === undefined) {
+    throw new UsageError(`no node "${nodeName}" in topology ${topology.name}`, [`nodes: ${topology.nodes.map((n) => n.name).join(', ')}`]);
+  }
+  const paths = topologyPaths(topology.name);
+  if (readState(paths)?.bootstrappedAt === undefined || !existsSync(paths.secretsFile)) {
+    throw new EnvironmentError(`topology ${topology.name} is not up; run: shopctl up`);
+  }
+  if (!new ProcessRuntime().isRunning(paths.node(node.name))) {
+    throw new EnvironmentError(`node ${node.name} is not running; run: shopctl up`);
+  }
+  const secrets = readSecrets(paths.secretsFile);
+  const ctx = { topology, paths, secrets, programs: {}, runningAsRoot: false };
+  switch (node.kind) {
+    case 'mysql': {
+      const { mariadb } = requirePrograms(['mariadb']);
+      const args = [`--defaults-file=${clientConfigFile(ctx, node)}`];
+      if (statements !== undefined) args.push('-e', statements);
+      return { command: mariadb, args, env: {} };
+    }
+    case 'redis': {
+      const { 'redis-cli': redisCli } = requirePrograms(['redis-cli']);
+      const args = ['-h', '127.0.0.1', '-p', String(node.port)];
+      return { command: redisCli, args, env: { REDISCLI_AUTH: secrets.redisPassword }, ...(statements === undefined ? {} : { input: `${statements}\n` }) };
+    }
+    default:
+      throw new UsageError(`node ${node.name} is ${node.kind}; shell opens mysql and redis nodes`, [
+        `try: curl http://127.0.0.1:${node.port}/healthz`,
+      ]);
+  }
+}

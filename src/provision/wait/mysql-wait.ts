@@ -1,0 +1,30 @@
+import type { ConnectionOptions } from 'mysql2/promise';
+import { queryRows, withMysql } from '../nodes/mysql-client.js';
+import { NotReady } from './retry.js';
+import type { WaitStrategy } from './wait-strategy.js';
+
+/** The server accepts a login and answers a ping. */
+export function mysqlPingWait(description: string, login: ConnectionOptions): WaitStrategy {
+  return {
+    description: `${description} answers ping`,
+    check: () => withMysql(login, (c) => c.ping()),
+  };
+}
+
+/** Both replication threads of a replica run (`Slave_IO_Running` and `Slave_SQL_Running` = Yes). */
+export function mysqlReplicaRunningWait(description: string, login: ConnectionOptions): WaitStrategy {
+  return {
+    description: `${description}: replication IO and SQL threads running`,
+    check: () =>
+      withMysql(login, async (c) => {
+        const [status] = await queryRows(c, 'SHOW SLAVE STATUS');
+        if (status === undefined) throw new NotReady('replication is not configured');
+        const io = status.Slave_IO_Running;
+        const sql = status.Slave_SQL_Running;
+        if (io !== 'Yes' || sql !== 'Yes') {
+          const error = String(status.Last_IO_Error || status.Last_SQL_Error || '');
+          throw new NotReady(`Slave_IO_Running=${String(io)} Slave_SQL_Running=${String(sql)} ${error}`.trim());
+        }
+      }),
+  };
+}

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import { describeIssue } from '../config-file/load-yaml-file.js';
+import { purchaseStrategies } from '../topology/schema.js';
+
+/**
+ * What `shopctl serve` needs to run one app node; `up` writes it (0600, it holds passwords)
+ * from the topology and its secrets.
+ */
+const database = z.strictObject({
+  host: z.string(),
+  port: z.number().int(),
+  user: z.string(),
+  password: z.string(),
+  database: z.string(),
+  pool: z.number().int().min(1),
+});
+
+export const serviceConfigSchema = z.strictObject({
+  node: z.string(),
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(1).max(65535),
+  strategy: z.enum(purchaseStrategies),
+  cacheTtlSeconds: z.number().int().min(1),
+  redis: z.strictObject({ host: z.string(), port: z.number().int(), password: z.string() }),
+  mysql: z.strictObject({ primary: database, replica: database }),
+});
+
+export type ServiceConfig = z.output<typeof serviceConfigSchema>;
+export type DatabaseConfig = z.output<typeof database>;
+
+export function loadServiceConfig(file: string): ServiceConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read service config ${file}: ${(error as Error).message}`);
+  }
+  const result = serviceConfigSchema.safeParse(raw);
+  if (!result.success) throw new UsageError(`${file} is not a valid service config`, result.error.issues.map((i) => `${file}: ${describeIssue(i)}`));
+  return result.data;
+}

@@ -1,0 +1,19 @@
+import type { ServerResponse } from 'node:http';
+import { ServiceError } from './errors.js';
+
+/** Writes a JSON answer; every answer names the app node that gave it (`X-Served-By`). */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    ...headers,
+  });
+  res.end(payload);
+}
+
+export function sendError(res: ServerResponse, error: unknown): void {
+  const known = error instanceof ServiceError ? error : new ServiceError('internal', 'internal error');
+  const headers: Record<string, string> = known.retryAfterSeconds === undefined ? {} : { 'retry-after': String(known.retryAfterSeconds) };
+  sendJson(res, known.status, { error: known.code, message: known.message }, headers);
+}

@@ -1,0 +1,33 @@
+import type { Dependencies } from './dependencies.js';
+
+const CHECK_TIMEOUT_MS = 1000;
+
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<'redis' | 'primary' | 'replica', 'ok' | string>;
+}
+
+/** Ready when Redis and both databases answer within a second. */
+export async function readiness(deps: Dependencies): Promise<ReadinessReport> {
+  const [redis, primary, replica] = await Promise.all([
+    check(() => deps.redis.ping()),
+    check(() => deps.primary.query('SELECT 1')),
+    check(() => deps.replica.query('SELECT 1')),
+  ]);
+  return { ready: [redis, primary, replica].every((c) => c === 'ok'), checks: { redis, primary, replica } };
+}
+
+async function check(probe: () => Promise<unknown>): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([probe(), timeout]);
+    return 'ok';
+  } catch (error) {
+    return (error as Error).message || 'failed';
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,27 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadYamlFile } from '../config-file/load-yaml-file.js';
+import { resolveTopology, type Topology } from './model.js';
+import { topologySchema } from './schema.js';
+import { refineTopology } from './validate.js';
+
+const validatedTopology = topologySchema.superRefine(refineTopology);
+
+/** The topology shipped with shopctl, used when the working directory has none. */
+const BUNDLED_DEFAULT = fileURLToPath(new URL('../../topology/default.yaml', import.meta.url));
+
+/**
+ * `-t FILE` when given; otherwise `topology/default.yaml` of the working directory, falling
+ * back to the one shipped with shopctl so the CLI works from any folder.
+ */
+export function topologyPath(file: string | undefined): string {
+  if (file !== undefined) return resolve(file);
+  const local = resolve('topology/default.yaml');
+  return existsSync(local) ? local : BUNDLED_DEFAULT;
+}
+
+export function loadTopology(file: string | undefined): Topology {
+  const path = topologyPath(file);
+  return resolveTopology(path, loadYamlFile(path, validatedTopology, 'topology'));
+}

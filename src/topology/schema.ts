@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+/**
+ * The schema of `topology/*.yaml` (DESIGN.md section 3): which nodes run, in which role, on
+ * which port, grouped onto which of the S servers, with which limits, and the catalog to seed.
+ * Cross-field rules (references, port clashes, connection budgets) live in `validate.ts`.
+ */
+const nodeName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,30}$/, 'expected a lowercase name of letters, digits and dashes (at most 31)');
+const port = z.number().int().min(1024, 'expected a port from 1024 to 65535').max(65535, 'expected a port from 1024 to 65535');
+
+const nginxNode = z.strictObject({
+  kind: z.literal('nginx'),
+  port,
+  /** App nodes behind this load balancer. */
+  upstreams: z.array(nodeName).min(1, 'expected at least one app node'),
+  /** Per worker; 6000 clients need one connection each plus one to an app. */
+  workerConnections: z.number().int().min(512).max(1_000_000).default(16384),
+  /** Idle keep-alive connections each worker keeps to the apps. */
+  upstreamKeepalive: z.number().int().min(0).max(10_000).default(512),
+  listenBacklog: z.number().int().min(128).max(65535).default(4096),
+  maxBodyKiB: z.number().int().min(1).max(1024).default(16),
+  accessLog: z.boolean().default(false),
+});
+
+const appNode = z.strictObject({
+  kind: z.literal('app'),
+  port,
+});
+
+const redisNode = z.strictObject({
+  kind: z.literal('redis'),
+  port,
+  replicaOf: nodeName.optional(),
+});
+
+const mysqlNode = z.strictObject({
+  kind: z.literal('mysql'),
+  port,
+  replicaOf: nodeName.optional(),
+  /** The database engine; only MariaDB runs here (Debian ships no MySQL 8). */
+  flavor: z.enum(['mariadb', 'mysql']).default('mariadb'),
+  bufferPoolMiB: z.number().int().min(16).max(65536).default(256),
+});
+
+export const nodeSchema = z.discriminatedUnion('kind', [nginxNode, appNode, redisNode, mysqlNode], {
+  error: 'expected a node with kind nginx, app, redis or mysql',
+});
+
+export const purchaseStrategies = ['seed', 'atomic', 'batched'] as const;
+
+const appSettings = z.strictObject({
+  strategy: z.enum(purchaseStrategies).default('seed'),
+  /** Database connections each app node may hold; summed over apps they must fit `limits`. */
+  pools: z
+    .strictObject({
+      primary: z.number().int().min(1).max(5000).default(100),
+      replica: z.number().int().min(1).max(5000).default(100),
+    })
+    .prefault({}),
+  cacheTtlSeconds: z.number().int().min(1).max(86_400).default(300),
+});
+
+const catalog = z.strictObject({
+  products: z.number().int().min(1).max(10_000_000),
+  stock: z
+    .strictObject({ min: z.number().int().min(0), max: z.number().int().min(0) })
+    .refine((s) => s.min <= s.max, 'expected min <= max'),
+  priceCents: z
+    .strictObject({ min: z.number().int().min(1), max: z.number().int().min(1) })
+    .refine((p) => p.min <= p.max, 'expected min <= max')
+    .prefault({ min: 199, max: 99_999 }),
+  /** Seed of the catalog's generator: the same seed gives the same catalog. */
+  seed: z.number().int().min(0).default(1),
+});
+
+export const topologySchema = z.strictObject({
+  name: nodeName,
+  description: z.string().optional(),
+  limits: z
+    .strictObject({
+      /** S: how many servers the nodes may be grouped onto. */
+      maxServers: z.number().int().min(1).max(64).default(4),
+      /** C: max_connections of each database. */
+      connectionsPerDatabase: z.number().int().min(20).max(100_000).default(300),
+    })
+    .prefault({}),
+  /** Server name → the nodes that share it (on this machine all are on 127.0.0.1). */
+  servers: z.record(nodeName, z.array(nodeName).min(1)),
+  nodes: z.record(nodeName, nodeSchema),
+  app: appSettings.prefault({}),
+  catalog,
+});
+
+export type TopologyFile = z.output<typeof topologySchema>;
+export type NodeSpec = z.output<typeof nodeSchema>;
+export type NodeKindName = NodeSpec['kind'];
+export type PurchaseStrategy = (typeof purchaseStrategies)[number];

@@ -1,0 +1,108 @@
+import type { z } from 'zod';
+import type { TopologyFile } from './schema.js';
+
+/** Connections of each database kept free of app pools: admin, replication, audits, shell. */
+export const RESERVED_DB_CONNECTIONS = 10;
+
+type Issue = { path: (string | number)[]; message: string };
+
+/**
+ * Rules that span several keys of a topology file. Each returns issues with the key path that a
+ * user has to change, so the loader can name it.
+ */
+export function topologyIssues(t: TopologyFile): Issue[] {
+  return [...serverIssues(t), ...portIssues(t), ...roleIssues(t), ...upstreamIssues(t), ...poolIssues(t)];
+}
+
+export function refineTopology(t: TopologyFile, ctx: z.RefinementCtx): void {
+  for (const issue of topologyIssues(t)) ctx.addIssue({ code: 'custom', ...issue });
+}
+
+function serverIssues(t: TopologyFile): Issue[] {
+  const issues: Issue[] = [];
+  const servers = Object.entries(t.servers);
+  if (servers.length > t.limits.maxServers) {
+    issues.push({ path: ['servers'], message: `expected at most limits.maxServers = ${t.limits.maxServers} servers, found ${servers.length}` });
+  }
+  const placed = new Map<string, string>();
+  for (const [server, members] of servers) {
+    members.forEach((member, i) => {
+      if (!(member in t.nodes)) issues.push({ path: ['servers', server, i], message: `unknown node "${member}"` });
+      const other = placed.get(member);
+      if (other !== undefined) issues.push({ path: ['servers', server, i], message: `node "${member}" is already on server "${other}"` });
+      placed.set(member, server);
+    });
+  }
+  for (const name of Object.keys(t.nodes)) {
+    if (!placed.has(name)) issues.push({ path: ['servers'], message: `node "${name}" is on no server; list it under one` });
+  }
+  return issues;
+}
+
+function portIssues(t: TopologyFile): Issue[] {
+  const owner = new Map<number, string>();
+  const issues: Issue[] = [];
+  for (const [name, node] of Object.entries(t.nodes)) {
+    const other = owner.get(node.port);
+    if (other !== undefined) issues.push({ path: ['nodes', name, 'port'], message: `port ${node.port} is also node "${other}"'s` });
+    owner.set(node.port, name);
+  }
+  return issues;
+}
+
+function roleIssues(t: TopologyFile): Issue[] {
+  const issues: Issue[] = [];
+  for (const kind of ['redis', 'mysql'] as const) {
+    const nodes = Object.entries(t.nodes).filter(([, n]) => n.kind === kind);
+    const primaries = nodes.filter(([, n]) => n.kind === kind && n.replicaOf === undefined);
+    if (primaries.length !== 1) {
+      issues.push({ path: ['nodes'], message: `expected exactly one ${kind} node without replicaOf (the primary), found ${primaries.length}` });
+    }
+    for (const [name, node] of nodes) {
+      if (node.kind !== kind || node.replicaOf === undefined) continue;
+      const source = t.nodes[node.replicaOf];
+      if (source === undefined || source.kind !== kind) {
+        issues.push({ path: ['nodes', name, 'replicaOf'], message: `expected the name of a ${kind} node, got "${node.replicaOf}"` });
+      } else if ('replicaOf' in source && source.replicaOf !== undefined) {
+        issues.push({ path: ['nodes', name, 'replicaOf'], message: `"${node.replicaOf}" is itself a replica; chained replication is not supported` });
+      }
+    }
+  }
+  return issues;
+}
+
+function upstreamIssues(t: TopologyFile): Issue[] {
+  const issues: Issue[] = [];
+  const balancers = Object.entries(t.nodes).filter(([, n]) => n.kind === 'nginx');
+  if (balancers.length !== 1) issues.push({ path: ['nodes'], message: `expected exactly one nginx node, found ${balancers.length}` });
+  for (const [name, node] of balancers) {
+    if (node.kind !== 'nginx') continue;
+    node.upstreams.forEach((upstream, i) => {
+      if (t.nodes[upstream]?.kind !== 'app') {
+        issues.push({ path: ['nodes', name, 'upstreams', i], message: `expected the name of an app node, got "${upstream}"` });
+      }
+    });
+  }
+  return issues;
+}
+
+function poolIssues(t: TopologyFile): Issue[] {
+  const apps = Object.values(t.nodes).filter((n) => n.kind === 'app').length;
+  const hasReplica = Object.values(t.nodes).some((n) => n.kind === 'mysql' && n.replicaOf !== undefined);
+  const budget = t.limits.connectionsPerDatabase - RESERVED_DB_CONNECTIONS;
+  const onPrimary = apps * (t.app.pools.primary + (hasReplica ? 0 : t.app.pools.replica));
+  const issues: Issue[] = [];
+  if (onPrimary > budget) {
+    issues.push({
+      path: ['app', 'pools', 'primary'],
+      message: `${apps} apps × their pools need ${onPrimary} connections on the primary; limits.connectionsPerDatabase ${t.limits.connectionsPerDatabase} leaves ${budget} after ${RESERVED_DB_CONNECTIONS} reserved`,
+    });
+  }
+  if (hasReplica && apps * t.app.pools.replica > budget) {
+    issues.push({
+      path: ['app', 'pools', 'replica'],
+      message: `${apps} apps × ${t.app.pools.replica} need ${apps * t.app.pools.replica} connections on the replica; limits.connectionsPerDatabase leaves ${budget}`,
+    });
+  }
+  return issues;
+}

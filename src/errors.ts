@@ -16,12 +16,12 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 export abstract class ShopctlError extends Error {
   abstract readonly exitCode: ExitCode;
   /** Extra lines (a hint, a command to run, log excerpts) printed under the message. */
-  readonly details: readonly string[];
+  readonly details: string[];
 
   constructor(message: string, details: readonly string[] = []) {
     super(message);
     this.name = new.target.name;
-    this.details = details;
+    this.details = [...details];
   }
 }
 

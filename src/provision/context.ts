@@ -2,7 +2,7 @@ import type { Topology, TopologyNode, NodeOfKind } from '../topology/model.js';
 import type { NodeKindName } from '../topology/schema.js';
 import type { Program } from './binaries.js';
 import type { TopologyPaths } from './home.js';
-import type { LaunchSpec } from './runtime/runtime.js';
+import type { LaunchSpec, Runtime } from './runtime/runtime.js';
 import type { Secrets } from './secrets.js';
 import type { WaitStrategy } from './wait/wait-strategy.js';
 
@@ -14,6 +14,8 @@ export interface ProvisionContext {
   programs: Partial<Record<Program, string>>;
   /** Servers refuse root unless told (mariadbd --user, nginx user). */
   runningAsRoot: boolean;
+  /** Where nodes run; node kinds use it for one-off tasks (initializing data). */
+  runtime: Runtime;
 }
 
 /** What `status` shows for a node beyond "its process runs". */
@@ -33,6 +35,10 @@ export interface NodeKind<K extends NodeKindName> {
   /** Probes that pass once the node serves; polled in order. */
   readiness(node: NodeOfKind<K>, ctx: ProvisionContext): WaitStrategy[];
   health(node: NodeOfKind<K>, ctx: ProvisionContext): Promise<NodeHealth>;
+}
+
+export function provisionContext(topology: Topology, paths: TopologyPaths, secrets: Secrets, runtime: Runtime): ProvisionContext {
+  return { topology, paths, secrets, runtime, programs: {}, runningAsRoot: process.getuid?.() === 0 };
 }
 
 export function program(ctx: ProvisionContext, name: Program): string {

@@ -17,6 +17,8 @@ export interface NodePaths {
   logFile: string;
   /** The process runtime's record of what it started: pid and start time. */
   processFile: string;
+  /** Likewise for a one-off task (mariadb-install-db) while it runs. */
+  taskFile: string;
   /** A unix socket path that fits the 107-byte limit whatever the working directory. */
   socket: string;
 }
@@ -48,6 +50,7 @@ function nodePaths(root: string, name: string): NodePaths {
     dataDir: join(dir, 'data'),
     logFile: join(dir, `${name}.log`),
     processFile: join(dir, 'process.json'),
+    taskFile: join(dir, 'task.json'),
     socket: socketPath(dir, name),
   };
 }

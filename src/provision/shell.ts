@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { findNode, type Topology } from '../topology/model.js';
 import { requirePrograms } from './binaries.js';
+import { provisionContext } from './context.js';
 import { topologyPaths } from './home.js';
 import { clientConfigFile } from './nodes/mysql.js';
 import { ProcessRuntime } from './runtime/process-runtime.js';
@@ -30,11 +31,12 @@ export function clientFor(topology: Topology, nodeName: string, statements: stri
   if (readState(paths)?.bootstrappedAt === undefined || !existsSync(paths.secretsFile)) {
     throw new EnvironmentError(`topology ${topology.name} is not up; run: shopctl up`);
   }
-  if (!new ProcessRuntime().isRunning(paths.node(node.name))) {
+  const runtime = new ProcessRuntime();
+  if (!runtime.isRunning(paths.node(node.name))) {
     throw new EnvironmentError(`node ${node.name} is not running; run: shopctl up`);
   }
   const secrets = readSecrets(paths.secretsFile);
-  const ctx = { topology, paths, secrets, programs: {}, runningAsRoot: false };
+  const ctx = provisionContext(topology, paths, secrets, runtime);
   switch (node.kind) {
     case 'mysql': {
       const { mariadb } = requirePrograms(['mariadb']);

@@ -1,5 +1,5 @@
 import type { Topology, TopologyNode } from '../topology/model.js';
-import type { NodeHealth, ProvisionContext } from './context.js';
+import { provisionContext, type NodeHealth, type ProvisionContext } from './context.js';
 import { topologyPaths } from './home.js';
 import { withKind } from './nodes/kinds.js';
 import { ProcessRuntime } from './runtime/process-runtime.js';
@@ -35,11 +35,9 @@ const HEALTH_TIMEOUT_MS = 3000;
 export async function topologyStatus(topology: Topology): Promise<TopologyStatus> {
   const paths = topologyPaths(topology.name);
   const state = readState(paths);
-  const ctx: ProvisionContext | undefined =
-    state?.bootstrappedAt !== undefined && existsSync(paths.secretsFile)
-      ? { topology, paths, secrets: readSecrets(paths.secretsFile), programs: {}, runningAsRoot: process.getuid?.() === 0 }
-      : undefined;
   const runtime = new ProcessRuntime();
+  const ctx: ProvisionContext | undefined =
+    state?.bootstrappedAt !== undefined && existsSync(paths.secretsFile) ? provisionContext(topology, paths, readSecrets(paths.secretsFile), runtime) : undefined;
   const nodes = await Promise.all(
     topology.nodes.map(async (node): Promise<NodeStatus> => {
       const pid = runtime.pidOf(paths.node(node.name)) ?? null;

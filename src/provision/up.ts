@@ -1,9 +1,9 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, ShopctlError } from '../errors.js';
 import type { Topology, TopologyNode } from '../topology/model.js';
 import { requirePrograms, type Program } from './binaries.js';
-import type { ProvisionContext } from './context.js';
+import { provisionContext, type ProvisionContext } from './context.js';
 import { stopAllNodes } from './down.js';
 import { ignoreEvents, type ProvisionListener } from './events.js';
 import { topologyPaths, type TopologyPaths } from './home.js';
@@ -57,7 +57,8 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
     const firstUp = previous?.bootstrappedAt === undefined;
     // A first `up` that never finished left half-made data: start over from nothing.
     if (firstUp && previous !== undefined) await wipe(paths, runtime, listener);
-    const ctx = createContext(topology, paths);
+    mkdirSync(paths.root, { recursive: true });
+    const ctx = provisionContext(topology, paths, loadOrCreateSecrets(paths.secretsFile), runtime);
     const state: TopologyState = previous ?? { topology: topology.name, file: topology.file, driver: 'local', createdAt: new Date().toISOString(), nodes: [] };
     writeState(paths, { ...state, file: topology.file, nodes: topology.nodes.map((n) => n.name) });
     const run = new UpRun(ctx, runtime, listener, firstUp);
@@ -69,22 +70,11 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
   }
 }
 
-function createContext(topology: Topology, paths: TopologyPaths): ProvisionContext {
-  mkdirSync(paths.root, { recursive: true });
-  return {
-    topology,
-    paths,
-    secrets: loadOrCreateSecrets(paths.secretsFile),
-    programs: {},
-    runningAsRoot: process.getuid?.() === 0,
-  };
-}
-
 /** Stops everything of the topology and deletes its data, keeping the lock we hold. */
 async function wipe(paths: TopologyPaths, runtime: Runtime, listener: ProvisionListener): Promise<void> {
   await stopAllNodes(paths, runtime, listener);
   for (const entry of readdirSync(paths.root)) {
-    if (join(paths.root, entry) !== paths.lockFile) rmSync(join(paths.root, entry), { recursive: true, force: true });
+    if (join(paths.root, entry) !== paths.lockFile) rmSync(join(paths.root, entry), { recursive: true, force: true, maxRetries: 3 });
   }
 }
 
@@ -108,7 +98,7 @@ class UpRun {
     await requireFreePorts(toStart);
     let products: number | undefined;
     for (const kinds of STAGES) {
-      await Promise.all(topology.nodes.filter((n) => kinds.includes(n.kind)).map((n) => this.ensureRunning(n)));
+      await allSettledOrThrow(topology.nodes.filter((n) => kinds.includes(n.kind)).map((n) => this.ensureRunning(n)));
       if (kinds.includes('mysql') && this.firstUp) products = await this.step('databases', () => bootstrapDatabases(this.ctx));
     }
     return { started: this.started.map((n) => n.name), alreadyRunning: this.alreadyRunning, ...(products === undefined ? {} : { products }) };
@@ -124,7 +114,9 @@ class UpRun {
     try {
       return await work();
     } catch (error) {
-      await this.rollback();
+      await this.rollback().catch((rollbackError: unknown) => {
+        if (error instanceof ShopctlError) error.details.push(`rolling back also failed: ${String(rollbackError)}`);
+      });
       throw error;
     } finally {
       process.off('SIGINT', onSignal);
@@ -181,6 +173,16 @@ class UpRun {
       throw new EnvironmentError(`setting up the ${step} failed: ${message}`);
     }
   }
+}
+
+/**
+ * Like Promise.all, but waits for every branch before failing: a rollback must not race a
+ * sibling that is still starting a process.
+ */
+async function allSettledOrThrow(work: readonly Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(work);
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
 }
 
 function programsFor(nodes: readonly TopologyNode[]): Program[] {

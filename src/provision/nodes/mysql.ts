@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { EnvironmentError } from '../../errors.js';
 import type { NodeOfKind } from '../../topology/model.js';
 import { program, type NodeHealth, type NodeKind, type ProvisionContext } from '../context.js';
@@ -10,7 +8,7 @@ import { Wait } from '../wait/wait.js';
 import { adminLogin, queryRows, rootSocketLogin, withMysql } from './mysql-client.js';
 import { renderClientConfig, renderMysqlConfig } from './mysql-config.js';
 
-const run = promisify(execFile);
+const INSTALL_TIMEOUT_MS = 120_000;
 
 /**
  * A MariaDB server (mariadbd). `prepare` creates the data directory with mariadb-install-db the
@@ -76,11 +74,9 @@ async function installDataDirectory(node: NodeOfKind<'mysql'>, ctx: ProvisionCon
   mkdirSync(paths.dataDir, { recursive: true });
   const args = [`--defaults-file=${configFile(ctx, node)}`, '--auth-root-authentication-method=normal', '--skip-test-db'];
   if (ctx.runningAsRoot) args.push('--user=root');
-  try {
-    await run(program(ctx, 'mariadb-install-db'), args, { timeout: 120_000 });
-  } catch (error) {
-    const output = (error as { stderr?: string }).stderr ?? String(error);
-    throw new EnvironmentError(`${node.name}: mariadb-install-db failed`, output.trim().split('\n').slice(-8));
+  const result = await ctx.runtime.runTask(paths, { command: program(ctx, 'mariadb-install-db'), args }, INSTALL_TIMEOUT_MS);
+  if (result.code !== 0) {
+    throw new EnvironmentError(`${node.name}: mariadb-install-db failed (exit ${String(result.code)})`, result.output.trim().split('\n').slice(-8));
   }
   writeFileSync(initializedMarker(ctx, node), `${new Date().toISOString()}\n`);
 }

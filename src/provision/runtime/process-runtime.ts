@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { EnvironmentError } from '../../errors.js';
 import type { NodePaths } from '../home.js';
 import { isLive, processGroupMembers, readProcStat } from './proc.js';
-import type { LaunchSpec, Runtime, StartedNode } from './runtime.js';
+import type { LaunchSpec, Runtime, StartedNode, TaskResult } from './runtime.js';
 
 const processRecordSchema = z.object({
   pid: z.number().int().positive(),
@@ -43,7 +43,7 @@ export class ProcessRuntime implements Runtime {
       if (child.pid === undefined) {
         throw new EnvironmentError(`could not start ${spec.command} for node ${node.name}`, [`see ${node.logFile}`]);
       }
-      writeRecord(node, { pid: child.pid, startTicks: readProcStat(child.pid)?.startTicks ?? 0, command: spec.command, args: spec.args, startedAt: new Date().toISOString() });
+      writeRecord(node.processFile, recordOf(child.pid, spec));
       child.unref();
       return { pid: child.pid, exited };
     } finally {
@@ -51,36 +51,66 @@ export class ProcessRuntime implements Runtime {
     }
   }
 
+  async runTask(node: NodePaths, spec: LaunchSpec, timeoutMs: number): Promise<TaskResult> {
+    mkdirSync(node.dir, { recursive: true });
+    const child = spawn(spec.command, spec.args, { cwd: node.dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...spec.env } });
+    if (child.pid === undefined) throw new EnvironmentError(`could not run ${spec.command} for node ${node.name}`);
+    writeRecord(node.taskFile, recordOf(child.pid, spec));
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => signal(processGroupMembers(child.pid ?? 0), 'SIGKILL'), timeoutMs);
+    try {
+      const code = await new Promise<number | null>((resolve) => {
+        child.once('close', (c) => resolve(c));
+        child.once('error', () => resolve(null));
+      });
+      return { code, output };
+    } finally {
+      clearTimeout(timer);
+      rmSync(node.taskFile, { force: true });
+    }
+  }
+
   isRunning(node: NodePaths): boolean {
-    const record = readRecord(node);
+    const record = readRecord(node.processFile);
     return record !== undefined && isOurLeader(record);
   }
 
   pidOf(node: NodePaths): number | undefined {
-    const record = readRecord(node);
+    const record = readRecord(node.processFile);
     return record !== undefined && isOurLeader(record) ? record.pid : undefined;
   }
 
   async stop(node: NodePaths): Promise<void> {
-    const record = readRecord(node);
-    if (record === undefined) return;
-    signal(ownedProcesses(record), 'SIGTERM');
-    if (!(await waitUntilGone(record, STOP_GRACE_MS))) {
-      signal(ownedProcesses(record), 'SIGKILL');
-      await waitUntilGone(record, KILL_GRACE_MS);
-    }
-    rmSync(node.processFile, { force: true });
+    await Promise.all([stopRecorded(node.taskFile), stopRecorded(node.processFile)]);
   }
 }
 
-function writeRecord(node: NodePaths, record: ProcessRecord): void {
-  writeFileSync(node.processFile, `${JSON.stringify(record)}\n`);
+async function stopRecorded(file: string): Promise<void> {
+  const record = readRecord(file);
+  if (record === undefined) return;
+  signal(ownedProcesses(record), 'SIGTERM');
+  if (!(await waitUntilGone(record, STOP_GRACE_MS))) {
+    signal(ownedProcesses(record), 'SIGKILL');
+    await waitUntilGone(record, KILL_GRACE_MS);
+  }
+  rmSync(file, { force: true });
 }
 
-function readRecord(node: NodePaths): ProcessRecord | undefined {
-  if (!existsSync(node.processFile)) return undefined;
+/** Written the moment the process exists, before anything else can go wrong. */
+function recordOf(pid: number, spec: LaunchSpec): ProcessRecord {
+  return { pid, startTicks: readProcStat(pid)?.startTicks ?? 0, command: spec.command, args: spec.args, startedAt: new Date().toISOString() };
+}
+
+function writeRecord(file: string, record: ProcessRecord): void {
+  writeFileSync(file, `${JSON.stringify(record)}\n`);
+}
+
+function readRecord(file: string): ProcessRecord | undefined {
+  if (!existsSync(file)) return undefined;
   try {
-    return processRecordSchema.parse(JSON.parse(readFileSync(node.processFile, 'utf8')));
+    return processRecordSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
   } catch {
     return undefined;
   }

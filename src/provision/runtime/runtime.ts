@@ -7,6 +7,12 @@ export interface LaunchSpec {
   env?: Record<string, string>;
 }
 
+export interface TaskResult {
+  code: number | null;
+  /** What the task printed (stdout and stderr together). */
+  output: string;
+}
+
 export interface StartedNode {
   pid: number;
   /** Settles when the process exits while this CLI still runs (for fail-fast readiness). */
@@ -19,6 +25,11 @@ export interface StartedNode {
  */
 export interface Runtime {
   start(node: NodePaths, spec: LaunchSpec): StartedNode;
+  /**
+   * Runs a one-off program for the node to completion (initializing its data directory),
+   * tracked like a server so that `stop` ends it too if this CLI dies while it runs.
+   */
+  runTask(node: NodePaths, spec: LaunchSpec, timeoutMs: number): Promise<TaskResult>;
   /** The node's server is running and is the one this runtime started. */
   isRunning(node: NodePaths): boolean;
   /** The pid (or container) to show in `status`, when running. */

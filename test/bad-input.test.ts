@@ -1,0 +1,159 @@
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { shopctl, startShopctl } from './support/cli.js';
+import { eventually, recordedPids, survivors, takenPorts } from './support/processes.js';
+import { testTopology } from './support/topology.js';
+
+const homes: string[] = [];
+afterAll(() => {
+  for (const home of homes) rmSync(home, { recursive: true, force: true });
+});
+
+function topology(name: string, basePort: number, edit?: Parameters<typeof testTopology>[2]) {
+  const t = testTopology(name, basePort, edit);
+  homes.push(t.home);
+  return { ...t, run: (...args: string[]) => shopctl(t.home, [...args, '-t', t.file]) };
+}
+
+function nodeFolders(home: string, name: string): string[] {
+  const root = join(home, name);
+  return existsSync(root) ? readdirSync(root).filter((e) => !e.endsWith('.json') && e !== 'lock') : [];
+}
+
+describe('invalid topology files exit 64 and name the file and key', () => {
+  const t = topology('e2e-badyaml', 28300);
+  const cases: [string, string, RegExp][] = [
+    ['a port that is not a number', 'name: x\nservers: {a: [lb]}\nnodes:\n  lb: {kind: nginx, port: "abc", upstreams: [app1]}\ncatalog: {products: 1, stock: {min: 1, max: 1}}\n', /nodes\.lb\.port: .*number/],
+    ['an unknown key', readDefaultWith('  cacheTtlSeconds: 300', '  cacheTtlSecnods: 300'), /app: .*cacheTtlSecnods/],
+    ['a replica of a missing node', readDefaultWith('replicaOf: mysql-primary', 'replicaOf: mysql-nope'), /nodes\.mysql-replica\.replicaOf: expected the name of a mysql node/],
+    ['pools over the connection budget', readDefaultWith('primary: 140', 'primary: 200'), /app\.pools\.primary: .*connections on the primary/],
+    ['an unknown node kind', readDefaultWith('kind: nginx', 'kind: haproxy'), /nodes\.lb/],
+    ['YAML that does not parse', 'name: [unclosed\n', /not valid YAML/],
+  ];
+  for (const [what, yaml, expected] of cases) {
+    it(what, async () => {
+      const file = join(t.home, 'broken.yaml');
+      writeFileSync(file, yaml);
+      const result = await shopctl(t.home, ['up', '-t', file]);
+      expect(result.code).toBe(64);
+      expect(result.stderr).toContain(file);
+      expect(result.stderr).toMatch(expected);
+      expect(readdirSync(t.home).filter((e) => !e.endsWith('.yaml'))).toEqual([]);
+    });
+  }
+
+  it('a missing file', async () => {
+    const result = await shopctl(t.home, ['up', '-t', join(t.home, 'nope.yaml')]);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('no such file');
+  });
+
+  it('a bad flag value', async () => {
+    const result = await t.run('up', '--driver', 'kubernetes');
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('driver');
+  });
+});
+
+/** The default topology with one line changed. */
+function readDefaultWith(from: string, to: string): string {
+  const text = readFileSync(new URL('../topology/default.yaml', import.meta.url), 'utf8');
+  if (!text.includes(from)) throw new Error(`default.yaml has no "${from}"`);
+  return text.replace(from, to);
+}
+
+describe('a port already in use', () => {
+  const t = topology('e2e-port', 28400);
+  let blocker: Server | undefined;
+  afterAll(() => blocker?.close());
+
+  it('exits 3 naming the node and port, and starts nothing', async () => {
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker?.listen(t.ports['mysql-replica'], '127.0.0.1', resolve));
+    const result = await t.run('up');
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`node mysql-replica: port ${t.ports['mysql-replica']} on 127.0.0.1 is already in use`);
+    expect(nodeFolders(t.home, t.name)).toEqual([]);
+    const others = Object.entries(t.ports).filter(([node]) => node !== 'mysql-replica').map(([, port]) => port);
+    expect(await takenPorts(others)).toEqual([]);
+  });
+});
+
+describe('down and status with nothing up', () => {
+  const t = topology('e2e-nothing', 28500);
+
+  it('down exits 0, twice', async () => {
+    expect((await t.run('down')).code).toBe(0);
+    expect((await t.run('down', '--purge')).code).toBe(0);
+  });
+
+  it('status exits 3', async () => {
+    const status = await t.run('status', '--json');
+    expect(status.code).toBe(3);
+    expect(JSON.parse(status.stdout)).toMatchObject({ topology: t.name, up: false });
+  });
+
+  it('shell exits 3', async () => {
+    const shell = await t.run('shell', 'mysql-primary', '-e', 'SELECT 1');
+    expect(shell.code).toBe(3);
+    expect(shell.stderr).toContain('not up');
+  });
+});
+
+describe('the CLI interrupted in the middle of up', () => {
+  const t = topology('e2e-killed', 28600, (y) => {
+    y.catalog.products = 200;
+  });
+  const ports = Object.values(t.ports);
+
+  afterAll(async () => {
+    await t.run('down', '--purge');
+  });
+
+  async function interruptUp(signal: NodeJS.Signals, when: RegExp): Promise<{ code: number | null; stderr: string }> {
+    const child = startShopctl(t.home, ['up', '-t', t.file]);
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    await eventually(`up to print ${when}`, () => (when.test(stderr) ? true : undefined), 60_000);
+    child.kill(signal);
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    return { code, stderr };
+  }
+
+  it('SIGKILL: down afterwards leaves no process and no port', async () => {
+    await interruptUp('SIGKILL', /mysql-(primary|replica) \(mysql\) ready/);
+    const pids = recordedPids(t.home, t.name);
+    expect(pids.length).toBeGreaterThan(0);
+    const down = await t.run('down');
+    expect(down.code, down.stderr).toBe(0);
+    expect(survivors(pids, join(t.home, t.name))).toEqual([]);
+    expect(await takenPorts(ports)).toEqual([]);
+  });
+
+  it('SIGKILL while a database is being initialized: down stops the orphaned installer too', async () => {
+    await interruptUp('SIGKILL', /mysql-primary \(mysql\) starting/);
+    const down = await t.run('down');
+    expect(down.code, down.stderr).toBe(0);
+    expect(survivors(recordedPids(t.home, t.name), join(t.home, t.name))).toEqual([]);
+    expect(await takenPorts(ports)).toEqual([]);
+  });
+
+  it('up after a killed up starts over and succeeds', async () => {
+    const up = await t.run('up');
+    expect(up.code, up.stderr).toBe(0);
+    const status = await t.run('status');
+    expect(status.code, status.stderr).toBe(0);
+    const down = await t.run('down', '--purge');
+    expect(down.code).toBe(0);
+  });
+
+  it('SIGINT: up rolls back by itself and exits 130', async () => {
+    const { code } = await interruptUp('SIGINT', /app\d \(app\) starting/);
+    expect(code).toBe(130);
+    expect(survivors(recordedPids(t.home, t.name), join(t.home, t.name))).toEqual([]);
+    expect(await takenPorts(ports)).toEqual([]);
+    expect(nodeFolders(t.home, t.name)).toEqual([]);
+  });
+});

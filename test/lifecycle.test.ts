@@ -1,0 +1,109 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shopctl } from './support/cli.js';
+import { eventually, recordedPids, survivors, takenPorts } from './support/processes.js';
+import { testTopology } from './support/topology.js';
+
+const topo = testTopology('e2e-life', 28100);
+const run = (...args: string[]) => shopctl(topo.home, [...args, '-t', topo.file]);
+const ports = Object.values(topo.ports);
+
+interface StatusJson {
+  topology: string;
+  nodes: { name: string; kind: string; role: string; healthy: boolean; pid: number | null; port: number; replication: Record<string, unknown> | null }[];
+}
+
+describe('up → status → replication → LB → down', () => {
+  let pids: number[] = [];
+
+  beforeAll(async () => {
+    const up = await run('up');
+    expect(up.code, up.stderr).toBe(0);
+    pids = recordedPids(topo.home, topo.name);
+  });
+
+  afterAll(async () => {
+    await run('down', '--purge');
+    rmSync(topo.home, { recursive: true, force: true });
+  });
+
+  it('reports every node healthy with pid, port, role and replication', async () => {
+    const status = await run('status', '--json');
+    expect(status.code, status.stderr).toBe(0);
+    const doc = JSON.parse(status.stdout) as StatusJson;
+    expect(doc.topology).toBe(topo.name);
+    expect(doc.nodes.map((n) => n.name).sort()).toEqual(['app1', 'app2', 'lb', 'mysql-primary', 'mysql-replica', 'redis-master', 'redis-replica']);
+    for (const node of doc.nodes) {
+      expect(node.healthy, node.name).toBe(true);
+      expect(node.pid, node.name).toBeGreaterThan(0);
+      expect(node.port).toBe(topo.ports[node.name]);
+    }
+    const replica = doc.nodes.find((n) => n.name === 'mysql-replica');
+    expect(replica?.role).toBe('replica');
+    expect(replica?.replication).toMatchObject({ ioRunning: 'Yes', sqlRunning: 'Yes' });
+    expect(doc.nodes.find((n) => n.name === 'redis-replica')?.replication).toMatchObject({ linkStatus: 'up' });
+  });
+
+  it('replicates a row written on the primary to the replica', async () => {
+    const write = await run('shell', 'mysql-primary', '-e', "INSERT INTO products (id, name, price_cents, stock, initial_stock) VALUES (990001, 'e2e row', 100, 5, 5); SELECT COUNT(*) FROM products WHERE id = 990001");
+    expect(write.code, write.stderr).toBe(0);
+    const seen = await eventually('the row on the replica', async () => {
+      const read = await run('shell', 'mysql-replica', '-e', 'SELECT name FROM products WHERE id = 990001');
+      return read.stdout.includes('e2e row') ? read.stdout : undefined;
+    });
+    expect(seen).toContain('e2e row');
+  });
+
+  it('replicates a key set on the redis master to the replica', async () => {
+    const set = await run('shell', 'redis-master', '-e', 'SET e2e:key hello-replica');
+    expect(set.stdout).toContain('OK');
+    const seen = await eventually('the key on the redis replica', async () => {
+      const get = await run('shell', 'redis-replica', '-e', 'GET e2e:key');
+      return get.stdout.includes('hello-replica') ? get.stdout : undefined;
+    });
+    expect(seen).toContain('hello-replica');
+  });
+
+  it('answers GET through nginx from both apps, cache miss then hit', async () => {
+    const lb = `http://127.0.0.1:${topo.ports.lb}`;
+    const first = await fetch(`${lb}/products/7`);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-cache')).toBe('MISS');
+    const body = (await first.json()) as { id: number; stock: number };
+    expect(body.id).toBe(7);
+    expect(body.stock).toBeGreaterThanOrEqual(100);
+    const second = await fetch(`${lb}/products/7`);
+    expect(second.headers.get('x-cache')).toBe('HIT');
+    await second.body?.cancel();
+    const servedBy = new Set<string | null>();
+    for (let i = 0; i < 6; i++) {
+      const r = await fetch(`${lb}/healthz`);
+      servedBy.add(r.headers.get('x-served-by'));
+      await r.body?.cancel();
+    }
+    expect([...servedBy].sort()).toEqual(['app1', 'app2']);
+  });
+
+  it('a second up is a quick no-op that starts nothing', async () => {
+    const again = await run('up', '--json');
+    expect(again.code, again.stderr).toBe(0);
+    const result = JSON.parse(again.stdout) as { started: string[]; alreadyRunning: string[]; ms: number };
+    expect(result.started).toEqual([]);
+    expect(result.alreadyRunning).toHaveLength(7);
+    expect(result.ms).toBeLessThan(5000);
+    expect(recordedPids(topo.home, topo.name).sort()).toEqual([...pids].sort());
+  });
+
+  it('down leaves no process and no listening port; down again is fine', async () => {
+    expect(pids).toHaveLength(7);
+    const down = await run('down');
+    expect(down.code, down.stderr).toBe(0);
+    expect(survivors(pids, topo.home)).toEqual([]);
+    expect(await takenPorts(ports)).toEqual([]);
+    const again = await run('down');
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('nothing was running');
+    const status = await run('status');
+    expect(status.code).toBe(3);
+  });
+});

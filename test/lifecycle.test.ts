@@ -84,6 +84,35 @@ describe('up → status → replication → LB → down', () => {
     expect([...servedBy].sort()).toEqual(['app1', 'app2']);
   });
 
+  it('answers errors as JSON, from the apps and from nginx itself', async () => {
+    const lb = `http://127.0.0.1:${topo.ports.lb}`;
+    const invalid = await fetch(`${lb}/products/1%27%20OR%201=1`);
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toMatchObject({ error: 'invalid_product_id' });
+    const unknown = await fetch(`${lb}/products/99999999`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: 'product_not_found' });
+    const tooLarge = await fetch(`${lb}/orders`, { method: 'POST', body: 'x'.repeat(64 * 1024), headers: { 'content-type': 'application/json' } });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.headers.get('content-type')).toContain('application/json');
+    expect(await tooLarge.json()).toMatchObject({ error: 'payload_too_large' });
+  });
+
+  it('shell refuses unknown nodes, non-database nodes and failing statements with 64', async () => {
+    const unknown = await run('shell', 'mysql-nope', '-e', 'SELECT 1');
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr).toContain('no node "mysql-nope"');
+    const lb = await run('shell', 'lb');
+    expect(lb.code).toBe(64);
+    expect(lb.stderr).toContain('shell opens mysql and redis nodes');
+    const bad = await run('shell', 'mysql-primary', '-e', 'SELEKT 1');
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toContain('SQL syntax');
+    const several = await run('shell', 'mysql-replica', '-e', 'SELECT 1 AS one; SELECT 2 AS two');
+    expect(several.code, several.stderr).toBe(0);
+    expect(several.stdout).toMatch(/one\n1\ntwo\n2/);
+  });
+
   it('a second up is a quick no-op that starts nothing', async () => {
     const again = await run('up', '--json');
     expect(again.code, again.stderr).toBe(0);

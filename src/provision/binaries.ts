@@ -17,8 +17,11 @@ export type Program = keyof typeof PROGRAMS;
 // Debian installs servers in sbin, which a non-root PATH often lacks.
 const EXTRA_DIRS = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
 
-export function findProgram(program: Program): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), ...EXTRA_DIRS].filter(Boolean);
+export function searchDirs(): string[] {
+  return [...(process.env.PATH ?? '').split(delimiter), ...EXTRA_DIRS].filter(Boolean);
+}
+
+export function findProgram(program: Program, dirs: readonly string[] = searchDirs()): string | undefined {
   for (const dir of dirs) {
     const candidate = join(dir, program);
     try {
@@ -32,11 +35,11 @@ export function findProgram(program: Program): string | undefined {
 }
 
 /** Resolves every program or fails with exit 3 and the exact install command. */
-export function requirePrograms(programs: readonly Program[]): Record<Program, string> {
+export function requirePrograms(programs: readonly Program[], dirs: readonly string[] = searchDirs()): Record<Program, string> {
   const found = {} as Record<Program, string>;
   const missing: Program[] = [];
   for (const program of programs) {
-    const path = findProgram(program);
+    const path = findProgram(program, dirs);
     if (path === undefined) missing.push(program);
     else found[program] = path;
   }

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { loadTopology } from '../../topology/load.js';
+import { loadBalancerOf } from '../../topology/model.js';
+import { topologyPaths } from '../home.js';
+import { renderNginxConfig } from './nginx-config.js';
+
+const topology = loadTopology(new URL('../../../topology/default.yaml', import.meta.url).pathname);
+const lb = loadBalancerOf(topology);
+const paths = topologyPaths('default', '/srv/shopctl').node('lb');
+const config = renderNginxConfig(lb, topology, paths, false);
+
+describe('the load balancer config', () => {
+  it('balances over both app ports with a keep-alive pool', () => {
+    expect(config).toContain('server 127.0.0.1:18081 max_fails=1 fail_timeout=1s;');
+    expect(config).toContain('server 127.0.0.1:18082 max_fails=1 fail_timeout=1s;');
+    expect(config).toMatch(/keepalive 512;/);
+    expect(config).toContain('proxy_set_header Connection "";');
+  });
+
+  it('is sized for 6000 clients: connections, open files and backlog', () => {
+    const connections = Number(/worker_connections (\d+);/.exec(config)?.[1]);
+    const files = Number(/worker_rlimit_nofile (\d+);/.exec(config)?.[1]);
+    // Each client holds one connection and borrows one to an app.
+    expect(connections).toBeGreaterThanOrEqual(2 * 6000);
+    expect(files).toBeGreaterThanOrEqual(2 * connections);
+    expect(config).toContain('listen 127.0.0.1:18080 backlog=4096 reuseport;');
+  });
+
+  it('keeps its files in the node folder and never retries a POST elsewhere', () => {
+    expect(config).toContain('pid /srv/shopctl/default/lb/nginx.pid;');
+    expect(config).toContain('client_body_temp_path /srv/shopctl/default/lb/tmp/body;');
+    expect(config).toContain('proxy_next_upstream error timeout http_502;');
+    expect(config).not.toContain('non_idempotent');
+    expect(config).not.toMatch(/^user /m);
+  });
+
+  it('answers its own errors as JSON, with Retry-After on 5xx', () => {
+    for (const [status, code] of [[413, 'payload_too_large'], [502, 'bad_gateway'], [400, 'bad_request']] as const) {
+      expect(config).toContain(`error_page ${status} /_nginx/error/${status};`);
+      expect(config).toContain(`return ${status} '{"error":"${code}",`);
+    }
+    const badGateway = config.slice(config.indexOf('location = /_nginx/error/502'));
+    expect(badGateway.slice(0, badGateway.indexOf('}'))).toContain('add_header Retry-After 1 always;');
+    const tooLarge = config.slice(config.indexOf('location = /_nginx/error/413'));
+    expect(tooLarge.slice(0, tooLarge.indexOf('}'))).not.toContain('Retry-After');
+  });
+
+  it('runs workers as root only when started as root', () => {
+    expect(renderNginxConfig(lb, topology, paths, true)).toMatch(/^user root root;$/m);
+  });
+});

@@ -1,0 +1,56 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { topologyPaths } from '../home.js';
+import { ProcessRuntime } from './process-runtime.js';
+import { isLive, processGroupMembers, readProcStat } from './proc.js';
+
+const runtime = new ProcessRuntime();
+const home = mkdtempSync(join(tmpdir(), 'shopctl-runtime-'));
+const node = topologyPaths('rt', home).node('sleeper');
+
+afterEach(async () => {
+  await runtime.stop(node);
+});
+
+describe('ProcessRuntime', () => {
+  it('starts a server in its own group, records it, and stops it with its children', async () => {
+    const started = runtime.start(node, { command: '/bin/sh', args: ['-c', 'echo started; sleep 60 & wait'] });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(runtime.isRunning(node)).toBe(true);
+    expect(runtime.pidOf(node)).toBe(started.pid);
+    expect(processGroupMembers(started.pid)).toHaveLength(2);
+    expect(readFileSync(node.logFile, 'utf8')).toContain('started');
+    await runtime.stop(node);
+    expect(runtime.isRunning(node)).toBe(false);
+    expect(processGroupMembers(started.pid)).toEqual([]);
+  });
+
+  it('stops the orphans of a leader killed with SIGKILL', async () => {
+    const started = runtime.start(node, { command: '/bin/sh', args: ['-c', 'sleep 60 & wait'] });
+    await new Promise((r) => setTimeout(r, 200));
+    process.kill(started.pid, 'SIGKILL');
+    await started.exited;
+    expect(runtime.isRunning(node)).toBe(false);
+    expect(processGroupMembers(started.pid)).toHaveLength(1);
+    await runtime.stop(node);
+    expect(processGroupMembers(started.pid)).toEqual([]);
+  });
+
+  it('never signals a stranger that reused the recorded pid', async () => {
+    // Record this test process under another start time: it must be left alone.
+    const self = readProcStat(process.pid);
+    writeFileSync(node.processFile, JSON.stringify({ pid: process.pid, startTicks: (self?.startTicks ?? 0) + 1, command: 'x', args: [], startedAt: '' }));
+    expect(runtime.isRunning(node)).toBe(false);
+    await runtime.stop(node);
+    expect(isLive(readProcStat(process.pid))).toBe(true);
+  });
+
+  it('runs a task to completion with its output and exit code', async () => {
+    const result = await runtime.runTask(node, { command: '/bin/sh', args: ['-c', 'echo out; echo err >&2; exit 3'] }, 10_000);
+    expect(result.code).toBe(3);
+    expect(result.output).toContain('out');
+    expect(result.output).toContain('err');
+  });
+});

@@ -1,0 +1,94 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { UsageError } from '../errors.js';
+import { loadTopology } from './load.js';
+import { loadBalancerOf, primaryOf, replicasOf } from './model.js';
+
+/** The parts of a topology file these tests change, loosely typed so they can break them. */
+interface EditableTopology {
+  nodes: Record<string, { port: number | string; replicaOf?: string; upstreams?: string[]; threads?: number }>;
+  servers: Record<string, (string | undefined)[]>;
+  app: { strategy: string; pools: { primary: number; replica: number } };
+  catalog: { stock: { min: number; max: number } };
+}
+type Edit = (t: EditableTopology) => void;
+
+const DEFAULT = new URL('../../topology/default.yaml', import.meta.url);
+const dir = mkdtempSync(join(tmpdir(), 'shopctl-topology-'));
+
+/** Writes the default topology changed by `edit` and returns the loader's error lines. */
+function errorsOf(edit: Edit): string[] {
+  const yaml = parse(readFileSync(DEFAULT, 'utf8')) as EditableTopology;
+  edit(yaml);
+  const file = join(dir, `t-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, stringify(yaml));
+  try {
+    loadTopology(file);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    const e = error as UsageError;
+    expect(e.exitCode).toBe(64);
+    expect(e.message).toContain(file);
+    return e.details.map((line) => line.replace(`${file}: `, ''));
+  }
+  throw new Error('expected the topology to be rejected');
+}
+
+describe('the default topology', () => {
+  const topology = loadTopology(new URL(DEFAULT).pathname);
+
+  it('is the seed design: 7 nodes on 4 servers, C = 300', () => {
+    expect(topology.name).toBe('default');
+    expect(topology.nodes).toHaveLength(7);
+    expect(new Set(topology.nodes.map((n) => n.server)).size).toBe(4);
+    expect(topology.limits).toEqual({ maxServers: 4, connectionsPerDatabase: 300 });
+    expect(topology.app.strategy).toBe('seed');
+    expect(topology.catalog.products).toBe(10_000);
+  });
+
+  it('resolves roles', () => {
+    expect(loadBalancerOf(topology).upstreams).toEqual(['app1', 'app2']);
+    expect(primaryOf(topology, 'mysql').name).toBe('mysql-primary');
+    expect(replicasOf(topology, 'mysql').map((n) => n.name)).toEqual(['mysql-replica']);
+    expect(primaryOf(topology, 'redis').name).toBe('redis-master');
+    expect(replicasOf(topology, 'redis').map((n) => n.role)).toEqual(['replica']);
+  });
+});
+
+describe('an invalid topology names the key and the expectation', () => {
+  it.each<[string, Edit, string]>([
+    ['wrong type', (t) => (t.nodes.lb!.port = 'eighty'), 'nodes.lb.port: Invalid input: expected number, received string'],
+    ['port out of range', (t) => (t.nodes.app1!.port = 80), 'nodes.app1.port: expected a port from 1024 to 65535'],
+    ['duplicate port', (t) => (t.nodes.app2!.port = t.nodes.app1!.port), 'nodes.app2.port: port 18081 is also node "app1"\'s'],
+    ['unknown key', (t) => (t.nodes.app1!.threads = 4), 'nodes.app1: Unrecognized key: "threads"'],
+    ['replica of another kind', (t) => (t.nodes['redis-replica']!.replicaOf = 'mysql-primary'), 'nodes.redis-replica.replicaOf: expected the name of a redis node, got "mysql-primary"'],
+    ['upstream that is not an app', (t) => (t.nodes.lb!.upstreams = ['app1', 'redis-master']), 'nodes.lb.upstreams.1: expected the name of an app node, got "redis-master"'],
+    ['too many servers', (t) => (t.servers['extra'] = [t.servers['app-b']!.pop()]), 'servers: expected at most limits.maxServers = 4 servers, found 5'],
+    ['node on no server', (t) => (t.servers['app-b'] = ['app2', 'ghost']), 'servers.app-b.1: unknown node "ghost"'],
+    ['two mysql primaries', (t) => delete t.nodes['mysql-replica']!.replicaOf, 'nodes: expected exactly one mysql node without replicaOf (the primary), found 2'],
+    ['stock range upside down', (t) => (t.catalog.stock = { min: 10, max: 1 }), 'catalog.stock: expected min <= max'],
+    ['unknown strategy', (t) => (t.app.strategy = 'optimistic'), 'app.strategy: Invalid option: expected one of "seed"|"atomic"|"batched"'],
+  ])('%s', (_what, edit, expected) => {
+    expect(errorsOf(edit)).toContain(expected);
+  });
+
+  it('pools that do not fit C connections per database', () => {
+    const errors = errorsOf((t) => (t.app.pools.replica = 150));
+    expect(errors).toEqual(['app.pools.replica: 2 apps × 150 need 300 connections on the replica; limits.connectionsPerDatabase leaves 290']);
+  });
+
+  it('a YAML syntax error names the line', () => {
+    const file = join(dir, 'syntax.yaml');
+    writeFileSync(file, 'name: default\nnodes:\n  lb: {kind: nginx\n');
+    expect(() => loadTopology(file)).toThrow(`${file} is not valid YAML`);
+  });
+
+  it('duplicate keys are rejected instead of silently overwritten', () => {
+    const file = join(dir, 'dup.yaml');
+    writeFileSync(file, readFileSync(DEFAULT, 'utf8').replace('name: default', 'name: default\nname: other'));
+    expect(() => loadTopology(file)).toThrow('is not valid YAML');
+  });
+});

@@ -1,4 +1,6 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shopctl } from './support/cli.js';
 import { eventually, recordedPids, survivors, takenPorts } from './support/processes.js';
@@ -111,6 +113,31 @@ describe('up → status → replication → LB → down', () => {
     const several = await run('shell', 'mysql-replica', '-e', 'SELECT 1 AS one; SELECT 2 AS two');
     expect(several.code, several.stderr).toBe(0);
     expect(several.stdout).toMatch(/one\n1\ntwo\n2/);
+  });
+
+  it('keeps secrets in 0600 files and gives the app account only what it needs', async () => {
+    const root = join(topo.home, topo.name);
+    expect(statSync(join(root, 'secrets.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(root, 'app1', 'service.json')).mode & 0o777).toBe(0o600);
+    const secrets = JSON.parse(readFileSync(join(root, 'secrets.json'), 'utf8')) as { mysqlAppPassword: string };
+    const app = await mysql.createConnection({ host: '127.0.0.1', port: topo.ports['mysql-primary'], user: 'shopctl_app', password: secrets.mysqlAppPassword, database: 'shop' });
+    try {
+      await expect(app.query('UPDATE products SET stock = stock - 1, version = version + 1 WHERE id = 990001')).resolves.toBeDefined();
+      await expect(app.query("INSERT INTO orders (product_id, user_id, quantity, idempotency_key) VALUES (990001, 'u1', 1, 'e2e-key-1')")).resolves.toBeDefined();
+      await expect(app.query('DELETE FROM orders')).rejects.toThrow(/DELETE command denied/);
+      await expect(app.query("UPDATE products SET name = 'renamed' WHERE id = 1")).rejects.toThrow(/UPDATE command denied|denied/);
+      await expect(app.query('UPDATE products SET stock = -1 WHERE id = 990001')).rejects.toThrow(/CONSTRAINT .*products_stock_not_negative/);
+      await expect(app.query('DROP TABLE orders')).rejects.toThrow(/denied/);
+      await expect(app.query('SELECT * FROM mysql.user')).rejects.toThrow(/denied/);
+    } finally {
+      await app.end();
+    }
+    const replica = await mysql.createConnection({ host: '127.0.0.1', port: topo.ports['mysql-replica'], user: 'shopctl_app', password: secrets.mysqlAppPassword, database: 'shop' });
+    try {
+      await expect(replica.query('UPDATE products SET stock = stock - 1 WHERE id = 1')).rejects.toThrow(/read-only/);
+    } finally {
+      await replica.end();
+    }
   });
 
   it('a second up is a quick no-op that starts nothing', async () => {

@@ -1,4 +1,4 @@
-import type { Topology, TopologyNode, NodeOfKind } from '../topology/model.js';
+import type { NodeOfKind, Topology } from '../topology/model.js';
 import type { NodeKindName } from '../topology/schema.js';
 import type { Program } from './binaries.js';
 import type { TopologyPaths } from './home.js';
@@ -46,5 +46,3 @@ export function program(ctx: ProvisionContext, name: Program): string {
   if (path === undefined) throw new Error(`program ${name} was not resolved before use`);
   return path;
 }
-
-export type AnyNode = TopologyNode;

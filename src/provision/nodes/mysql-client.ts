@@ -1,7 +1,7 @@
 import mysql, { type Connection, type ConnectionOptions } from 'mysql2/promise';
 import type { NodeOfKind } from '../../topology/model.js';
 import type { NodePaths } from '../home.js';
-import { MYSQL_USERS, SHOP_DATABASE, type Secrets } from '../secrets.js';
+import { MYSQL_USERS, type Secrets } from '../secrets.js';
 
 /** Opens one connection, runs `use`, and always closes it. */
 export async function withMysql<T>(options: ConnectionOptions, use: (c: Connection) => Promise<T>): Promise<T> {
@@ -28,8 +28,6 @@ export function adminLogin(node: NodeOfKind<'mysql'>, secrets: Secrets, database
 export function rootSocketLogin(paths: NodePaths, password: string | undefined): ConnectionOptions {
   return { socketPath: paths.socket, user: 'root', ...(password === undefined ? {} : { password }) };
 }
-
-export const shopDatabase = SHOP_DATABASE;
 
 export type Row = Record<string, unknown>;
 

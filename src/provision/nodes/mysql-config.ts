@@ -1,5 +1,6 @@
 import type { NodeOfKind } from '../../topology/model.js';
 import type { ProvisionContext } from '../context.js';
+import type { NodePaths } from '../home.js';
 
 /**
  * my.cnf of a MariaDB node. The primary writes a row-based binlog with GTIDs; a replica is
@@ -13,6 +14,9 @@ export function renderMysqlConfig(node: NodeOfKind<'mysql'>, ctx: ProvisionConte
     `datadir = ${paths.dataDir}`,
     `socket = ${paths.socket}`,
     `pid-file = ${paths.dir}/mariadbd.pid`,
+    // Own temp folder: two servers bootstrapping at once in /tmp can take the same temporary
+    // table name, and one then fails with "Unknown table 'mysql.tmp_user_sys'".
+    `tmpdir = ${mysqlTmpDir(paths)}`,
     `port = ${node.port}`,
     'bind-address = 127.0.0.1',
     'skip-name-resolve',
@@ -37,6 +41,10 @@ export function renderMysqlConfig(node: NodeOfKind<'mysql'>, ctx: ProvisionConte
     lines.push('read-only = 1', 'relay-log-recovery = 1');
   }
   return `${lines.join('\n')}\n`;
+}
+
+export function mysqlTmpDir(paths: NodePaths): string {
+  return `${paths.dir}/tmp`;
 }
 
 /** Unique per database node of the topology, stable across restarts. */

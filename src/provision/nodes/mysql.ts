@@ -6,7 +6,7 @@ import { program, type NodeHealth, type NodeKind, type ProvisionContext } from '
 import { MYSQL_USERS, SHOP_DATABASE } from '../secrets.js';
 import { Wait } from '../wait/wait.js';
 import { adminLogin, queryRows, rootSocketLogin, withMysql } from './mysql-client.js';
-import { renderClientConfig, renderMysqlConfig } from './mysql-config.js';
+import { mysqlTmpDir, renderClientConfig, renderMysqlConfig } from './mysql-config.js';
 
 const INSTALL_TIMEOUT_MS = 120_000;
 
@@ -20,7 +20,7 @@ export const mysqlKind: NodeKind<'mysql'> = {
 
   async prepare(node, ctx) {
     const paths = ctx.paths.node(node.name);
-    mkdirSync(paths.dir, { recursive: true });
+    mkdirSync(mysqlTmpDir(paths), { recursive: true });
     writeFileSync(configFile(ctx, node), renderMysqlConfig(node, ctx), { mode: 0o600 });
     writeFileSync(clientConfigFile(ctx, node), renderClientConfig(node, MYSQL_USERS.admin, ctx.secrets.mysqlAdminPassword, SHOP_DATABASE), { mode: 0o600 });
     if (!existsSync(initializedMarker(ctx, node))) await installDataDirectory(node, ctx);
@@ -76,9 +76,16 @@ async function installDataDirectory(node: NodeOfKind<'mysql'>, ctx: ProvisionCon
   if (ctx.runningAsRoot) args.push('--user=root');
   const result = await ctx.runtime.runTask(paths, { command: program(ctx, 'mariadb-install-db'), args }, INSTALL_TIMEOUT_MS);
   if (result.code !== 0) {
-    throw new EnvironmentError(`${node.name}: mariadb-install-db failed (exit ${String(result.code)})`, result.output.trim().split('\n').slice(-8));
+    throw new EnvironmentError(`${node.name}: mariadb-install-db failed (exit ${String(result.code)})`, installFailureLines(result.output));
   }
   writeFileSync(initializedMarker(ctx, node), `${new Date().toISOString()}\n`);
+}
+
+/** The server's own error lines when it printed any (the installer's boilerplate follows them). */
+function installFailureLines(output: string): string[] {
+  const lines = output.trim().split('\n');
+  const errors = lines.filter((line) => /\[ERROR\]|ERROR:|error/i.test(line) && !/jira|bug report/i.test(line));
+  return (errors.length > 0 ? errors : lines).slice(-10);
 }
 
 async function mysqlHealth(node: NodeOfKind<'mysql'>, ctx: ProvisionContext): Promise<NodeHealth> {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { EnvironmentError } from '../../errors.js';
 import type { NodePaths } from '../home.js';
@@ -65,6 +65,7 @@ export class ProcessRuntime implements Runtime {
         child.once('close', (c) => resolve(c));
         child.once('error', () => resolve(null));
       });
+      appendFileSync(node.logFile, `--- ${spec.command} exited ${String(code)} ---\n${output}`);
       return { code, output };
     } finally {
       clearTimeout(timer);

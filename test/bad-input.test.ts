@@ -149,6 +149,19 @@ describe('the CLI interrupted in the middle of up', () => {
     expect(down.code).toBe(0);
   });
 
+  it('a second up while the first runs exits 3 and leaves the first alone', async () => {
+    const first = startShopctl(t.home, ['up', '-t', t.file]);
+    let stderr = '';
+    first.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    await eventually('the first up to start nodes', () => (/starting/.test(stderr) ? true : undefined), 30_000);
+    const second = await t.run('up');
+    expect(second.code).toBe(3);
+    expect(second.stderr).toMatch(/another shopctl \(pid \d+\) is working on topology e2e-killed/);
+    const code = await new Promise<number | null>((resolve) => first.once('close', resolve));
+    expect(code, stderr).toBe(0);
+    expect((await t.run('down', '--purge')).code).toBe(0);
+  });
+
   it('SIGINT: up rolls back by itself and exits 130', async () => {
     const { code } = await interruptUp('SIGINT', /app\d \(app\) starting/);
     expect(code).toBe(130);

@@ -1,4 +1,5 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,17 @@ import { testTopology } from './support/topology.js';
 const topo = testTopology('e2e-life', 28100);
 const run = (...args: string[]) => shopctl(topo.home, [...args, '-t', topo.file]);
 const ports = Object.values(topo.ports);
+
+/** Sends bytes that are not HTTP, as a broken client would, and returns the raw answer. */
+function rawRequest(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => socket.end(bytes));
+    let answer = '';
+    socket.on('data', (d: Buffer) => (answer += d.toString()));
+    socket.once('end', () => resolve(answer));
+    socket.once('error', reject);
+  });
+}
 
 interface StatusJson {
   topology: string;
@@ -98,6 +110,15 @@ describe('up → status → replication → LB → down', () => {
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.headers.get('content-type')).toContain('application/json');
     expect(await tooLarge.json()).toMatchObject({ error: 'payload_too_large' });
+    const garbage = await rawRequest(topo.ports.lb ?? 0, 'GARBAGE LINE\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+    expect(garbage).toContain('Content-Type: application/json');
+    expect(garbage).toContain('{"error":"bad_request",');
+  });
+
+  it('nginx started without alerts (file limits, sockets)', () => {
+    const log = readFileSync(join(topo.home, topo.name, 'lb', 'error.log'), 'utf8');
+    expect(log).not.toMatch(/\[(alert|emerg|crit)\]/);
   });
 
   it('shell refuses unknown nodes, non-database nodes and failing statements with 64', async () => {

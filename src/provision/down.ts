@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { ignoreEvents, type ProvisionListener } from './events.js';
 import { topologyPaths, type TopologyPaths } from './home.js';
 import { acquireLock } from './lock.js';
@@ -18,6 +18,8 @@ export interface DownResult {
  */
 export async function down(topology: string, options: { purge: boolean; listener?: ProvisionListener }): Promise<DownResult> {
   const paths = topologyPaths(topology);
+  // Nothing was ever up here: leave no folder behind either.
+  if (!existsSync(paths.root)) return { topology, stopped: [], purged: options.purge };
   const release = acquireLock(paths.lockFile, topology);
   try {
     const stopped = await stopAllNodes(paths, new ProcessRuntime(), options.listener ?? ignoreEvents);

@@ -7,7 +7,7 @@ import { renderNginxConfig } from './nginx-config.js';
 const topology = loadTopology(new URL('../../../topology/default.yaml', import.meta.url).pathname);
 const lb = loadBalancerOf(topology);
 const paths = topologyPaths('default', '/srv/shopctl').node('lb');
-const config = renderNginxConfig(lb, topology, paths, false);
+const config = renderNginxConfig(lb, topology, paths, false, Number.POSITIVE_INFINITY);
 
 describe('the load balancer config', () => {
   it('balances over both app ports with a keep-alive pool', () => {
@@ -43,6 +43,10 @@ describe('the load balancer config', () => {
     expect(badGateway.slice(0, badGateway.indexOf('}'))).toContain('add_header Retry-After 1 always;');
     const tooLarge = config.slice(config.indexOf('location = /_nginx/error/413'));
     expect(tooLarge.slice(0, tooLarge.indexOf('}'))).not.toContain('Retry-After');
+  });
+
+  it('asks for no more open files than the hard limit allows', () => {
+    expect(renderNginxConfig(lb, topology, paths, false, 20_000)).toContain('worker_rlimit_nofile 20000;');
   });
 
   it('runs workers as root only when started as root', () => {

@@ -1,5 +1,6 @@
 import type { NodeOfKind, Topology } from '../../topology/model.js';
 import type { NodePaths } from '../home.js';
+import { hardOpenFileLimit } from '../runtime/file-limit.js';
 
 /**
  * nginx.conf of the load balancer, sized for N = 6000 concurrent clients: each client holds a
@@ -7,7 +8,7 @@ import type { NodePaths } from '../home.js';
  * open-file limit must cover them. Errors nginx itself answers (a dead upstream, a too-large body,
  * a bad request line) are JSON of the service's `{error, message}` shape.
  */
-export function renderNginxConfig(node: NodeOfKind<'nginx'>, topology: Topology, paths: NodePaths, runningAsRoot: boolean): string {
+export function renderNginxConfig(node: NodeOfKind<'nginx'>, topology: Topology, paths: NodePaths, runningAsRoot: boolean, fileLimit = hardOpenFileLimit()): string {
   const upstreams = node.upstreams.map((name) => {
     const app = topology.nodes.find((n) => n.name === name);
     return `    server 127.0.0.1:${app?.port ?? 0} max_fails=1 fail_timeout=1s;`;
@@ -17,7 +18,7 @@ ${runningAsRoot ? 'user root root;' : '# workers run as the invoking user'}
 daemon off;
 master_process on;
 worker_processes auto;
-worker_rlimit_nofile ${node.workerConnections * 2 + 1024};
+worker_rlimit_nofile ${openFiles(node, fileLimit)};
 worker_shutdown_timeout 5s;
 pid ${paths.dir}/nginx.pid;
 error_log ${paths.dir}/error.log warn;
@@ -74,6 +75,15 @@ ${jsonErrorPages()}
     }
 }
 `;
+}
+
+/**
+ * Two files per connection plus slack, but never above the hard limit: nginx cannot raise it
+ * without CAP_SYS_RESOURCE and only logs an alert. With reuseport each of the workers holds its
+ * share of the clients, so 20 000 files (a common container limit) still carry 6000 clients.
+ */
+function openFiles(node: NodeOfKind<'nginx'>, fileLimit: number): number {
+  return Math.min(node.workerConnections * 2 + 1024, fileLimit);
 }
 
 const NGINX_ERRORS: readonly [number, string, string][] = [

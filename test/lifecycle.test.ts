@@ -183,4 +183,24 @@ describe('up → status → replication → LB → down', () => {
     const status = await run('status');
     expect(status.code).toBe(3);
   });
+
+  it('up after down keeps the data: no new bootstrap, the rows written before are there', async () => {
+    const up = await run('up', '--json');
+    expect(up.code, up.stderr).toBe(0);
+    const result = JSON.parse(up.stdout) as { started: string[]; bootstrapped: boolean };
+    expect(result.started).toHaveLength(7);
+    expect(result.bootstrapped).toBe(false);
+    const read = await run('shell', 'mysql-replica', '-e', 'SELECT name FROM products WHERE id = 990001; SELECT COUNT(*) AS orders FROM orders');
+    expect(read.stdout).toContain('e2e row');
+    expect(read.stdout).toMatch(/orders\n1\n/);
+  });
+
+  it('up --fresh starts over from an empty catalog of the topology', async () => {
+    const up = await run('up', '--fresh', '--json');
+    expect(up.code, up.stderr).toBe(0);
+    const result = JSON.parse(up.stdout) as { bootstrapped: boolean; products: number };
+    expect(result).toMatchObject({ bootstrapped: true, products: 10_000 });
+    const read = await run('shell', 'mysql-primary', '-e', 'SELECT COUNT(*) AS n FROM products WHERE id = 990001');
+    expect(read.stdout).toMatch(/n\n0\n/);
+  });
 });

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { z } from 'zod';
-import { describeIssue } from '../config-file/load-yaml-file.js';
 import { UsageError, type ExitCode } from '../errors.js';
 
 /**
@@ -18,6 +17,11 @@ export interface CommandSpec {
 export function parseOptions<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `--${describeIssue(issue).replace(/([A-Z])/g, '-$1').toLowerCase()}`);
-  throw new UsageError(`invalid option: ${lines[0] ?? ''}`, lines.slice(1));
+  const lines = result.error.issues.map((issue) => `${flagName(issue.path)}: ${issue.message}`);
+  throw new UsageError(`invalid option ${lines[0] ?? ''}`, lines.slice(1));
+}
+
+/** commander's camelCase key back to the flag a user typed: dryRun → --dry-run. */
+function flagName(path: readonly PropertyKey[]): string {
+  return `--${String(path[0] ?? '').replace(/([A-Z])/g, '-$1').toLowerCase()}`;
 }

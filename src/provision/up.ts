@@ -80,6 +80,8 @@ async function wipe(paths: TopologyPaths, runtime: Runtime, listener: ProvisionL
 
 class UpRun {
   private readonly started: TopologyNode[] = [];
+  /** Set by Ctrl-C: no process may start after the rollback began. */
+  private aborted = false;
   private readonly alreadyRunning: string[] = [];
 
   constructor(
@@ -107,6 +109,7 @@ class UpRun {
   /** Runs `work`; if it fails (or the user interrupts), stops what this run started. */
   async withRollback<T>(work: () => Promise<T>): Promise<T> {
     const onSignal = (signal: NodeJS.Signals) => {
+      this.aborted = true;
       void this.rollback().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     };
     process.once('SIGINT', onSignal);
@@ -148,6 +151,7 @@ class UpRun {
           return;
         }
         await kind.prepare(n, this.ctx);
+        if (this.aborted) throw new EnvironmentError('interrupted');
         const process = this.runtime.start(paths, kind.launch(n, this.ctx));
         this.started.push(node);
         const abandon = process.exited.then((code) => `the process exited with code ${String(code)}`);

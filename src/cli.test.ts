@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from './cli.js';
 
@@ -21,6 +24,22 @@ describe('the CLI maps outcomes to the contract exit codes', () => {
     expect((await exitCode('--version')).code).toBe(0);
     expect((await exitCode('--help')).code).toBe(0);
     expect((await exitCode('up', '--help')).code).toBe(0);
+  });
+
+  it('no command at all shows help and exits 64', async () => {
+    const result = await exitCode();
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('Usage: shopctl');
+  });
+
+  it('a MySQL 8 node on the local driver exits 64 naming the key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shopctl-cli-'));
+    const file = join(dir, 'mysql8.yaml');
+    const yaml = readFileSync(new URL('../topology/default.yaml', import.meta.url), 'utf8');
+    writeFileSync(file, yaml.replace('mysql-primary: { kind: mysql, port: 13306 }', 'mysql-primary: { kind: mysql, port: 13306, flavor: mysql }'));
+    const result = await exitCode('up', '-t', file);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('nodes.mysql-primary.flavor: "mysql" needs --driver docker');
   });
 
   it('an unknown command or option exits 64', async () => {

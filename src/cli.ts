@@ -23,6 +23,7 @@ Exit codes (the same for every command):
   3   the environment is not usable (node down, program missing, port taken, not provisioned)
   4   the measurement cannot be trusted (load generator saturated or short of its target)
   64  usage or config error (bad flag, invalid YAML: the file, key path and expectation are named)
+  130 / 143  interrupted by Ctrl-C / SIGTERM, after undoing what the command had started
 
 Human output goes to stderr; --json puts one JSON document on stdout.
 State lives in .shopctl/<topology>/ of the working directory (or $SHOPCTL_HOME).`;
@@ -65,9 +66,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 function report(error: unknown): number {
   if (error instanceof CommanderError) {
-    // --help and --version "fail" with these codes; everything else commander rejects is usage.
-    if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return ExitCode.ok;
-    return ExitCode.usage;
+    // --help and --version end with exit code 0; no command at all (help shown as an error) and
+    // everything else commander rejects is usage.
+    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
   if (error instanceof ShopctlError) {
     writeErr(`shopctl: ${error.message}`);

@@ -9,6 +9,9 @@ export const ExitCode = {
   environment: 3,
   untrustedMeasurement: 4,
   usage: 64,
+  /** Ctrl-C (128 + SIGINT) or SIGTERM (128 + 15), after cleaning up: the shell's convention. */
+  interrupted: 130,
+  terminated: 143,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -18,8 +21,8 @@ export abstract class ShopctlError extends Error {
   /** Extra lines (a hint, a command to run, log excerpts) printed under the message. */
   readonly details: string[];
 
-  constructor(message: string, details: readonly string[] = []) {
-    super(message);
+  constructor(message: string, details: readonly string[] = [], options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
     this.details = [...details];
   }
@@ -47,7 +50,17 @@ export class UntrustedMeasurementError extends ShopctlError {
   readonly exitCode = ExitCode.untrustedMeasurement;
 }
 
-/** A command whose outcome is a verdict rather than an exception returns its code directly. */
+/** The user stopped the command (Ctrl-C, SIGTERM); it undid what it had started first. */
+export class InterruptedError extends ShopctlError {
+  readonly exitCode: ExitCode;
+
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+    super(`interrupted by ${signal}; what this command had started was stopped`);
+    this.exitCode = signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
+  }
+}
+
+/** The exit code of any error: its own, or 3 for an unexpected one (printed with its stack). */
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof ShopctlError) return error.exitCode;
   return ExitCode.environment;

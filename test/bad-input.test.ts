@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isLive, readProcStat } from '../src/provision/runtime/proc.js';
 import { shopctl, startShopctl } from './support/cli.js';
 import { eventually, recordedPids, survivors, takenPorts } from './support/processes.js';
 import { testTopology } from './support/topology.js';
@@ -92,7 +93,7 @@ describe('down and status with nothing up', () => {
   it('status exits 3', async () => {
     const status = await t.run('status', '--json');
     expect(status.code).toBe(3);
-    expect(JSON.parse(status.stdout)).toMatchObject({ topology: t.name, up: false });
+    expect(JSON.parse(status.stdout)).toMatchObject({ topology: t.name, provisioned: false });
   });
 
   it('shell exits 3', async () => {
@@ -112,19 +113,34 @@ describe('the CLI interrupted in the middle of up', () => {
     await t.run('down', '--purge');
   });
 
-  async function interruptUp(signal: NodeJS.Signals, when: RegExp): Promise<{ code: number | null; stderr: string }> {
+  interface Interrupted {
+    code: number | null;
+    stderr: string;
+    /** Every server and task pid `up` recorded while it ran, read before and after the signal. */
+    pids: number[];
+  }
+
+  /** Runs `up`, sends `signal` once `ready()` holds, and collects what it had started. */
+  async function interruptUp(signal: NodeJS.Signals, ready: (stderr: string) => boolean): Promise<Interrupted> {
     const child = startShopctl(t.home, ['up', '-t', t.file]);
     let stderr = '';
+    const pids = new Set<number>();
+    const collect = () => [...recordedPids(t.home, t.name), ...recordedPids(t.home, t.name, 'task')].forEach((p) => pids.add(p));
+    const collector = setInterval(collect, 20);
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    await eventually(`up to print ${when}`, () => (when.test(stderr) ? true : undefined), 60_000);
-    child.kill(signal);
-    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-    return { code, stderr };
+    const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+    try {
+      await eventually('the moment to interrupt up', () => (ready(stderr) ? true : undefined), 60_000);
+      collect();
+      child.kill(signal);
+      return { code: await closed, stderr, pids: [...pids] };
+    } finally {
+      clearInterval(collector);
+    }
   }
 
   it('SIGKILL: down afterwards leaves no process and no port', async () => {
-    await interruptUp('SIGKILL', /mysql-(primary|replica) \(mysql\) ready/);
-    const pids = recordedPids(t.home, t.name);
+    const { pids } = await interruptUp('SIGKILL', (err) => /mysql-(primary|replica) \(mysql\) ready/.test(err));
     expect(pids.length).toBeGreaterThan(0);
     const down = await t.run('down');
     expect(down.code, down.stderr).toBe(0);
@@ -133,10 +149,14 @@ describe('the CLI interrupted in the middle of up', () => {
   });
 
   it('SIGKILL while a database is being initialized: down stops the orphaned installer too', async () => {
-    await interruptUp('SIGKILL', /mysql-primary \(mysql\) starting/);
+    const installing = () => recordedPids(t.home, t.name, 'task').length > 0;
+    await interruptUp('SIGKILL', installing);
+    const installers = recordedPids(t.home, t.name, 'task');
+    expect(installers.length).toBeGreaterThan(0);
     const down = await t.run('down');
     expect(down.code, down.stderr).toBe(0);
-    expect(survivors(recordedPids(t.home, t.name), join(t.home, t.name))).toEqual([]);
+    expect(recordedPids(t.home, t.name, 'task')).toEqual([]);
+    expect(survivors(installers, join(t.home, t.name))).toEqual([]);
     expect(await takenPorts(ports)).toEqual([]);
   });
 
@@ -162,11 +182,64 @@ describe('the CLI interrupted in the middle of up', () => {
     expect((await t.run('down', '--purge')).code).toBe(0);
   });
 
-  it('SIGINT: up rolls back by itself and exits 130', async () => {
-    const { code } = await interruptUp('SIGINT', /app\d \(app\) starting/);
-    expect(code).toBe(130);
-    expect(survivors(recordedPids(t.home, t.name), join(t.home, t.name))).toEqual([]);
+  it('SIGINT: up rolls back by itself, exits 130 and leaves nothing behind', async () => {
+    const { code, stderr, pids } = await interruptUp('SIGINT', (err) => /app\d \(app\) starting/.test(err));
+    expect(code, stderr).toBe(130);
+    expect(stderr).toContain('interrupted by SIGINT');
+    expect(pids.length).toBeGreaterThanOrEqual(4);
+    expect(survivors(pids, join(t.home, t.name))).toEqual([]);
     expect(await takenPorts(ports)).toEqual([]);
-    expect(nodeFolders(t.home, t.name)).toEqual([]);
+    expect(existsSync(join(t.home, t.name))).toBe(false);
+  });
+
+  it('SIGTERM while a database is being initialized: exits 143 and leaves nothing behind', async () => {
+    const { code, stderr, pids } = await interruptUp('SIGTERM', () => recordedPids(t.home, t.name, 'task').length > 0);
+    expect(code, stderr).toBe(143);
+    expect(survivors(pids, join(t.home, t.name))).toEqual([]);
+    expect(await takenPorts(ports)).toEqual([]);
+    expect(existsSync(join(t.home, t.name))).toBe(false);
+  });
+});
+
+describe('state that cannot be trusted is never guessed at', () => {
+  const t = topology('e2e-state', 28700, (y) => {
+    y.catalog.products = 100;
+  });
+  const root = join(t.home, t.name);
+
+  afterAll(async () => {
+    await t.run('down', '--purge');
+  });
+
+  it('a damaged state.json: up exits 3 and deletes nothing; up --fresh starts over', async () => {
+    expect((await t.run('up')).code).toBe(0);
+    const pids = recordedPids(t.home, t.name);
+    writeFileSync(join(root, 'state.json'), '');
+    const up = await t.run('up');
+    expect(up.code).toBe(3);
+    expect(up.stderr).toContain(`${join(root, 'state.json')} cannot be read`);
+    expect(up.stderr).toContain('shopctl up --fresh');
+    expect(existsSync(join(root, 'mysql-primary', 'data', 'shop'))).toBe(true);
+    expect(pids.filter((pid) => isLive(readProcStat(pid)))).toEqual(pids);
+    const fresh = await t.run('up', '--fresh', '--json');
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(JSON.parse(fresh.stdout)).toMatchObject({ bootstrapped: true, products: 100 });
+    expect((await t.run('down', '--purge')).code).toBe(0);
+    expect(survivors(pids, root)).toEqual([]);
+  });
+
+  it('a folder that is not shopctl\'s is left alone by up, down --purge and down --all --purge', async () => {
+    mkdirSync(root, { recursive: true });
+    writeFileSync(join(root, 'precious.txt'), 'keep me');
+    const up = await t.run('up');
+    expect(up.code).toBe(3);
+    expect(up.stderr).toContain('not a shopctl topology');
+    const down = await t.run('down', '--purge');
+    expect(down.code).toBe(0);
+    expect(down.stderr).toContain('left untouched');
+    const all = await shopctl(t.home, ['down', '--all', '--purge']);
+    expect(all.code).toBe(0);
+    expect(readFileSync(join(root, 'precious.txt'), 'utf8')).toBe('keep me');
+    rmSync(root, { recursive: true });
   });
 });

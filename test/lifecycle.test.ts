@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
@@ -10,6 +10,15 @@ import { testTopology } from './support/topology.js';
 const topo = testTopology('e2e-life', 28100);
 const run = (...args: string[]) => shopctl(topo.home, [...args, '-t', topo.file]);
 const ports = Object.values(topo.ports);
+
+/** Config and state files of a topology (not the databases' own data or logs). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'data' || entry.name === 'tmp' ? [] : filesUnder(path);
+    return entry.isFile() && !entry.name.endsWith('.log') ? [path] : [];
+  });
+}
 
 /** Sends bytes that are not HTTP, as a broken client would, and returns the raw answer. */
 function rawRequest(port: number, bytes: string): Promise<string> {
@@ -138,9 +147,16 @@ describe('up → status → replication → LB → down', () => {
 
   it('keeps secrets in 0600 files and gives the app account only what it needs', async () => {
     const root = join(topo.home, topo.name);
-    expect(statSync(join(root, 'secrets.json')).mode & 0o777).toBe(0o600);
-    expect(statSync(join(root, 'app1', 'service.json')).mode & 0o777).toBe(0o600);
-    const secrets = JSON.parse(readFileSync(join(root, 'secrets.json'), 'utf8')) as { mysqlAppPassword: string };
+    const secrets = JSON.parse(readFileSync(join(root, 'secrets.json'), 'utf8')) as Record<string, string>;
+    // Every file that holds any of the passwords is readable by its owner only.
+    const holders = filesUnder(root).filter((file) => {
+      const text = readFileSync(file, 'utf8');
+      return Object.values(secrets).some((password) => text.includes(password));
+    });
+    expect(holders.map((f) => f.slice(root.length + 1)).sort()).toEqual(
+      ['app1/service.json', 'app2/service.json', 'mysql-primary/client.cnf', 'mysql-replica/client.cnf', 'redis-master/redis.conf', 'redis-replica/redis.conf', 'secrets.json'],
+    );
+    for (const file of holders) expect(statSync(file).mode & 0o777, file).toBe(0o600);
     const app = await mysql.createConnection({ host: '127.0.0.1', port: topo.ports['mysql-primary'], user: 'shopctl_app', password: secrets.mysqlAppPassword, database: 'shop' });
     try {
       await expect(app.query('UPDATE products SET stock = stock - 1, version = version + 1 WHERE id = 990001')).resolves.toBeDefined();

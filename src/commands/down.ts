@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ExitCode } from '../errors.js';
 import { down } from '../provision/down.js';
 import { knownTopologies } from '../provision/state.js';
-import { loadTopology } from '../topology/load.js';
+import { topologyName } from '../topology/load.js';
 import { startProgress } from '../ui/progress.js';
 import { writeErr } from '../ui/terminal.js';
 import { parseOptions, type CommandSpec } from './command.js';
@@ -25,7 +25,7 @@ export const downCommand: CommandSpec = {
       .option('--json', 'print the result as JSON on stdout'),
   async action(raw) {
     const opts = parseOptions(options, raw);
-    const names = opts.all ? knownTopologies() : [loadTopology(opts.topology).name];
+    const names = opts.all ? knownTopologies() : [topologyName(opts.topology)];
     const progress = await startProgress(`shopctl down: ${names.join(', ') || 'nothing to stop'}`);
     const results = [];
     try {
@@ -34,7 +34,7 @@ export const downCommand: CommandSpec = {
       await progress.close();
     }
     for (const r of results) {
-      const what = r.stopped.length === 0 ? 'nothing was running' : `stopped ${r.stopped.join(', ')}`;
+      const what = r.skipped ?? (r.stopped.length === 0 ? 'nothing was running' : `stopped ${r.stopped.join(', ')}`);
       writeErr(`topology ${r.topology}: ${what}${r.purged ? '; data deleted' : ''}`);
     }
     if (opts.json) process.stdout.write(`${JSON.stringify(opts.all ? results : results[0])}\n`);

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { z } from 'zod';
-import { ExitCode, UsageError } from '../errors.js';
+import { EnvironmentError, ExitCode, UsageError } from '../errors.js';
 import { clientFor, type ClientInvocation } from '../provision/shell.js';
 import { loadTopology } from '../topology/load.js';
-import { writeErr } from '../ui/terminal.js';
 import { parseOptions, type CommandSpec } from './command.js';
 
 const options = z.object({ topology: z.string().optional(), execute: z.string().min(1, 'expected statements to run').optional() });
@@ -19,23 +18,31 @@ export const shellCommand: CommandSpec = {
   async action(node, raw) {
     const opts = parseOptions(options, raw);
     const client = clientFor(loadTopology(opts.topology), String(node), opts.execute);
-    const code = await runClient(client);
+    const { code, signal } = await runClient(client);
+    if (signal !== null) throw new EnvironmentError(`${client.command} was ended by ${signal}`);
     if (code !== 0) throw new UsageError(`${client.command} exited with code ${code}: the statements failed (see above)`);
     return ExitCode.ok;
   },
 };
 
-function runClient(client: ClientInvocation): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Runs the client on this terminal. Ctrl-C belongs to the client (mariadb cancels the running
+ * query with it), so shopctl ignores it until the client exits.
+ */
+function runClient(client: ClientInvocation): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  const ignore = () => {};
+  process.on('SIGINT', ignore);
+  process.on('SIGQUIT', ignore);
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     const child = spawn(client.command, client.args, {
       env: { ...process.env, ...client.env },
       stdio: [client.input === undefined ? 'inherit' : 'pipe', 'inherit', 'inherit'],
     });
     if (client.input !== undefined) child.stdin?.end(client.input);
     child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      if (signal) writeErr(`${client.command} ended by ${signal}`);
-      resolve(code ?? 1);
-    });
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  }).finally(() => {
+    process.off('SIGINT', ignore);
+    process.off('SIGQUIT', ignore);
   });
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ExitCode, UsageError } from '../errors.js';
 import { up } from '../provision/up.js';
 import { loadTopology } from '../topology/load.js';
+import type { Topology } from '../topology/model.js';
 import { startProgress } from '../ui/progress.js';
 import { writeErr } from '../ui/terminal.js';
 import { parseOptions, type CommandSpec } from './command.js';
@@ -26,6 +27,7 @@ export const upCommand: CommandSpec = {
     const opts = parseOptions(options, raw);
     if (opts.driver === 'docker') throw new UsageError('--driver docker is not available yet (issue #6); use --driver local');
     const topology = loadTopology(opts.topology);
+    requireLocalEngines(topology);
     const progress = await startProgress(`shopctl up: topology ${topology.name}`);
     try {
       const result = await up(topology, { fresh: opts.fresh, listener: progress.listener });
@@ -41,6 +43,14 @@ export const upCommand: CommandSpec = {
   },
 };
 
-function lbPort(topology: ReturnType<typeof loadTopology>): number {
+/** The process runtime runs Debian's MariaDB; MySQL 8 needs the docker driver (issue #6). */
+function requireLocalEngines(topology: Topology): void {
+  const mysql8 = topology.nodes.find((n) => n.kind === 'mysql' && n.flavor === 'mysql');
+  if (mysql8 !== undefined) {
+    throw new UsageError(`${topology.file}: nodes.${mysql8.name}.flavor: "mysql" needs --driver docker (not available yet); the local driver runs mariadb`);
+  }
+}
+
+function lbPort(topology: Topology): number {
   return topology.nodes.find((n) => n.kind === 'nginx')?.port ?? 0;
 }

@@ -16,6 +16,8 @@ export interface ProvisionContext {
   runningAsRoot: boolean;
   /** Where nodes run; node kinds use it for one-off tasks (initializing data). */
   runtime: Runtime;
+  /** Fires when the user interrupts: long waits and tasks stop at once. */
+  signal?: AbortSignal;
 }
 
 /** What `status` shows for a node beyond "its process runs". */
@@ -37,8 +39,8 @@ export interface NodeKind<K extends NodeKindName> {
   health(node: NodeOfKind<K>, ctx: ProvisionContext): Promise<NodeHealth>;
 }
 
-export function provisionContext(topology: Topology, paths: TopologyPaths, secrets: Secrets, runtime: Runtime): ProvisionContext {
-  return { topology, paths, secrets, runtime, programs: {}, runningAsRoot: process.getuid?.() === 0 };
+export function provisionContext(topology: Topology, paths: TopologyPaths, secrets: Secrets, runtime: Runtime, signal?: AbortSignal): ProvisionContext {
+  return { topology, paths, secrets, runtime, programs: {}, runningAsRoot: process.getuid?.() === 0, ...(signal ? { signal } : {}) };
 }
 
 export function program(ctx: ProvisionContext, name: Program): string {

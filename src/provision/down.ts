@@ -1,15 +1,17 @@
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { ignoreEvents, type ProvisionListener } from './events.js';
 import { topologyPaths, type TopologyPaths } from './home.js';
 import { acquireLock } from './lock.js';
 import { ProcessRuntime } from './runtime/process-runtime.js';
 import type { Runtime } from './runtime/runtime.js';
-import { nodeDirectories } from './state.js';
+import { inspectState, nodeDirectories } from './state.js';
 
 export interface DownResult {
   topology: string;
   stopped: string[];
   purged: boolean;
+  /** Set when the folder was not shopctl's and so was left untouched. */
+  skipped?: string;
 }
 
 /**
@@ -18,8 +20,10 @@ export interface DownResult {
  */
 export async function down(topology: string, options: { purge: boolean; listener?: ProvisionListener }): Promise<DownResult> {
   const paths = topologyPaths(topology);
+  const reading = inspectState(paths);
   // Nothing was ever up here: leave no folder behind either.
-  if (!existsSync(paths.root)) return { topology, stopped: [], purged: options.purge };
+  if (reading.kind === 'absent') return { topology, stopped: [], purged: false };
+  if (reading.kind === 'foreign') return { topology, stopped: [], purged: false, skipped: `${paths.root} has no state.json: not a shopctl topology, left untouched` };
   const release = acquireLock(paths.lockFile, topology);
   try {
     const stopped = await stopAllNodes(paths, new ProcessRuntime(), options.listener ?? ignoreEvents);

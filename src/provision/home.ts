@@ -1,6 +1,8 @@
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
+import { mkdirSync, statSync } from 'node:fs';
+import { EnvironmentError } from '../errors.js';
 
 /**
  * Where a topology's state lives: `.shopctl/<topology>/` in the working directory, or under
@@ -57,9 +59,22 @@ function nodePaths(root: string, name: string): NodePaths {
 
 const MAX_SOCKET_PATH = 100;
 
+/**
+ * Inside the node folder when it fits the kernel's limit; otherwise in a folder of this user's
+ * under the temp dir (created 0700 by `ensurePrivateDir` before use), named by the node folder.
+ */
 function socketPath(dir: string, name: string): string {
   const inside = join(dir, `${name}.sock`);
   if (inside.length <= MAX_SOCKET_PATH) return inside;
   const digest = createHash('sha256').update(dir).digest('hex').slice(0, 16);
-  return join(tmpdir(), `shopctl-${digest}.sock`);
+  return join(tmpdir(), `shopctl-${process.getuid?.() ?? 'user'}`, `${digest}.sock`);
+}
+
+/** Creates `dir` readable by this user only, and refuses one another user made first. */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const owner = statSync(dir).uid;
+  if (process.getuid !== undefined && owner !== process.getuid()) {
+    throw new EnvironmentError(`${dir} belongs to another user (uid ${owner}); remove it or set TMPDIR`);
+  }
 }

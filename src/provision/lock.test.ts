@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,11 +32,29 @@ describe('acquireLock', () => {
     expect((error as EnvironmentError).message).toBe(`another shopctl (pid ${process.ppid}) is working on topology b; wait for it or stop it`);
   });
 
-  it('takes over a lock whose holder died or whose pid was reused', () => {
+  it('takes over a lock whose pid was reused by another process', () => {
     const file = join(dir, 'c-lock');
     writeFileSync(file, `${process.ppid} 1`);
     const release = acquireLock(file, 'c');
     expect(readFileSync(file, 'utf8')).toContain(String(process.pid));
     release();
+  });
+
+  it('takes over a lock whose holder died, and leaves no stray files', () => {
+    const file = join(dir, 'd', 'lock');
+    mkdirSync(join(dir, 'd'));
+    const child = spawnSync('/bin/true');
+    writeFileSync(file, `${child.pid} 12345`);
+    const release = acquireLock(file, 'd');
+    release();
+    expect(readdirSync(join(dir, 'd'))).toEqual([]);
+  });
+
+  it('release leaves a lock that is no longer ours alone', () => {
+    const file = join(dir, 'e-lock');
+    const release = acquireLock(file, 'e');
+    writeFileSync(file, `${process.ppid} ${readProcStat(process.ppid)?.startTicks}`);
+    release();
+    expect(readFileSync(file, 'utf8')).toContain(String(process.ppid));
   });
 });

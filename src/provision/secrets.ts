@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
+import { EnvironmentError } from '../errors.js';
 
 /** Every password of a topology, generated at the first `up` and kept in a 0600 file. */
+// Passwords go into SQL and config files verbatim: only the characters generatePassword makes.
+const password = z.string().regex(/^[A-Za-z0-9_-]{16,}$/, 'expected 16 or more of A-Z a-z 0-9 _ -');
 const secretsSchema = z.strictObject({
-  redisPassword: z.string().min(16),
-  mysqlRootPassword: z.string().min(16),
-  mysqlAdminPassword: z.string().min(16),
-  mysqlReplicationPassword: z.string().min(16),
-  mysqlAppPassword: z.string().min(16),
+  redisPassword: password,
+  mysqlRootPassword: password,
+  mysqlAdminPassword: password,
+  mysqlReplicationPassword: password,
+  mysqlAppPassword: password,
 });
 
 export type Secrets = z.output<typeof secretsSchema>;
@@ -40,5 +43,11 @@ export function loadOrCreateSecrets(file: string): Secrets {
 }
 
 export function readSecrets(file: string): Secrets {
-  return secretsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  try {
+    return secretsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (error) {
+    throw new EnvironmentError(`${file} cannot be read: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`, [
+      'the passwords of the running topology are lost; start over with: shopctl up --fresh',
+    ]);
+  }
 }

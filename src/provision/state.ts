@@ -1,10 +1,14 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { shopctlHome, type TopologyPaths } from './home.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { shopctlHome, topologyPaths, type TopologyPaths } from './home.js';
 
 /**
  * What `up` leaves for `status` and `down`: which topology file, which runtime, and whether
- * the databases were fully set up. Per-node process records live beside each node.
+ * the databases were fully set up. Its presence also marks the folder as shopctl's: nothing
+ * deletes or stops anything in a folder without it. Per-node process records live beside
+ * each node.
  */
 const stateSchema = z.object({
   topology: z.string(),
@@ -19,25 +23,42 @@ const stateSchema = z.object({
 
 export type TopologyState = z.output<typeof stateSchema>;
 
-export function readState(paths: TopologyPaths): TopologyState | undefined {
-  if (!existsSync(paths.stateFile)) return undefined;
-  try {
-    return stateSchema.parse(JSON.parse(readFileSync(paths.stateFile, 'utf8')));
-  } catch {
-    return undefined;
+export type StateReading =
+  /** No folder, or only a lock: nothing was ever set up here. */
+  | { kind: 'absent' }
+  | { kind: 'ok'; state: TopologyState }
+  /** state.json exists but cannot be read: shopctl's folder, in an unknown condition. */
+  | { kind: 'unreadable'; reason: string }
+  /** Files but no state.json: not shopctl's, never to be touched. */
+  | { kind: 'foreign' };
+
+export function inspectState(paths: TopologyPaths): StateReading {
+  if (!existsSync(paths.stateFile)) {
+    const entries = existsSync(paths.root) ? readdirSync(paths.root).filter((e) => join(paths.root, e) !== paths.lockFile) : [];
+    return entries.length === 0 ? { kind: 'absent' } : { kind: 'foreign' };
   }
+  try {
+    return { kind: 'ok', state: stateSchema.parse(JSON.parse(readFileSync(paths.stateFile, 'utf8'))) };
+  } catch (error) {
+    return { kind: 'unreadable', reason: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) };
+  }
+}
+
+export function readState(paths: TopologyPaths): TopologyState | undefined {
+  const reading = inspectState(paths);
+  return reading.kind === 'ok' ? reading.state : undefined;
 }
 
 export function writeState(paths: TopologyPaths, state: TopologyState): void {
   mkdirSync(paths.root, { recursive: true });
-  writeFileSync(paths.stateFile, `${JSON.stringify(state, null, 2)}\n`);
+  writeFileAtomic(paths.stateFile, `${JSON.stringify(state, null, 2)}\n`);
 }
 
-/** Topologies with anything under the home folder, for `down --all`. */
+/** Topologies shopctl set up under the home folder (those with a state file), for `down --all`. */
 export function knownTopologies(home = shopctlHome()): string[] {
   if (!existsSync(home)) return [];
   return readdirSync(home, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
+    .filter((entry) => entry.isDirectory() && existsSync(topologyPaths(entry.name, home).stateFile))
     .map((entry) => entry.name);
 }
 

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { withDeadline } from '../async/deadline.js';
 import type { Topology, TopologyNode } from '../topology/model.js';
 import { provisionContext, type NodeHealth, type ProvisionContext } from './context.js';
 import { topologyPaths } from './home.js';
@@ -5,7 +7,6 @@ import { withKind } from './nodes/kinds.js';
 import { ProcessRuntime } from './runtime/process-runtime.js';
 import { readSecrets } from './secrets.js';
 import { readState } from './state.js';
-import { existsSync } from 'node:fs';
 
 export interface NodeStatus {
   name: string;
@@ -24,7 +25,8 @@ export interface NodeStatus {
 export interface TopologyStatus {
   topology: string;
   file: string;
-  up: boolean;
+  /** Set up by `up` (state and secrets present), whether or not its nodes run now. */
+  provisioned: boolean;
   healthy: boolean;
   nodes: NodeStatus[];
 }
@@ -48,19 +50,13 @@ export async function topologyStatus(topology: Topology): Promise<TopologyStatus
       return { ...base, healthy: health.healthy, detail: health.detail, replication: health.replication ?? null, connections: health.connections ?? null };
     }),
   );
-  return { topology: topology.name, file: topology.file, up: ctx !== undefined, healthy: nodes.every((n) => n.healthy), nodes };
+  return { topology: topology.name, file: topology.file, provisioned: ctx !== undefined, healthy: nodes.every((n) => n.healthy), nodes };
 }
 
 async function probeHealth(node: TopologyNode, ctx: ProvisionContext): Promise<NodeHealth> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<NodeHealth>((resolve) => {
-    timer = setTimeout(() => resolve({ healthy: false, detail: `no answer within ${HEALTH_TIMEOUT_MS / 1000}s` }), HEALTH_TIMEOUT_MS);
-  });
   try {
-    return await Promise.race([withKind(node, (kind, n) => kind.health(n, ctx)), timeout]);
+    return await withDeadline(withKind(node, (kind, n) => kind.health(n, ctx)), HEALTH_TIMEOUT_MS);
   } catch (error) {
     return { healthy: false, detail: `probe failed: ${(error as Error).message}` };
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentError, ShopctlError } from '../errors.js';
 import type { Topology, TopologyNode } from '../topology/model.js';
@@ -7,6 +7,7 @@ import { provisionContext, type ProvisionContext } from './context.js';
 import { stopAllNodes } from './down.js';
 import { ignoreEvents, type ProvisionListener } from './events.js';
 import { topologyPaths, type TopologyPaths } from './home.js';
+import { Interrupt } from './interrupt.js';
 import { acquireLock } from './lock.js';
 import { logTail } from './log-tail.js';
 import { withKind } from './nodes/kinds.js';
@@ -15,7 +16,7 @@ import { requireFreePorts } from './ports.js';
 import { ProcessRuntime } from './runtime/process-runtime.js';
 import type { Runtime } from './runtime/runtime.js';
 import { loadOrCreateSecrets } from './secrets.js';
-import { readState, writeState, type TopologyState } from './state.js';
+import { inspectState, writeState, type TopologyState } from './state.js';
 import { WaitTimeout } from './wait/retry.js';
 import { waitUntilReady } from './wait/wait.js';
 
@@ -48,26 +49,65 @@ const STAGES: readonly (readonly TopologyNode['kind'][])[] = [['redis', 'mysql']
 export async function up(topology: Topology, options: UpOptions): Promise<UpResult> {
   const startedAt = Date.now();
   const paths = topologyPaths(topology.name);
-  const release = acquireLock(paths.lockFile, topology.name);
   const runtime = new ProcessRuntime();
   const listener = options.listener ?? ignoreEvents;
+  const interrupt = new Interrupt();
+  const release = acquireLock(paths.lockFile, topology.name);
+  let leaveNothing = false;
   try {
-    if (options.fresh) await wipe(paths, runtime, listener);
-    const previous = readState(paths);
+    const previous = await previousState(paths, runtime, listener, options.fresh);
     const firstUp = previous?.bootstrappedAt === undefined;
-    // A first `up` that never finished left half-made data: start over from nothing.
-    if (firstUp && previous !== undefined) await wipe(paths, runtime, listener);
-    mkdirSync(paths.root, { recursive: true });
-    const ctx = provisionContext(topology, paths, loadOrCreateSecrets(paths.secretsFile), runtime);
-    const state: TopologyState = previous ?? { topology: topology.name, file: topology.file, driver: 'local', createdAt: new Date().toISOString(), nodes: [] };
-    writeState(paths, { ...state, file: topology.file, nodes: topology.nodes.map((n) => n.name) });
-    const run = new UpRun(ctx, runtime, listener, firstUp);
-    const result = await run.withRollback(() => run.execute());
-    if (firstUp) writeState(paths, { ...state, nodes: topology.nodes.map((n) => n.name), bootstrappedAt: new Date().toISOString(), products: result.products });
+    leaveNothing = firstUp;
+    const state = initialState(topology, previous);
+    writeState(paths, state);
+    const ctx = provisionContext(topology, paths, loadOrCreateSecrets(paths.secretsFile), runtime, interrupt.signal);
+    const run = new UpRun(ctx, listener, firstUp);
+    let result: Awaited<ReturnType<UpRun['execute']>>;
+    try {
+      result = await run.execute();
+    } catch (error) {
+      await run.rollback(error);
+      throw interrupt.signal.aborted ? interrupt.signal.reason : error;
+    }
+    if (firstUp) writeState(paths, { ...state, bootstrappedAt: new Date().toISOString(), products: result.products });
+    leaveNothing = false;
     return { topology: topology.name, ...result, bootstrapped: firstUp, ms: Date.now() - startedAt };
   } finally {
+    interrupt.dispose();
     release();
+    // A first `up` that failed was wiped by its rollback: remove the emptied folder too.
+    if (leaveNothing && existsSync(paths.root) && readdirSync(paths.root).length === 0) rmSync(paths.root, { recursive: true, force: true });
   }
+}
+
+/**
+ * The state of an earlier `up`, after wiping what must not be kept: everything with `--fresh`,
+ * and the half-made data of a first `up` that never finished. Refuses folders that are not
+ * shopctl's and state it cannot read, rather than guess and lose data.
+ */
+async function previousState(paths: TopologyPaths, runtime: Runtime, listener: ProvisionListener, fresh: boolean): Promise<TopologyState | undefined> {
+  const reading = inspectState(paths);
+  if (reading.kind === 'foreign') {
+    throw new EnvironmentError(`${paths.root} holds files but no state.json: not a shopctl topology, so it is left alone`, [
+      'move those files away, or point SHOPCTL_HOME somewhere else',
+    ]);
+  }
+  if (reading.kind === 'unreadable' && !fresh) {
+    throw new EnvironmentError(`${paths.stateFile} cannot be read (${reading.reason})`, [
+      'nothing was changed; to start over from nothing (this deletes the data): shopctl up --fresh',
+    ]);
+  }
+  const previous = reading.kind === 'ok' ? reading.state : undefined;
+  if (fresh || (previous !== undefined && previous.bootstrappedAt === undefined)) {
+    await wipe(paths, runtime, listener);
+    return undefined;
+  }
+  return previous;
+}
+
+function initialState(topology: Topology, previous: TopologyState | undefined): TopologyState {
+  const base = previous ?? { topology: topology.name, driver: 'local' as const, createdAt: new Date().toISOString() };
+  return { ...base, file: topology.file, nodes: topology.nodes.map((n) => n.name) };
 }
 
 /** Stops everything of the topology and deletes its data, keeping the lock we hold. */
@@ -80,60 +120,40 @@ async function wipe(paths: TopologyPaths, runtime: Runtime, listener: ProvisionL
 
 class UpRun {
   private readonly started: TopologyNode[] = [];
-  /** Set by Ctrl-C: no process may start after the rollback began. */
-  private aborted = false;
   private readonly alreadyRunning: string[] = [];
 
   constructor(
     private readonly ctx: ProvisionContext,
-    private readonly runtime: Runtime,
     private readonly listener: ProvisionListener,
     private readonly firstUp: boolean,
   ) {}
 
   async execute(): Promise<{ started: string[]; alreadyRunning: string[]; products?: number }> {
-    const { topology } = this.ctx;
-    const toStart = topology.nodes.filter((n) => !this.runtime.isRunning(this.ctx.paths.node(n.name)));
+    const { topology, runtime, paths } = this.ctx;
+    const toStart = topology.nodes.filter((n) => !runtime.isRunning(paths.node(n.name)));
     this.ctx.programs = requirePrograms(programsFor(toStart));
     // Orphans of a killed node (nginx workers) may still hold its port.
-    await Promise.all(toStart.map((n) => this.runtime.stop(this.ctx.paths.node(n.name))));
+    await Promise.all(toStart.map((n) => runtime.stop(paths.node(n.name))));
     await requireFreePorts(toStart);
     let products: number | undefined;
     for (const kinds of STAGES) {
+      this.ctx.signal?.throwIfAborted();
       await allSettledOrThrow(topology.nodes.filter((n) => kinds.includes(n.kind)).map((n) => this.ensureRunning(n)));
       if (kinds.includes('mysql') && this.firstUp) products = await this.step('databases', () => bootstrapDatabases(this.ctx));
     }
     return { started: this.started.map((n) => n.name), alreadyRunning: this.alreadyRunning, ...(products === undefined ? {} : { products }) };
   }
 
-  /** Runs `work`; if it fails (or the user interrupts), stops what this run started. */
-  async withRollback<T>(work: () => Promise<T>): Promise<T> {
-    const onSignal = (signal: NodeJS.Signals) => {
-      this.aborted = true;
-      void this.rollback().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+  /** Undoes this run after `cause`: a first `up` is wiped, a later one stops what it started. */
+  async rollback(cause: unknown): Promise<void> {
+    const { paths, runtime } = this.ctx;
     try {
-      return await work();
+      if (this.firstUp) await wipe(paths, runtime, this.listener);
+      else await Promise.all(this.started.map((n) => runtime.stop(paths.node(n.name))));
     } catch (error) {
-      await this.rollback().catch((rollbackError: unknown) => {
-        if (error instanceof ShopctlError) error.details.push(`rolling back also failed: ${String(rollbackError)}`);
-      });
-      throw error;
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      if (cause instanceof ShopctlError) cause.details.push(`rolling back also failed: ${String(error)}`);
+      else throw new AggregateError([cause, error], 'up failed and rolling back failed too');
     }
-  }
-
-  private async rollback(): Promise<void> {
-    const { paths } = this.ctx;
-    if (this.firstUp) {
-      await wipe(paths, this.runtime, this.listener);
-      return;
-    }
-    await Promise.all(this.started.map((n) => this.runtime.stop(paths.node(n.name))));
   }
 
   private async ensureRunning(node: TopologyNode): Promise<void> {
@@ -141,21 +161,22 @@ class UpRun {
     const began = Date.now();
     const event = (phase: 'starting' | 'ready' | 'running' | 'failed', message?: string) =>
       this.listener({ type: 'node', node: node.name, kind: node.kind, phase, ms: Date.now() - began, ...(message === undefined ? {} : { message }) });
-    const running = this.runtime.isRunning(paths);
+    const running = this.ctx.runtime.isRunning(paths);
     if (!running) event('starting');
     try {
       await withKind(node, async (kind, n) => {
+        const readiness = kind.readiness(n, this.ctx);
         if (running) {
-          await waitUntilReady(kind.readiness(n, this.ctx), { timeoutMs: ALREADY_RUNNING_TIMEOUT_MS });
+          await waitUntilReady(readiness, { timeoutMs: ALREADY_RUNNING_TIMEOUT_MS, signal: this.ctx.signal });
           this.alreadyRunning.push(node.name);
           return;
         }
         await kind.prepare(n, this.ctx);
-        if (this.aborted) throw new EnvironmentError('interrupted');
-        const process = this.runtime.start(paths, kind.launch(n, this.ctx));
+        this.ctx.signal?.throwIfAborted();
+        const started = this.ctx.runtime.start(paths, kind.launch(n, this.ctx));
         this.started.push(node);
-        const abandon = process.exited.then((code) => `the process exited with code ${String(code)}`);
-        await waitUntilReady(kind.readiness(n, this.ctx), { timeoutMs: READY_TIMEOUT_MS, abandon });
+        const abandon = started.exited.then((code) => `the process exited with code ${String(code)}`);
+        await waitUntilReady(kind.readiness(n, this.ctx), { timeoutMs: READY_TIMEOUT_MS, abandon, signal: this.ctx.signal });
       });
       event(running ? 'running' : 'ready');
     } catch (error) {
@@ -174,7 +195,8 @@ class UpRun {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.listener({ type: 'step', step, phase: 'failed', ms: Date.now() - began, message });
-      throw new EnvironmentError(`setting up the ${step} failed: ${message}`);
+      if (error instanceof ShopctlError) throw error;
+      throw new EnvironmentError(`setting up the ${step} failed: ${message}`, [], { cause: error });
     }
   }
 }
@@ -194,7 +216,7 @@ function programsFor(nodes: readonly TopologyNode[]): Program[] {
 }
 
 function nodeFailure(node: TopologyNode, logFile: string, error: unknown): Error {
-  if (error instanceof EnvironmentError) return error;
+  if (error instanceof ShopctlError) return error;
   const reason = error instanceof WaitTimeout ? `${error.what}: ${error.lastReason}` : error instanceof Error ? error.message : String(error);
-  return new EnvironmentError(`node ${node.name} (${node.kind}, port ${node.port}) did not become ready: ${reason}`, logTail(logFile));
+  return new EnvironmentError(`node ${node.name} (${node.kind}, port ${node.port}) did not become ready: ${reason}`, logTail(logFile), { cause: error });
 }

@@ -13,6 +13,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 export function sendError(res: ServerResponse, error: unknown): void {
+  if (!(error instanceof ServiceError)) {
+    // Goes to the node's log: a 500 must be diagnosable.
+    process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
   const known = error instanceof ServiceError ? error : new ServiceError('internal', 'internal error');
   const headers: Record<string, string> = known.retryAfterSeconds === undefined ? {} : { 'retry-after': String(known.retryAfterSeconds) };
   sendJson(res, known.status, { error: known.code, message: known.message }, headers);

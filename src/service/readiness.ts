@@ -1,3 +1,4 @@
+import { withDeadline } from '../async/deadline.js';
 import type { Dependencies } from './dependencies.js';
 
 const CHECK_TIMEOUT_MS = 1000;
@@ -21,16 +22,10 @@ export async function readiness(deps: Dependencies): Promise<ReadinessReport> {
 }
 
 async function check(probe: () => Promise<unknown>): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS);
-  });
   try {
-    await Promise.race([probe(), timeout]);
+    await withDeadline(probe(), CHECK_TIMEOUT_MS);
     return 'ok';
   } catch (error) {
     return (error as Error).message || 'failed';
-  } finally {
-    clearTimeout(timer);
   }
 }

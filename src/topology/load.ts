@@ -7,6 +7,7 @@ import { topologySchema } from './schema.js';
 import { refineTopology } from './validate.js';
 
 const validatedTopology = topologySchema.superRefine(refineTopology);
+const topologyNameSchema = topologySchema.pick({ name: true }).loose();
 
 /** The topology shipped with shopctl, used when the working directory has none. */
 const BUNDLED_DEFAULT = fileURLToPath(new URL('../../topology/default.yaml', import.meta.url));
@@ -19,6 +20,15 @@ export function topologyPath(file: string | undefined): string {
   if (file !== undefined) return resolve(file);
   const local = resolve('topology/default.yaml');
   return existsSync(local) ? local : BUNDLED_DEFAULT;
+}
+
+/**
+ * Only the `name` of a topology file, read leniently: `down` must work while the rest of the
+ * file is being edited or broken, since the running nodes are found by name on disk.
+ */
+export function topologyName(file: string | undefined): string {
+  const path = topologyPath(file);
+  return loadYamlFile(path, topologyNameSchema, 'topology').name;
 }
 
 export function loadTopology(file: string | undefined): Topology {

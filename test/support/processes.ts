@@ -1,25 +1,19 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { isPortFree } from '../../src/provision/ports.js';
+import { readProcStat } from '../../src/provision/runtime/proc.js';
 
-/** Pids recorded in the node folders of a topology (what `down` must stop). */
-export function recordedPids(home: string, topology: string): number[] {
+/** Pids recorded in the node folders of a topology (servers, and tasks with `task.json`). */
+export function recordedPids(home: string, topology: string, record: 'process' | 'task' = 'process'): number[] {
   const root = join(home, topology);
   if (!existsSync(root)) return [];
-  return readdirSync(root)
-    .map((node) => join(root, node, 'process.json'))
-    .filter((file) => existsSync(file))
-    .map((file) => (JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid);
-}
-
-function stat(pid: number): { state: string; pgrp: number } | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '', pgrp: Number(fields[2]) };
-  } catch {
-    return undefined;
-  }
+  return readdirSync(root).flatMap((node) => {
+    try {
+      return [(JSON.parse(readFileSync(join(root, node, `${record}.json`), 'utf8')) as { pid: number }).pid];
+    } catch {
+      return []; // No record, or removed while we looked.
+    }
+  });
 }
 
 /** Live (not zombie) processes that are one of `pids`, in their process groups, or name `home`. */
@@ -28,30 +22,22 @@ export function survivors(pids: readonly number[], home: string): string[] {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
-    const s = stat(pid);
-    if (s === undefined || s.state === 'Z' || pid === process.pid) continue;
+    const stat = readProcStat(pid);
+    if (stat === undefined || stat.state === 'Z' || pid === process.pid) continue;
     let cmdline = '';
     try {
       cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
     } catch {
       continue;
     }
-    if (pids.includes(pid) || pids.includes(s.pgrp) || cmdline.includes(home)) found.push(`${pid} ${cmdline}`);
+    if (pids.includes(pid) || pids.includes(stat.pgrp) || cmdline.includes(home)) found.push(`${pid} ${cmdline}`);
   }
   return found;
 }
 
-export function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
 export async function takenPorts(ports: readonly number[]): Promise<number[]> {
   const taken: number[] = [];
-  for (const port of ports) if (!(await portIsFree(port))) taken.push(port);
+  for (const port of ports) if (!(await isPortFree(port))) taken.push(port);
   return taken;
 }
 

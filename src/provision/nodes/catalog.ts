@@ -46,7 +46,8 @@ export async function seedCatalog(connection: Connection, catalog: Topology['cat
     }
     await connection.commit();
   } catch (error) {
-    await connection.rollback();
+    // A broken connection cannot roll back either; the insert's error is the one to report.
+    await connection.rollback().catch(() => undefined);
     throw error;
   }
   return products.length;

@@ -21,5 +21,3 @@ export function withKind<R>(node: TopologyNode, visit: Visitor<R>): R {
       return visit(mysqlKind, node);
   }
 }
-
-export const ALL_KINDS = [nginxKind, appKind, redisKind, mysqlKind];

@@ -2,11 +2,10 @@ import type { Connection } from 'mysql2/promise';
 import { primaryOf, replicasOf, type NodeOfKind } from '../../topology/model.js';
 import type { ProvisionContext } from '../context.js';
 import { NotReady, retryUntil } from '../wait/retry.js';
-import { Wait } from '../wait/wait.js';
-import { waitUntilReady } from '../wait/wait.js';
+import { Wait, waitUntilReady } from '../wait/wait.js';
 import { seedCatalog } from './catalog.js';
 import { isSecured, markReplicating, markSecured } from './mysql.js';
-import { adminLogin, queryRows, rootSocketLogin, withMysql } from './mysql-client.js';
+import { adminLogin, gtidPosition, rootSocketLogin, withMysql } from './mysql-client.js';
 import { startReplicaStatements } from './mysql-replication-sql.js';
 import { SCHEMA_STATEMENTS, appAccountStatements, replicationAccountStatements, secureServerStatements } from './mysql-schema.js';
 
@@ -48,25 +47,21 @@ async function startReplication(replica: NodeOfKind<'mysql'>, primary: NodeOfKin
 
 /** Bounded wait until the replica has applied everything the primary has written. */
 export async function waitForCatchUp(replica: NodeOfKind<'mysql'>, primary: NodeOfKind<'mysql'>, ctx: ProvisionContext): Promise<void> {
-  await waitUntilReady([Wait.forMysqlReplicaRunning(replica.name, adminLogin(replica, ctx.secrets))], { timeoutMs: CATCH_UP_TIMEOUT_MS });
+  await waitUntilReady([Wait.forMysqlReplicaRunning(replica.name, adminLogin(replica, ctx.secrets))], { timeoutMs: CATCH_UP_TIMEOUT_MS, signal: ctx.signal });
   const target = await gtidBinlogPos(primary, ctx);
   await retryUntil(
     `${replica.name} catches up with ${primary.name} (GTID ${target})`,
     () =>
       withMysql(adminLogin(replica, ctx.secrets), async (c) => {
-        const [row] = await queryRows(c, 'SELECT @@gtid_slave_pos AS pos');
-        const position = String(row?.pos ?? '');
+        const position = await gtidPosition(c, 'gtid_slave_pos');
         if (position !== target) throw new NotReady(`replica at GTID ${position}`);
       }),
-    { timeoutMs: CATCH_UP_TIMEOUT_MS },
+    { timeoutMs: CATCH_UP_TIMEOUT_MS, signal: ctx.signal },
   );
 }
 
-async function gtidBinlogPos(node: NodeOfKind<'mysql'>, ctx: ProvisionContext): Promise<string> {
-  return withMysql(adminLogin(node, ctx.secrets), async (c) => {
-    const [row] = await queryRows(c, 'SELECT @@gtid_binlog_pos AS pos');
-    return String(row?.pos ?? '');
-  });
+function gtidBinlogPos(node: NodeOfKind<'mysql'>, ctx: ProvisionContext): Promise<string> {
+  return withMysql(adminLogin(node, ctx.secrets), (c) => gtidPosition(c, 'gtid_binlog_pos'));
 }
 
 async function runAll(connection: Connection, statements: readonly string[]): Promise<void> {

@@ -35,3 +35,35 @@ export async function queryRows(connection: Connection, sql: string, values: unk
   const [rows] = await connection.query(sql, values);
   return Array.isArray(rows) ? (rows as Row[]) : [];
 }
+
+export interface ReplicaStatus {
+  ioRunning: string;
+  sqlRunning: string;
+  /** The last IO or SQL thread error, empty when none. */
+  lastError: string;
+  secondsBehind: number | null;
+  gtidSlavePos: string;
+}
+
+/** `SHOW SLAVE STATUS` of a replica; undefined when replication is not configured. */
+export async function replicaStatus(connection: Connection): Promise<ReplicaStatus | undefined> {
+  const [row] = await queryRows(connection, 'SHOW SLAVE STATUS');
+  if (row === undefined) return undefined;
+  return {
+    ioRunning: String(row.Slave_IO_Running),
+    sqlRunning: String(row.Slave_SQL_Running),
+    lastError: String(row.Last_IO_Error || row.Last_SQL_Error || ''),
+    secondsBehind: row.Seconds_Behind_Master === null ? null : Number(row.Seconds_Behind_Master),
+    gtidSlavePos: String(row.Gtid_Slave_Pos ?? ''),
+  };
+}
+
+export function isReplicating(status: ReplicaStatus): boolean {
+  return status.ioRunning === 'Yes' && status.sqlRunning === 'Yes';
+}
+
+/** A GTID position variable (`gtid_binlog_pos` on a primary, `gtid_slave_pos` on a replica). */
+export async function gtidPosition(connection: Connection, variable: 'gtid_binlog_pos' | 'gtid_slave_pos'): Promise<string> {
+  const [row] = await queryRows(connection, `SELECT @@${variable} AS pos`);
+  return String(row?.pos ?? '');
+}

@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EnvironmentError } from '../../errors.js';
 import type { NodeOfKind } from '../../topology/model.js';
 import { program, type NodeHealth, type NodeKind, type ProvisionContext } from '../context.js';
+import { ensurePrivateDir } from '../home.js';
 import { MYSQL_USERS, SHOP_DATABASE } from '../secrets.js';
 import { Wait } from '../wait/wait.js';
-import { adminLogin, queryRows, rootSocketLogin, withMysql } from './mysql-client.js';
+import { adminLogin, gtidPosition, isReplicating, queryRows, replicaStatus, rootSocketLogin, withMysql } from './mysql-client.js';
 import { mysqlTmpDir, renderClientConfig, renderMysqlConfig } from './mysql-config.js';
 
 const INSTALL_TIMEOUT_MS = 120_000;
@@ -21,6 +22,7 @@ export const mysqlKind: NodeKind<'mysql'> = {
   async prepare(node, ctx) {
     const paths = ctx.paths.node(node.name);
     mkdirSync(mysqlTmpDir(paths), { recursive: true });
+    ensurePrivateDir(dirname(paths.socket));
     writeFileSync(configFile(ctx, node), renderMysqlConfig(node, ctx), { mode: 0o600 });
     writeFileSync(clientConfigFile(ctx, node), renderClientConfig(node, MYSQL_USERS.admin, ctx.secrets.mysqlAdminPassword, SHOP_DATABASE), { mode: 0o600 });
     if (!existsSync(initializedMarker(ctx, node))) await installDataDirectory(node, ctx);
@@ -74,7 +76,7 @@ async function installDataDirectory(node: NodeOfKind<'mysql'>, ctx: ProvisionCon
   mkdirSync(paths.dataDir, { recursive: true });
   const args = [`--defaults-file=${configFile(ctx, node)}`, '--auth-root-authentication-method=normal', '--skip-test-db'];
   if (ctx.runningAsRoot) args.push('--user=root');
-  const result = await ctx.runtime.runTask(paths, { command: program(ctx, 'mariadb-install-db'), args }, INSTALL_TIMEOUT_MS);
+  const result = await ctx.runtime.runTask(paths, { command: program(ctx, 'mariadb-install-db'), args }, { timeoutMs: INSTALL_TIMEOUT_MS, signal: ctx.signal });
   if (result.code !== 0) {
     throw new EnvironmentError(`${node.name}: mariadb-install-db failed (exit ${String(result.code)})`, installFailureLines(result.output));
   }
@@ -93,20 +95,17 @@ async function mysqlHealth(node: NodeOfKind<'mysql'>, ctx: ProvisionContext): Pr
     const [threads] = await queryRows(c, "SHOW GLOBAL STATUS LIKE 'Threads_connected'");
     const connections = Number(threads?.Value ?? 0);
     if (node.role === 'primary') {
-      const [pos] = await queryRows(c, 'SELECT @@gtid_binlog_pos AS gtid');
-      return { healthy: true, detail: `primary, gtid ${String(pos?.gtid ?? '')}`, replication: { role: 'primary', gtidBinlogPos: String(pos?.gtid ?? '') }, connections };
+      const gtid = await gtidPosition(c, 'gtid_binlog_pos');
+      return { healthy: true, detail: `primary, gtid ${gtid}`, replication: { role: 'primary', gtidBinlogPos: gtid }, connections };
     }
-    const [status] = await queryRows(c, 'SHOW SLAVE STATUS');
+    const status = await replicaStatus(c);
     if (status === undefined) return { healthy: false, detail: 'replication not configured', replication: { role: 'replica' }, connections };
-    const io = String(status.Slave_IO_Running);
-    const sql = String(status.Slave_SQL_Running);
-    const lag = status.Seconds_Behind_Master === null ? null : Number(status.Seconds_Behind_Master);
-    const healthy = io === 'Yes' && sql === 'Yes';
-    const error = String(status.Last_IO_Error || status.Last_SQL_Error || '');
+    const healthy = isReplicating(status);
+    const { ioRunning, sqlRunning, secondsBehind, gtidSlavePos, lastError } = status;
     return {
       healthy,
-      detail: healthy ? `replicating, ${lag ?? '?'}s behind` : `IO ${io}, SQL ${sql}${error ? `: ${error}` : ''}`,
-      replication: { role: 'replica', ioRunning: io, sqlRunning: sql, secondsBehind: lag, gtidSlavePos: String(status.Gtid_Slave_Pos ?? '') },
+      detail: healthy ? `replicating, ${secondsBehind ?? '?'}s behind` : `IO ${ioRunning}, SQL ${sqlRunning}${lastError ? `: ${lastError}` : ''}`,
+      replication: { role: 'replica', ioRunning, sqlRunning, secondsBehind, gtidSlavePos },
       connections,
     };
   });

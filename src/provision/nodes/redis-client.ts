@@ -8,6 +8,8 @@ export async function withRedis<T>(port: number, password: string, use: (r: Redi
     password,
     lazyConnect: true,
     connectTimeout: 1000,
+    // connectTimeout ends once TCP connects: a hung server must not hang a probe either.
+    commandTimeout: 2000,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,9 +48,21 @@ describe('ProcessRuntime', () => {
   });
 
   it('runs a task to completion with its output and exit code', async () => {
-    const result = await runtime.runTask(node, { command: '/bin/sh', args: ['-c', 'echo out; echo err >&2; exit 3'] }, 10_000);
+    const result = await runtime.runTask(node, { command: '/bin/sh', args: ['-c', 'echo out; echo err >&2; exit 3'] }, { timeoutMs: 10_000 });
     expect(result.code).toBe(3);
     expect(result.output).toContain('out');
     expect(result.output).toContain('err');
+    expect(existsSync(node.taskFile)).toBe(false);
+  });
+
+  it('records a running task so stop can end it, and kills it when aborted', async () => {
+    const controller = new AbortController();
+    const running = runtime.runTask(node, { command: '/bin/sh', args: ['-c', 'sleep 60 & wait'] }, { timeoutMs: 60_000, signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 200));
+    const { pid } = JSON.parse(readFileSync(node.taskFile, 'utf8')) as { pid: number };
+    expect(processGroupMembers(pid)).toHaveLength(2);
+    controller.abort(new Error('interrupted'));
+    await expect(running).rejects.toThrow('interrupted');
+    expect(processGroupMembers(pid)).toEqual([]);
   });
 });

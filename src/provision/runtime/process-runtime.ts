@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { z } from 'zod';
 import { EnvironmentError } from '../../errors.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import type { NodePaths } from '../home.js';
 import { isLive, processGroupMembers, readProcStat } from './proc.js';
-import type { LaunchSpec, Runtime, StartedNode, TaskResult } from './runtime.js';
+import type { LaunchSpec, Runtime, StartedNode, TaskOptions, TaskResult } from './runtime.js';
 
 const processRecordSchema = z.object({
   pid: z.number().int().positive(),
@@ -51,24 +52,30 @@ export class ProcessRuntime implements Runtime {
     }
   }
 
-  async runTask(node: NodePaths, spec: LaunchSpec, timeoutMs: number): Promise<TaskResult> {
+  async runTask(node: NodePaths, spec: LaunchSpec, options: TaskOptions): Promise<TaskResult> {
+    options.signal?.throwIfAborted();
     mkdirSync(node.dir, { recursive: true });
     const child = spawn(spec.command, spec.args, { cwd: node.dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...spec.env } });
     if (child.pid === undefined) throw new EnvironmentError(`could not run ${spec.command} for node ${node.name}`);
-    writeRecord(node.taskFile, recordOf(child.pid, spec));
+    const pid = child.pid;
+    writeRecord(node.taskFile, recordOf(pid, spec));
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const timer = setTimeout(() => signal(processGroupMembers(child.pid ?? 0), 'SIGKILL'), timeoutMs);
+    const kill = () => signal(processGroupMembers(pid), 'SIGKILL');
+    const timer = setTimeout(kill, options.timeoutMs);
+    options.signal?.addEventListener('abort', kill, { once: true });
     try {
       const code = await new Promise<number | null>((resolve) => {
         child.once('close', (c) => resolve(c));
         child.once('error', () => resolve(null));
       });
       appendFileSync(node.logFile, `--- ${spec.command} exited ${String(code)} ---\n${output}`);
+      options.signal?.throwIfAborted();
       return { code, output };
     } finally {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', kill);
       rmSync(node.taskFile, { force: true });
     }
   }
@@ -88,13 +95,16 @@ export class ProcessRuntime implements Runtime {
   }
 }
 
+/** SIGTERM, then SIGKILL; the record goes only when nothing of it is left, so `down` can retry. */
 async function stopRecorded(file: string): Promise<void> {
   const record = readRecord(file);
   if (record === undefined) return;
   signal(ownedProcesses(record), 'SIGTERM');
   if (!(await waitUntilGone(record, STOP_GRACE_MS))) {
     signal(ownedProcesses(record), 'SIGKILL');
-    await waitUntilGone(record, KILL_GRACE_MS);
+    if (!(await waitUntilGone(record, KILL_GRACE_MS))) {
+      throw new EnvironmentError(`processes ${ownedProcesses(record).join(', ')} of ${record.command} survived SIGKILL`, [`their record stays in ${file}; run shopctl down again`]);
+    }
   }
   rmSync(file, { force: true });
 }
@@ -105,7 +115,7 @@ function recordOf(pid: number, spec: LaunchSpec): ProcessRecord {
 }
 
 function writeRecord(file: string, record: ProcessRecord): void {
-  writeFileSync(file, `${JSON.stringify(record)}\n`);
+  writeFileAtomic(file, `${JSON.stringify(record)}\n`);
 }
 
 function readRecord(file: string): ProcessRecord | undefined {

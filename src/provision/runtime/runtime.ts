@@ -13,6 +13,13 @@ export interface TaskResult {
   output: string;
 }
 
+export interface TaskOptions {
+  /** The task is killed after this long. */
+  timeoutMs: number;
+  /** Kills the task and rejects with the abort reason (Ctrl-C). */
+  signal?: AbortSignal;
+}
+
 export interface StartedNode {
   pid: number;
   /** Settles when the process exits while this CLI still runs (for fail-fast readiness). */
@@ -29,7 +36,7 @@ export interface Runtime {
    * Runs a one-off program for the node to completion (initializing its data directory),
    * tracked like a server so that `stop` ends it too if this CLI dies while it runs.
    */
-  runTask(node: NodePaths, spec: LaunchSpec, timeoutMs: number): Promise<TaskResult>;
+  runTask(node: NodePaths, spec: LaunchSpec, options: TaskOptions): Promise<TaskResult>;
   /** The node's server is running and is the one this runtime started. */
   isRunning(node: NodePaths): boolean;
   /** The pid (or container) to show in `status`, when running. */

@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'mysql2/promise';
-import { queryRows, withMysql } from '../nodes/mysql-client.js';
+import { isReplicating, replicaStatus, withMysql } from '../nodes/mysql-client.js';
 import { NotReady } from './retry.js';
 import type { WaitStrategy } from './wait-strategy.js';
 
@@ -17,13 +17,10 @@ export function mysqlReplicaRunningWait(description: string, login: ConnectionOp
     description: `${description}: replication IO and SQL threads running`,
     check: () =>
       withMysql(login, async (c) => {
-        const [status] = await queryRows(c, 'SHOW SLAVE STATUS');
+        const status = await replicaStatus(c);
         if (status === undefined) throw new NotReady('replication is not configured');
-        const io = status.Slave_IO_Running;
-        const sql = status.Slave_SQL_Running;
-        if (io !== 'Yes' || sql !== 'Yes') {
-          const error = String(status.Last_IO_Error || status.Last_SQL_Error || '');
-          throw new NotReady(`Slave_IO_Running=${String(io)} Slave_SQL_Running=${String(sql)} ${error}`.trim());
+        if (!isReplicating(status)) {
+          throw new NotReady(`Slave_IO_Running=${status.ioRunning} Slave_SQL_Running=${status.sqlRunning} ${status.lastError}`.trim());
         }
       }),
   };

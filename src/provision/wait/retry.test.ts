@@ -64,3 +64,17 @@ describe('retryUntil', () => {
     expect(clock.slept.length).toBeLessThanOrEqual(1);
   });
 });
+
+describe('retryUntil, bounded', () => {
+  it('does not hang on an attempt that never settles', async () => {
+    const waiting = retryUntil('hung server', () => new Promise<never>(() => {}), { timeoutMs: 50, intervalMs: 10 });
+    await expect(waiting).rejects.toThrow(/hung server: not ready after .*no answer within 1000 ms/);
+  });
+
+  it('stops at once with the abort reason when aborted', async () => {
+    const controller = new AbortController();
+    const waiting = retryUntil('x', () => new Promise<never>(() => {}), { timeoutMs: 60_000, signal: controller.signal });
+    controller.abort(new Error('interrupted by SIGINT'));
+    await expect(waiting).rejects.toThrow('interrupted by SIGINT');
+  });
+});

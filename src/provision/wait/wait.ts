@@ -2,12 +2,10 @@ import { httpThroughWait, httpWait } from './http-wait.js';
 import { mysqlPingWait, mysqlReplicaRunningWait } from './mysql-wait.js';
 import { redisPingWait, redisReplicaLinkWait } from './redis-wait.js';
 import { retryUntil, type RetryOptions } from './retry.js';
-import { tcpWait } from './tcp-wait.js';
 import type { WaitStrategy } from './wait-strategy.js';
 
 /** The readiness probes, one per kind, behind one facade: `Wait.forHttp(url)`. */
 export const Wait = {
-  forPort: tcpWait,
   forHttp: httpWait,
   forHttpThrough: httpThroughWait,
   forRedisPing: redisPingWait,

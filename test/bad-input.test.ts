@@ -82,6 +82,27 @@ describe('a port already in use', () => {
   });
 });
 
+describe('a server that will not start', () => {
+  const t = topology('e2e-nostart', 28800);
+
+  it('up exits 3 naming the node with its log, and a first up leaves nothing behind', async () => {
+    // A redis-server earlier in PATH that refuses to start, as a broken install would.
+    const fakeBin = join(t.home, 'fake-bin');
+    mkdirSync(fakeBin);
+    writeFileSync(join(fakeBin, 'redis-server'), '#!/bin/sh\necho "fake redis: refusing to start" >&2\nexit 1\n', { mode: 0o755 });
+    const pids = new Set<number>();
+    const collector = setInterval(() => recordedPids(t.home, t.name).forEach((p) => pids.add(p)), 20);
+    const up = await shopctl(t.home, ['up', '-t', t.file], 150_000, { PATH: `${fakeBin}:${process.env.PATH ?? ''}` });
+    clearInterval(collector);
+    expect(up.code).toBe(3);
+    expect(up.stderr).toMatch(/node redis-(master|replica) \(redis, port \d+\) did not become ready: .*the process exited with code 1/);
+    expect(up.stderr).toContain('fake redis: refusing to start');
+    expect(survivors([...pids], join(t.home, t.name))).toEqual([]);
+    expect(await takenPorts(Object.values(t.ports))).toEqual([]);
+    expect(existsSync(join(t.home, t.name))).toBe(false);
+  });
+});
+
 describe('down and status with nothing up', () => {
   const t = topology('e2e-nothing', 28500);
 

@@ -10,9 +10,9 @@ export interface CliResult {
 }
 
 /** Runs `shopctl ARGS` as a user would, with its own SHOPCTL_HOME; never a TTY, so plain output. */
-export function shopctl(home: string, args: readonly string[], timeoutMs = 150_000): Promise<CliResult> {
+export function shopctl(home: string, args: readonly string[], timeoutMs = 150_000, env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = startShopctl(home, args);
+    const child = startShopctl(home, args, env);
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -29,9 +29,9 @@ export function shopctl(home: string, args: readonly string[], timeoutMs = 150_0
   });
 }
 
-export function startShopctl(home: string, args: readonly string[]): ChildProcess {
+export function startShopctl(home: string, args: readonly string[], env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, [LAUNCHER, ...args], {
-    env: { ...process.env, SHOPCTL_HOME: home, CI: '1' },
+    env: { ...process.env, SHOPCTL_HOME: home, CI: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

@@ -8,8 +8,12 @@ import { eventually, recordedPids, survivors, takenPorts } from './support/proce
 import { testTopology } from './support/topology.js';
 
 const homes: string[] = [];
-afterAll(() => {
-  for (const home of homes) rmSync(home, { recursive: true, force: true });
+// Whatever a test left running (an up that should have failed and did not) goes too.
+afterAll(async () => {
+  for (const home of homes) {
+    await shopctl(home, ['down', '--all', '--purge']);
+    rmSync(home, { recursive: true, force: true });
+  }
 });
 
 function topology(name: string, basePort: number, edit?: Parameters<typeof testTopology>[2]) {

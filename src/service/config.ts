@@ -20,7 +20,8 @@ const database = z.strictObject({
 export const serviceConfigSchema = z.strictObject({
   node: z.string(),
   host: z.string().default('127.0.0.1'),
-  port: z.number().int().min(1).max(65535),
+  /** 0: any free port (tests). */
+  port: z.number().int().min(0).max(65535),
   strategy: z.enum(purchaseStrategies),
   cacheTtlSeconds: z.number().int().min(1),
   redis: z.strictObject({ host: z.string(), port: z.number().int(), password: z.string() }),

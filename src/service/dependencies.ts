@@ -1,16 +1,25 @@
 import { Redis } from 'ioredis';
-import mysql, { type Pool } from 'mysql2/promise';
+import mysql from 'mysql2/promise';
+import { ProductCache } from './cache/product-cache.js';
+import { ProductLock } from './cache/product-lock.js';
+import { defineScripts } from './cache/redis-scripts.js';
 import type { DatabaseConfig, ServiceConfig } from './config.js';
+import { Database } from './database.js';
+import { OrderEvents } from './events.js';
+import type { Metrics } from './metrics.js';
 
-/** The service's connections: one Redis client and a bounded pool per database. */
+/** The service's connections: one Redis client (plus a subscriber) and a bounded pool per database. */
 export interface Dependencies {
   redis: Redis;
-  primary: Pool;
-  replica: Pool;
+  primary: Database;
+  replica: Database;
+  cache: ProductCache;
+  lock: ProductLock;
+  events: OrderEvents;
   close(): Promise<void>;
 }
 
-export function connectDependencies(config: ServiceConfig): Dependencies {
+export function connectDependencies(config: ServiceConfig, metrics: Metrics): Dependencies {
   const redis = new Redis({
     host: config.redis.host,
     port: config.redis.port,
@@ -18,25 +27,32 @@ export function connectDependencies(config: ServiceConfig): Dependencies {
     // Fail a command fast while Redis is down instead of queueing it without bound.
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
+    commandTimeout: 2000,
     retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
   });
   redis.on('error', () => {
-    // Surfaced per request as a 503 and by /readyz; the client reconnects by itself.
+    // Surfaced per request (503, or the database alone decides) and by /readyz; it reconnects.
   });
-  const primary = createPool(config.mysql.primary);
-  const replica = createPool(config.mysql.replica);
+  defineScripts(redis);
+  const primary = new Database('primary', createPool(config.mysql.primary), metrics);
+  const replica = new Database('replica', createPool(config.mysql.replica), metrics);
+  const events = new OrderEvents(redis, metrics);
   return {
     redis,
     primary,
     replica,
+    cache: new ProductCache(redis, config.cacheTtlSeconds, metrics),
+    lock: new ProductLock(redis, metrics),
+    events,
     async close() {
+      events.close();
       redis.disconnect();
-      await Promise.allSettled([primary.end(), replica.end()]);
+      await Promise.allSettled([primary.close(), replica.close()]);
     },
   };
 }
 
-function createPool(db: DatabaseConfig): Pool {
+function createPool(db: DatabaseConfig): mysql.Pool {
   return mysql.createPool({
     host: db.host,
     port: db.port,
@@ -44,8 +60,8 @@ function createPool(db: DatabaseConfig): Pool {
     password: db.password,
     database: db.database,
     connectionLimit: db.pool,
-    // A request waits for a connection a bounded time, never in an unbounded queue.
-    queueLimit: db.pool * 4,
+    // Waiting requests are bounded in number here and in time by Database.
+    queueLimit: db.pool * 8,
     connectTimeout: 2000,
     enableKeepAlive: true,
   });

@@ -1,11 +1,22 @@
 /** Every error the service answers, defined once: code → HTTP status. Bodies are `{error, message}`. */
 export const SERVICE_ERRORS = {
   invalid_product_id: 400,
+  malformed_json: 400,
+  invalid_request: 400,
+  invalid_idempotency_key: 400,
   not_found: 404,
   product_not_found: 404,
   method_not_allowed: 405,
-  unavailable: 503,
+  sold_out: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  /** The same Idempotency-Key was sent before with another product, quantity or user. */
+  idempotency_key_reused: 422,
   internal: 500,
+  /** A dependency (Redis, a database) does not answer. */
+  unavailable: 503,
+  /** Too much waiting: no database connection or product lock free in time. */
+  busy: 503,
 } as const;
 
 export type ServiceErrorCode = keyof typeof SERVICE_ERRORS;
@@ -22,4 +33,9 @@ export class ServiceError extends Error {
     super(message);
     this.status = SERVICE_ERRORS[code];
   }
+}
+
+/** A dependency failed: 503 with Retry-After, the cause in the message (never an internal 500). */
+export function unavailable(what: string, cause: unknown): ServiceError {
+  return new ServiceError('unavailable', `${what}: ${cause instanceof Error ? cause.message : String(cause)}`, 1);
 }

@@ -13,6 +13,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 export function sendError(res: ServerResponse, error: unknown): void {
+  if (res.headersSent) {
+    // Too late for an error answer: cut the connection so the client sees a failure.
+    res.destroy();
+    return;
+  }
   if (!(error instanceof ServiceError)) {
     // Goes to the node's log: a 500 must be diagnosable.
     process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

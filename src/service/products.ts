@@ -1,38 +1,35 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import type { Dependencies } from './dependencies.js';
+import type { Product, ProductCache } from './cache/product-cache.js';
+import type { Database } from './database.js';
 import { ServiceError } from './errors.js';
-
-export interface Product {
-  id: number;
-  name: string;
-  priceCents: number;
-  stock: number;
-  version: number;
-}
 
 export interface ProductView {
   product: Product;
   cache: 'HIT' | 'MISS';
 }
 
-export const productCacheKey = (id: number) => `product:${id}`;
-
 /**
- * The view path: Redis first; on a miss the replica, then fill the cache with a TTL.
- * Concurrent misses of one product share one database read, so a hot product whose entry
- * expires sends one query to the replica, not thousands.
+ * The view path: Redis first; on a miss the replica (the primary if the replica fails), then
+ * fill the cache with a TTL. Concurrent misses of one product share one database read, so a
+ * hot product whose entry expires sends one query to the replica, not thousands. A view may be
+ * as stale as the replica; a purchase never relies on it.
  */
 export class ProductViews {
   private readonly inFlight = new Map<number, Promise<Product | undefined>>();
 
   constructor(
-    private readonly deps: Dependencies,
-    private readonly ttlSeconds: number,
+    private readonly cache: ProductCache,
+    private readonly replica: Database,
+    private readonly primary: Database,
   ) {}
 
   async view(id: number): Promise<ProductView> {
-    const cached = await this.deps.redis.get(productCacheKey(id)).catch(() => undefined);
-    if (cached) return { product: JSON.parse(cached) as Product, cache: 'HIT' };
+    const cached = await this.cache.read(id);
+    if (cached !== undefined) {
+      this.cache.countView('hit');
+      return { product: cached, cache: 'HIT' };
+    }
+    this.cache.countView('miss');
     const product = await this.loadOnce(id);
     if (product === undefined) throw new ServiceError('product_not_found', `no product with id ${id}`);
     return { product, cache: 'MISS' };
@@ -47,11 +44,8 @@ export class ProductViews {
   }
 
   private async loadAndFill(id: number): Promise<Product | undefined> {
-    const product = await readProduct(this.deps, id);
-    if (product !== undefined) {
-      // A cache that cannot be filled (Redis down) still answers the view from the database.
-      await this.deps.redis.set(productCacheKey(id), JSON.stringify(product), 'EX', this.ttlSeconds).catch(() => undefined);
-    }
+    const product = await readProduct(this.replica, id).catch(() => readProduct(this.primary, id));
+    if (product !== undefined) await this.cache.fill(product);
     return product;
   }
 }
@@ -64,19 +58,8 @@ interface ProductRow extends RowDataPacket {
   version: number;
 }
 
-async function readProduct(deps: Dependencies, id: number): Promise<Product | undefined> {
-  const sql = 'SELECT id, name, price_cents, stock, version FROM products WHERE id = ?';
-  let rows: ProductRow[];
-  try {
-    [rows] = await deps.replica.query<ProductRow[]>(sql, [id]);
-  } catch {
-    // The replica is down: views fall back to the primary.
-    try {
-      [rows] = await deps.primary.query<ProductRow[]>(sql, [id]);
-    } catch (error) {
-      throw new ServiceError('unavailable', `no database answered: ${(error as Error).message}`, 1);
-    }
-  }
+async function readProduct(db: Database, id: number): Promise<Product | undefined> {
+  const rows = await db.query<ProductRow[]>('SELECT id, name, price_cents, stock, version FROM products WHERE id = ?', [id]);
   const row = rows[0];
   if (row === undefined) return undefined;
   return { id: Number(row.id), name: row.name, priceCents: Number(row.price_cents), stock: Number(row.stock), version: Number(row.version) };

@@ -1,39 +1,86 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { purchaseStrategies, type PurchaseStrategy as StrategyName } from '../topology/schema.js';
+import { readJsonBody } from './body.js';
 import type { Dependencies } from './dependencies.js';
 import { ServiceError } from './errors.js';
 import { sendJson } from './http.js';
+import type { Metrics } from './metrics.js';
+import { parseOrderRequest } from './orders/order-request.js';
+import type { Purchases } from './orders/purchases.js';
+import type { PurchaseStrategy } from './orders/strategy.js';
 import type { ProductViews } from './products.js';
 import { readiness } from './readiness.js';
 
 export interface RouteContext {
   deps: Dependencies;
   views: ProductViews;
+  purchases: Purchases;
+  strategies: Record<StrategyName, PurchaseStrategy>;
+  defaultStrategy: StrategyName;
+  metrics: Metrics;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse, params: string[], ctx: RouteContext) => Promise<void>;
+/** What a handler reports for the metrics: the outcome label of its latency. */
+type Handler = (req: IncomingMessage, res: ServerResponse, params: string[], ctx: RouteContext) => Promise<string>;
 
 interface Route {
+  name: string;
   method: string;
   pattern: RegExp;
   handler: Handler;
 }
 
 const ROUTES: Route[] = [
-  { method: 'GET', pattern: /^\/healthz$/, handler: async (_req, res) => sendJson(res, 200, { status: 'ok' }) },
   {
+    name: 'healthz',
+    method: 'GET',
+    pattern: /^\/healthz$/,
+    handler: async (_req, res) => {
+      sendJson(res, 200, { status: 'ok' });
+      return 'ok';
+    },
+  },
+  {
+    name: 'readyz',
     method: 'GET',
     pattern: /^\/readyz$/,
     handler: async (_req, res, _params, ctx) => {
       const report = await readiness(ctx.deps);
       sendJson(res, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not_ready', checks: report.checks });
+      return report.ready ? 'ready' : 'not_ready';
     },
   },
   {
+    name: 'metrics',
+    method: 'GET',
+    pattern: /^\/metrics$/,
+    handler: async (_req, res, _params, ctx) => {
+      const text = await ctx.metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': ctx.metrics.registry.contentType });
+      res.end(text);
+      return 'ok';
+    },
+  },
+  {
+    name: 'product',
     method: 'GET',
     pattern: /^\/products\/([^/]+)$/,
     handler: async (_req, res, [rawId], ctx) => {
       const { product, cache } = await ctx.views.view(parseProductId(rawId ?? ''));
       sendJson(res, 200, product, { 'x-cache': cache });
+      return cache === 'HIT' ? 'hit' : 'miss';
+    },
+  },
+  {
+    name: 'orders',
+    method: 'POST',
+    pattern: /^\/orders$/,
+    handler: async (req, res, _params, ctx) => {
+      const strategy = ctx.strategies[strategyOf(req, ctx.defaultStrategy)];
+      const request = parseOrderRequest(await readJsonBody(req), req.headers['idempotency-key']);
+      const answer = await ctx.purchases.purchase(strategy, request);
+      sendJson(res, answer.status, answer.body, answer.replayed ? { 'idempotent-replayed': 'true' } : {});
+      return answer.replayed ? 'replayed' : 'ordered';
     },
   },
 ];
@@ -44,12 +91,30 @@ export function parseProductId(raw: string): number {
   return Number(raw);
 }
 
-export async function route(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> {
+/**
+ * `X-Purchase-Strategy` picks the strategy for one request (so one topology can compare them);
+ * without it the topology's `app.strategy` applies.
+ */
+function strategyOf(req: IncomingMessage, fallback: StrategyName): StrategyName {
+  const asked = req.headers['x-purchase-strategy'];
+  if (asked === undefined) return fallback;
+  const name = purchaseStrategies.find((s) => s === asked);
+  if (name === undefined) throw new ServiceError('invalid_request', `X-Purchase-Strategy: expected one of ${purchaseStrategies.join(', ')}`);
+  return name;
+}
+
+/** Runs the matching route and returns its name and outcome for the metrics. */
+export async function route(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<{ route: string; outcome: string }> {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   const matches = ROUTES.filter((r) => r.pattern.test(path));
   if (matches.length === 0) throw new ServiceError('not_found', `no route for ${path.slice(0, 100)}`);
   const match = matches.find((r) => r.method === req.method);
-  if (match === undefined) throw new ServiceError('method_not_allowed', `${req.method ?? '?'} is not allowed on ${path}`);
+  if (match === undefined) throw new ServiceError('method_not_allowed', `${req.method ?? '?'} is not allowed on ${path.slice(0, 100)}`);
   const params = match.pattern.exec(path)?.slice(1) ?? [];
-  await match.handler(req, res, params, ctx);
+  return { route: match.name, outcome: await match.handler(req, res, params, ctx) };
+}
+
+export function routeName(req: IncomingMessage): string {
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  return ROUTES.find((r) => r.pattern.test(path))?.name ?? 'unknown';
 }

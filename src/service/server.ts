@@ -1,25 +1,40 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ServiceConfig } from './config.js';
 import { connectDependencies, type Dependencies } from './dependencies.js';
+import { ServiceError } from './errors.js';
 import { sendError } from './http.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { Purchases } from './orders/purchases.js';
+import { atomicStrategy } from './orders/strategies/atomic.js';
+import { batchedStrategy } from './orders/strategies/batched.js';
+import { seedStrategy } from './orders/strategies/seed.js';
 import { ProductViews } from './products.js';
-import { route } from './routes.js';
+import { route, routeName, type RouteContext } from './routes.js';
 
 export interface Service {
   server: Server;
   deps: Dependencies;
+  metrics: Metrics;
+  /** The port it listens on (the configured one, or the one the OS chose for port 0). */
+  port: number;
   /** Stops accepting, lets in-flight requests finish, closes the pools. */
   close(): Promise<void>;
 }
 
 /** The embedded purchase/view service an app node runs (`shopctl serve`). */
 export async function startService(config: ServiceConfig): Promise<Service> {
-  const deps = connectDependencies(config);
-  const ctx = { deps, views: new ProductViews(deps, config.cacheTtlSeconds) };
-  const server = createServer((req, res) => {
-    res.setHeader('x-served-by', config.node);
-    route(req, res, ctx).catch((error: unknown) => sendError(res, error));
-  });
+  const metrics = createMetrics();
+  const deps = connectDependencies(config, metrics);
+  const strategyDeps = { primary: deps.primary, cache: deps.cache, lock: deps.lock, metrics };
+  const ctx: RouteContext = {
+    deps,
+    metrics,
+    views: new ProductViews(deps.cache, deps.replica, deps.primary),
+    purchases: new Purchases(deps.primary, deps.events, metrics, config.node),
+    strategies: { seed: seedStrategy(strategyDeps), atomic: atomicStrategy(strategyDeps), batched: batchedStrategy(strategyDeps) },
+    defaultStrategy: config.strategy,
+  };
+  const server = createServer((req, res) => handle(req, res, ctx, config.node));
   // nginx keeps idle upstream connections for 60 s: outlive them so nginx closes first.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -28,9 +43,12 @@ export async function startService(config: ServiceConfig): Promise<Service> {
     server.once('error', reject);
     server.listen({ host: config.host, port: config.port, backlog: 4096 }, resolve);
   });
+  const address = server.address();
   return {
     server,
     deps,
+    metrics,
+    port: typeof address === 'object' && address !== null ? address.port : config.port,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -39,4 +57,23 @@ export async function startService(config: ServiceConfig): Promise<Service> {
       await deps.close();
     },
   };
+}
+
+function handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, node: string): void {
+  const started = performance.now();
+  res.setHeader('x-served-by', node);
+  let label = { route: routeName(req), outcome: 'error' };
+  res.once('finish', () => {
+    ctx.metrics.requests.labels(label.route, req.method ?? '?', String(res.statusCode)).inc();
+    ctx.metrics.latency.labels(label.route, label.outcome).observe((performance.now() - started) / 1000);
+  });
+  route(req, res, ctx).then(
+    (done) => (label = done),
+    (error: unknown) => {
+      label = { route: label.route, outcome: error instanceof ServiceError ? error.code : 'internal' };
+      sendError(res, error);
+      // The rest of a refused body is not read: close the connection rather than parse it as a request.
+      if (!req.complete) res.once('finish', () => req.socket.destroySoon());
+    },
+  );
 }

@@ -1,0 +1,36 @@
+import type { Redis, Result } from 'ioredis';
+
+/**
+ * Lua scripts run atomically in Redis, registered once per client with `defineCommand` (sent by
+ * EVALSHA afterwards).
+ */
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    setStockIfNewer(key: string, stock: number, version: number, ttlSeconds: number): Result<number, Context>;
+    releaseLock(key: string, token: string): Result<number, Context>;
+  }
+}
+
+/**
+ * Stock only ever decreases and its version only increases, so "the newest version wins" makes
+ * concurrent writers (purchases, cache fills from a lagging replica) converge on the database's
+ * value and never put an older, higher stock back. Value: "stock:version".
+ */
+const SET_STOCK_IF_NEWER = `
+local current = redis.call('GET', KEYS[1])
+if current then
+  local version = tonumber(string.match(current, ':(%d+)$'))
+  if version and version >= tonumber(ARGV[2]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2], 'EX', ARGV[3])
+return 1`;
+
+/** Deletes the lock only if it still holds our token: never release a lock someone else took. */
+const RELEASE_LOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+export function defineScripts(redis: Redis): void {
+  redis.defineCommand('setStockIfNewer', { numberOfKeys: 1, lua: SET_STOCK_IF_NEWER });
+  redis.defineCommand('releaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK });
+}

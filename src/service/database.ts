@@ -1,0 +1,100 @@
+import type { Pool, PoolConnection } from 'mysql2/promise';
+import { DeadlineExceeded, withDeadline } from '../async/deadline.js';
+import { ServiceError, unavailable } from './errors.js';
+import type { Metrics } from './metrics.js';
+
+/** How long a request may wait for a free connection before it is answered 503 busy. */
+const POOL_WAIT_MS = 2000;
+
+type MysqlError = Error & { code?: string; errno?: number; fatal?: boolean };
+
+/**
+ * One database pool with a bounded wait for a connection, a gauge of connections in use, and
+ * database failures turned into the service's answers: a dead server is 503 unavailable, lock
+ * contention is 503 busy; anything else is a bug and stays an internal error.
+ */
+export class Database {
+  constructor(
+    readonly name: 'primary' | 'replica',
+    private readonly pool: Pool,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async withConnection<T>(use: (connection: PoolConnection) => Promise<T>): Promise<T> {
+    const connection = await this.acquire();
+    const inUse = this.metrics.poolInUse.labels(this.name);
+    inUse.inc();
+    let broken = false;
+    try {
+      return await use(connection);
+    } catch (error) {
+      broken = (error as MysqlError).fatal === true;
+      throw translate(error, this.name);
+    } finally {
+      inUse.dec();
+      // A connection that failed fatally must not go back to the pool.
+      if (broken) connection.destroy();
+      else connection.release();
+    }
+  }
+
+  /** Runs `use` in a transaction: committed when it returns, rolled back when it throws. */
+  transaction<T>(use: (connection: PoolConnection) => Promise<T>): Promise<T> {
+    return this.withConnection(async (connection) => {
+      await connection.beginTransaction();
+      try {
+        const result = await use(connection);
+        await connection.commit();
+        return result;
+      } catch (error) {
+        await connection.rollback().catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  async query<T>(sql: string, values: unknown[] = []): Promise<T> {
+    return this.withConnection(async (connection) => {
+      const [rows] = await connection.query(sql, values);
+      return rows as T;
+    });
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+
+  private async acquire(): Promise<PoolConnection> {
+    const pending = this.pool.getConnection();
+    try {
+      return await withDeadline(pending, POOL_WAIT_MS);
+    } catch (error) {
+      if (error instanceof DeadlineExceeded) {
+        // It may still arrive: hand it straight back.
+        pending.then((c) => c.release(), () => undefined);
+        this.metrics.poolWaitTimeouts.labels(this.name).inc();
+        throw new ServiceError('busy', `no ${this.name} database connection free within ${POOL_WAIT_MS} ms`, 1);
+      }
+      if (/queue limit/i.test((error as Error).message)) {
+        this.metrics.poolWaitTimeouts.labels(this.name).inc();
+        throw new ServiceError('busy', `too many requests waiting for a ${this.name} database connection`, 1);
+      }
+      throw unavailable(`${this.name} database`, error);
+    }
+  }
+}
+
+const LOCK_CONTENTION = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+
+function translate(error: unknown, name: string): unknown {
+  if (error instanceof ServiceError) return error;
+  const e = error as MysqlError;
+  if (e.code !== undefined && LOCK_CONTENTION.has(e.code)) return new ServiceError('busy', `${name} database: ${e.message}`, 1);
+  if (e.fatal || (e.code !== undefined && /^(E[A-Z]+|PROTOCOL_)/.test(e.code))) return unavailable(`${name} database`, e);
+  return error;
+}
+
+/** True for MySQL's duplicate-key error (an Idempotency-Key already used). */
+export function isDuplicateKey(error: unknown): boolean {
+  return (error as MysqlError).code === 'ER_DUP_ENTRY';
+}

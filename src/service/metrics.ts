@@ -1,0 +1,28 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Latency buckets in seconds, fine below 10 ms where the cache-hit target lives. */
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5];
+
+/** The service's Prometheus metrics (`GET /metrics`), one registry per service instance. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'shop_process_' });
+  const registers = [registry];
+  return {
+    registry,
+    requests: new Counter({ name: 'shop_http_requests_total', help: 'Requests by route, method and status', labelNames: ['route', 'method', 'status'] as const, registers }),
+    latency: new Histogram({ name: 'shop_http_request_duration_seconds', help: 'Request latency by route and outcome', labelNames: ['route', 'outcome'] as const, buckets: LATENCY_BUCKETS, registers }),
+    cache: new Counter({ name: 'shop_cache_requests_total', help: 'Product views answered from the cache (hit) or the database (miss)', labelNames: ['result'] as const, registers }),
+    purchases: new Counter({ name: 'shop_purchases_total', help: 'Purchase answers by strategy and outcome', labelNames: ['strategy', 'outcome'] as const, registers }),
+    lockWait: new Histogram({ name: 'shop_lock_wait_seconds', help: 'Time the seed strategy waited for a product lock', buckets: LATENCY_BUCKETS, registers }),
+    lockTimeouts: new Counter({ name: 'shop_lock_timeouts_total', help: 'Product locks not granted within the bounded wait', registers }),
+    poolInUse: new Gauge({ name: 'shop_db_pool_connections_in_use', help: 'Database connections held by requests, per pool', labelNames: ['pool'] as const, registers }),
+    poolWaitTimeouts: new Counter({ name: 'shop_db_pool_wait_timeouts_total', help: 'Requests that found no free database connection in time', labelNames: ['pool'] as const, registers }),
+    batchSize: new Histogram({ name: 'shop_batch_size', help: 'Orders grouped into one transaction (batched strategy)', buckets: [1, 2, 4, 8, 16, 32, 64, 128], registers }),
+    eventsPublished: new Counter({ name: 'shop_events_published_total', help: 'order.created events published', registers }),
+    eventsPublishFailures: new Counter({ name: 'shop_events_publish_failures_total', help: 'order.created events that could not be published (at-most-once)', registers }),
+    eventsReceived: new Counter({ name: 'shop_events_received_total', help: 'order.created events received by this app', registers }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,68 @@
+import { ServiceError } from '../errors.js';
+import type { Database } from '../database.js';
+import type { OrderEvents } from '../events.js';
+import type { Metrics } from '../metrics.js';
+import type { OrderRequest } from './order-request.js';
+import { findOrderByKey, type StoredOrder } from './order-store.js';
+import type { PurchaseStrategy } from './strategy.js';
+
+export interface PurchaseAnswer {
+  status: 201;
+  body: { orderId: number; productId: number; quantity: number };
+  /** True when the Idempotency-Key had an order already and this is its first answer again. */
+  replayed: boolean;
+}
+
+/**
+ * `POST /orders` after validation: the strategy decides, the database being the arbiter, and
+ * the Idempotency-Key makes a purchase happen at most once. A key that already has an order
+ * gets that order's answer back, whatever the stock is now; the same key with another product,
+ * quantity or user is refused (422) rather than silently answered with a different order.
+ */
+export class Purchases {
+  constructor(
+    private readonly primary: Database,
+    private readonly events: OrderEvents,
+    private readonly metrics: Metrics,
+    private readonly node: string,
+  ) {}
+
+  async purchase(strategy: PurchaseStrategy, request: OrderRequest): Promise<PurchaseAnswer> {
+    try {
+      const answer = await this.decide(strategy, request);
+      this.metrics.purchases.labels(strategy.name, answer.replayed ? 'replayed' : 'ordered').inc();
+      return answer;
+    } catch (error) {
+      const outcome = error instanceof ServiceError ? error.code : 'error';
+      this.metrics.purchases.labels(strategy.name, outcome).inc();
+      throw error;
+    }
+  }
+
+  private async decide(strategy: PurchaseStrategy, request: OrderRequest): Promise<PurchaseAnswer> {
+    const outcome = await strategy.buy(request);
+    switch (outcome.kind) {
+      case 'ordered':
+        this.events.publish({ orderId: outcome.orderId, productId: request.productId, quantity: request.quantity, stock: outcome.stock, version: outcome.version, node: this.node });
+        return { status: 201, body: { orderId: outcome.orderId, productId: request.productId, quantity: request.quantity }, replayed: false };
+      case 'duplicate':
+        return this.replay(request, await findOrderByKey(this.primary, request.idempotencyKey));
+      case 'sold_out':
+      case 'unknown_product': {
+        // A retry of a key that bought before must get its order back, not "sold out".
+        const earlier = await findOrderByKey(this.primary, request.idempotencyKey);
+        if (earlier !== undefined) return this.replay(request, earlier);
+        if (outcome.kind === 'sold_out') throw new ServiceError('sold_out', `product ${request.productId} has fewer than ${request.quantity} left`);
+        throw new ServiceError('product_not_found', `no product with id ${request.productId}`);
+      }
+    }
+  }
+
+  private replay(request: OrderRequest, order: StoredOrder | undefined): PurchaseAnswer {
+    if (order === undefined) throw new ServiceError('busy', 'the order of this Idempotency-Key is not readable yet; retry', 1);
+    if (order.productId !== request.productId || order.quantity !== request.quantity || order.userId !== request.userId) {
+      throw new ServiceError('idempotency_key_reused', `Idempotency-Key ${request.idempotencyKey} was used for order ${order.orderId} with other values`);
+    }
+    return { status: 201, body: { orderId: order.orderId, productId: order.productId, quantity: order.quantity }, replayed: true };
+  }
+}

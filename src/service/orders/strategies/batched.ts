@@ -1,0 +1,155 @@
+import type { ResultSetHeader } from 'mysql2/promise';
+import { ServiceError } from '../../errors.js';
+import { isDuplicateKey } from '../../database.js';
+import type { OrderRequest } from '../order-request.js';
+import { insertOrder, keysWithOrders, readStock } from '../order-store.js';
+import type { PurchaseOutcome, PurchaseStrategy } from '../strategy.js';
+import { atomicStrategy, soldOutByCache } from './atomic.js';
+import type { StrategyDeps } from './deps.js';
+
+/** Most orders in one transaction; more wait for the next group. */
+export const MAX_BATCH = 64;
+/** A purchase that waited this long for its group is answered 503 busy. */
+const MAX_QUEUE_WAIT_MS = 5000;
+
+interface Waiting {
+  request: OrderRequest;
+  enqueuedAt: number;
+  resolve(outcome: PurchaseOutcome): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * `atomic`, with concurrent purchases of one product grouped into one transaction, as hot-row
+ * group commit does: while one group of a product commits, the next gathers. Inside the
+ * transaction the row is locked, stock is handed out in arrival order (an order that does not
+ * fit is sold out, a later smaller one may still fit), one UPDATE takes the group's total and
+ * each order gets its own INSERT. Every buyer still gets an exact answer.
+ */
+export function batchedStrategy(deps: StrategyDeps): PurchaseStrategy {
+  const groups = new ProductGroups(deps);
+  return {
+    name: 'batched',
+    async buy(request) {
+      if (await soldOutByCache(deps, request)) return { kind: 'sold_out' };
+      return groups.enqueue(request);
+    },
+  };
+}
+
+class ProductGroups {
+  private readonly queues = new Map<number, Waiting[]>();
+  private readonly committing = new Set<number>();
+  private readonly fallback: PurchaseStrategy;
+
+  constructor(private readonly deps: StrategyDeps) {
+    this.fallback = atomicStrategy(deps);
+  }
+
+  enqueue(request: OrderRequest): Promise<PurchaseOutcome> {
+    return new Promise((resolve, reject) => {
+      const queue = this.queues.get(request.productId) ?? [];
+      queue.push({ request, enqueuedAt: performance.now(), resolve, reject });
+      this.queues.set(request.productId, queue);
+      this.next(request.productId);
+    });
+  }
+
+  /** Starts the product's next group unless one is committing; called again when it ends. */
+  private next(productId: number): void {
+    if (this.committing.has(productId)) return;
+    const queue = this.queues.get(productId);
+    if (queue === undefined || queue.length === 0) {
+      this.queues.delete(productId);
+      return;
+    }
+    const group = this.takeGroup(queue);
+    if (group.length === 0) return this.next(productId);
+    this.committing.add(productId);
+    void this.commit(productId, group).finally(() => {
+      this.committing.delete(productId);
+      this.next(productId);
+    });
+  }
+
+  /** Up to MAX_BATCH waiting purchases with distinct keys; repeats of a key wait for the next group. */
+  private takeGroup(queue: Waiting[]): Waiting[] {
+    const group: Waiting[] = [];
+    const keys = new Set<string>();
+    const later: Waiting[] = [];
+    const now = performance.now();
+    while (queue.length > 0 && group.length < MAX_BATCH) {
+      const waiting = queue.shift() as Waiting;
+      if (now - waiting.enqueuedAt > MAX_QUEUE_WAIT_MS) {
+        waiting.reject(new ServiceError('busy', `purchase waited over ${MAX_QUEUE_WAIT_MS} ms for its group`, 1));
+      } else if (keys.has(waiting.request.idempotencyKey)) {
+        later.push(waiting);
+      } else {
+        keys.add(waiting.request.idempotencyKey);
+        group.push(waiting);
+      }
+    }
+    queue.unshift(...later);
+    return group;
+  }
+
+  private async commit(productId: number, group: Waiting[]): Promise<void> {
+    this.deps.metrics.batchSize.observe(group.length);
+    let outcomes: PurchaseOutcome[];
+    try {
+      outcomes = await this.commitGroup(productId, group.map((w) => w.request));
+    } catch (error) {
+      // A key used concurrently for another product breaks the group's INSERTs: decide each
+      // purchase alone instead. Any other failure is every member's answer.
+      if (isDuplicateKey(error)) return this.oneByOne(group);
+      for (const waiting of group) waiting.reject(error);
+      return;
+    }
+    group.forEach((waiting, i) => waiting.resolve(outcomes[i] ?? { kind: 'sold_out' }));
+  }
+
+  private async commitGroup(productId: number, requests: OrderRequest[]): Promise<PurchaseOutcome[]> {
+    const result = await this.deps.primary.transaction(async (c) => {
+      const row = await readStock(c, productId, true);
+      if (row === undefined) return { outcomes: requests.map(() => ({ kind: 'unknown_product' }) as const), row };
+      const ordered = await keysWithOrders(c, requests.map((r) => r.idempotencyKey));
+      const { accepted, outcomes, remaining } = allocate(requests, ordered, row.stock);
+      if (accepted.length === 0) return { outcomes, row };
+      const total = row.stock - remaining;
+      const [update] = await c.query<ResultSetHeader>('UPDATE products SET stock = stock - ?, version = version + 1 WHERE id = ? AND stock >= ?', [total, productId, total]);
+      if (update.affectedRows !== 1) throw new ServiceError('busy', `product ${productId} changed under its row lock`, 1);
+      const version = row.version + 1;
+      for (const i of accepted) {
+        const request = requests[i] as OrderRequest;
+        outcomes[i] = { kind: 'ordered', orderId: await insertOrder(c, request), stock: remaining, version };
+      }
+      return { outcomes, row: { stock: remaining, version } };
+    });
+    if (result.row !== undefined) await this.deps.cache.recordStock(productId, result.row.stock, result.row.version);
+    return result.outcomes;
+  }
+
+  private async oneByOne(group: Waiting[]): Promise<void> {
+    for (const waiting of group) {
+      await this.fallback.buy(waiting.request).then(waiting.resolve, waiting.reject);
+    }
+  }
+}
+
+/** Hands out `stock` in arrival order; keys that already have an order are duplicates. */
+export function allocate(
+  requests: readonly OrderRequest[],
+  ordered: ReadonlySet<string>,
+  stock: number,
+): { accepted: number[]; outcomes: PurchaseOutcome[]; remaining: number } {
+  let remaining = stock;
+  const accepted: number[] = [];
+  const outcomes = requests.map((request, i): PurchaseOutcome => {
+    if (ordered.has(request.idempotencyKey)) return { kind: 'duplicate' };
+    if (request.quantity > remaining) return { kind: 'sold_out' };
+    remaining -= request.quantity;
+    accepted.push(i);
+    return { kind: 'sold_out' }; // replaced by the order once it is inserted
+  });
+  return { accepted, outcomes, remaining };
+}

@@ -1,0 +1,52 @@
+import { ServiceError, unavailable } from '../../errors.js';
+import { decrementAtVersion, readStock } from '../order-store.js';
+import { DuplicateOrder, type PurchaseOutcome, type PurchaseStrategy } from '../strategy.js';
+import { insertOrderOnce } from './atomic.js';
+import type { StrategyDeps } from './deps.js';
+
+/**
+ * The reproduced four-layer design, faithfully (DESIGN section 1): Redis lock per product →
+ * stock check in the cache → DB transaction (SELECT … FOR UPDATE, version-checked UPDATE,
+ * order INSERT) → cached stock updated by a Lua script → lock released. The order.created
+ * event follows (published by the caller). Without Redis it cannot lock: it answers 503.
+ */
+export function seedStrategy(deps: StrategyDeps): PurchaseStrategy {
+  return {
+    name: 'seed',
+    async buy(request) {
+      const token = await deps.lock.acquire(request.productId);
+      try {
+        const cached = await deps.cache.cachedStockStrict(request.productId).catch((error: unknown) => {
+          throw unavailable('redis (stock check)', error);
+        });
+        if (cached !== undefined && cached < request.quantity) return { kind: 'sold_out' };
+        const outcome = await buyUnderLock(deps, request);
+        if (outcome.kind === 'ordered') await deps.cache.recordStock(request.productId, outcome.stock, outcome.version);
+        return outcome;
+      } finally {
+        await deps.lock.release(request.productId, token);
+      }
+    },
+  };
+}
+
+async function buyUnderLock(deps: StrategyDeps, request: Parameters<PurchaseStrategy['buy']>[0]): Promise<PurchaseOutcome> {
+  try {
+    return await deps.primary.transaction(async (c) => {
+      const row = await readStock(c, request.productId, true);
+      if (row === undefined) return { kind: 'unknown_product' } as const;
+      if (row.stock < request.quantity) {
+        await deps.cache.recordStock(request.productId, row.stock, row.version);
+        return { kind: 'sold_out' } as const;
+      }
+      if (!(await decrementAtVersion(c, request.productId, request.quantity, row.version))) {
+        throw new ServiceError('busy', `product ${request.productId} changed during the purchase`, 1);
+      }
+      const orderId = await insertOrderOnce(c, request);
+      return { kind: 'ordered', orderId, stock: row.stock - request.quantity, version: row.version + 1 } as const;
+    });
+  } catch (error) {
+    if (error instanceof DuplicateOrder) return { kind: 'duplicate' };
+    throw error;
+  }
+}

@@ -1,0 +1,20 @@
+import type { OrderRequest } from './order-request.js';
+
+/**
+ * What a purchase strategy decides; the database decided it. `duplicate` means the
+ * Idempotency-Key already has an order, which the caller replays.
+ */
+export type PurchaseOutcome =
+  | { kind: 'ordered'; orderId: number; stock: number; version: number }
+  | { kind: 'sold_out' }
+  | { kind: 'unknown_product' }
+  | { kind: 'duplicate' };
+
+export interface PurchaseStrategy {
+  readonly name: 'seed' | 'atomic' | 'batched';
+  buy(request: OrderRequest): Promise<PurchaseOutcome>;
+  close?(): Promise<void>;
+}
+
+/** Thrown inside a transaction to roll it back when the key already has an order. */
+export class DuplicateOrder extends Error {}

@@ -1,5 +1,7 @@
 /** Every error the service answers, defined once: code → HTTP status. Bodies are `{error, message}`. */
 export const SERVICE_ERRORS = {
+  /** Not HTTP the parser could read (answered on the raw socket). */
+  bad_request: 400,
   invalid_product_id: 400,
   malformed_json: 400,
   invalid_request: 400,

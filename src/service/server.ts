@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ServiceConfig } from './config.js';
 import { connectDependencies, type Dependencies } from './dependencies.js';
-import { ServiceError } from './errors.js';
+import { ServiceError, type ServiceErrorCode } from './errors.js';
 import { sendError } from './http.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { Purchases } from './orders/purchases.js';
@@ -35,6 +36,7 @@ export async function startService(config: ServiceConfig): Promise<Service> {
     defaultStrategy: config.strategy,
   };
   const server = createServer((req, res) => handle(req, res, ctx, config.node));
+  server.on('clientError', (error, socket) => answerUnparsable(error, socket));
   // nginx keeps idle upstream connections for 60 s: outlive them so nginx closes first.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -57,6 +59,16 @@ export async function startService(config: ServiceConfig): Promise<Service> {
       await deps.close();
     },
   };
+}
+
+/** Bytes the HTTP parser refuses still get the service's JSON error shape, then the socket closes. */
+function answerUnparsable(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify({ error: 'bad_request' satisfies ServiceErrorCode, message: `the request could not be parsed (${error.code ?? 'parse error'})` });
+  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 function handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, node: string): void {

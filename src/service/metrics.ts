@@ -13,6 +13,7 @@ export function createMetrics() {
     requests: new Counter({ name: 'shop_http_requests_total', help: 'Requests by route, method and status', labelNames: ['route', 'method', 'status'] as const, registers }),
     latency: new Histogram({ name: 'shop_http_request_duration_seconds', help: 'Request latency by route and outcome', labelNames: ['route', 'outcome'] as const, buckets: LATENCY_BUCKETS, registers }),
     cache: new Counter({ name: 'shop_cache_requests_total', help: 'Product views answered from the cache (hit) or the database (miss)', labelNames: ['result'] as const, registers }),
+    viewLoads: new Counter({ name: 'shop_view_loads_total', help: 'Product rows read from a database to fill the cache, by database', labelNames: ['database'] as const, registers }),
     purchases: new Counter({ name: 'shop_purchases_total', help: 'Purchase answers by strategy and outcome', labelNames: ['strategy', 'outcome'] as const, registers }),
     lockWait: new Histogram({ name: 'shop_lock_wait_seconds', help: 'Time the seed strategy waited for a product lock', buckets: LATENCY_BUCKETS, registers }),
     lockTimeouts: new Counter({ name: 'shop_lock_timeouts_total', help: 'Product locks not granted within the bounded wait', registers }),

@@ -2,6 +2,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import type { Product, ProductCache } from './cache/product-cache.js';
 import type { Database } from './database.js';
 import { ServiceError } from './errors.js';
+import type { Metrics } from './metrics.js';
 
 export interface ProductView {
   product: Product;
@@ -21,6 +22,7 @@ export class ProductViews {
     private readonly cache: ProductCache,
     private readonly replica: Database,
     private readonly primary: Database,
+    private readonly metrics: Metrics,
   ) {}
 
   async view(id: number): Promise<ProductView> {
@@ -44,9 +46,15 @@ export class ProductViews {
   }
 
   private async loadAndFill(id: number): Promise<Product | undefined> {
-    const product = await readProduct(this.replica, id).catch(() => readProduct(this.primary, id));
+    const product = await this.read(this.replica, id).catch(() => this.read(this.primary, id));
     if (product !== undefined) await this.cache.fill(product);
     return product;
+  }
+
+
+  private read(db: Database, id: number): Promise<Product | undefined> {
+    this.metrics.viewLoads.labels(db.name).inc();
+    return readProduct(db, id);
   }
 }
 

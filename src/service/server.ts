@@ -30,7 +30,7 @@ export async function startService(config: ServiceConfig): Promise<Service> {
   const ctx: RouteContext = {
     deps,
     metrics,
-    views: new ProductViews(deps.cache, deps.replica, deps.primary),
+    views: new ProductViews(deps.cache, deps.replica, deps.primary, metrics),
     purchases: new Purchases(deps.primary, deps.events, metrics, config.node),
     strategies: { seed: seedStrategy(strategyDeps), atomic: atomicStrategy(strategyDeps), batched: batchedStrategy(strategyDeps) },
     defaultStrategy: config.strategy,

@@ -4,10 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shopctl } from './support/cli.js';
 import { adminConnection, conservation, insertProduct, rows } from './support/databases.js';
 import { countBy, newKey, order, type OrderAttempt } from './support/orders.js';
+import { eventually } from './support/processes.js';
 import { testTopology } from './support/topology.js';
 
 const topo = testTopology('e2e-buy', 29100, (t) => {
   t.catalog.products = 100;
+  // Long enough that only an order.created event can refresh a near-cached answer in time.
+  t.app.nearCacheMs = 60_000;
 });
 const run = (...args: string[]) => shopctl(topo.home, [...args, '-t', topo.file]);
 const lb = `http://127.0.0.1:${topo.ports.lb}`;
@@ -84,6 +87,25 @@ describe.each(['seed', 'atomic', 'batched'])('strategy %s', (strategy) => {
     const smallestRefused = Math.min(...attempts.filter((a) => a.status === 409).map((a) => a.quantity));
     expect(state.stock).toBeLessThan(smallestRefused);
     await expectExactAnswers(attempts, productId);
+  });
+});
+
+describe('the near cache of each app', () => {
+  it('answers hot views from memory and shows a purchase made through the other app at once', async () => {
+    const productId = 730_010;
+    await insertProduct(primary, productId, 9);
+    const app1 = `http://127.0.0.1:${topo.ports.app1}`;
+    const app2 = `http://127.0.0.1:${topo.ports.app2}`;
+    await eventually('the product on app1', async () => ((await fetch(`${app1}/products/${productId}`)).status === 200 ? true : undefined));
+    const hit = await fetch(`${app1}/products/${productId}`);
+    expect(hit.headers.get('x-cache')).toBe('HIT');
+    expect(await hit.json()).toMatchObject({ stock: 9 });
+    expect((await order(app2, { productId, quantity: 2 })).status).toBe(201);
+    const seen = await eventually('app1 to show the new stock', async () => {
+      const body = (await (await fetch(`${app1}/products/${productId}`)).json()) as { stock: number };
+      return body.stock === 7 ? body : undefined;
+    }, 2000);
+    expect(seen).toMatchObject({ stock: 7, version: 1 });
   });
 });
 

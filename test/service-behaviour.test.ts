@@ -12,6 +12,8 @@ import { testTopology } from './support/topology.js';
 
 const topo = testTopology('e2e-behave', 29300, (t) => {
   t.catalog.products = 50;
+  // These tests look at the Redis cache itself: no near cache in front of it.
+  t.app.nearCacheMs = 0;
 });
 const run = (...args: string[]) => shopctl(topo.home, [...args, '-t', topo.file]);
 const lb = `http://127.0.0.1:${topo.ports.lb}`;

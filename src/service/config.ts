@@ -24,6 +24,7 @@ export const serviceConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65535),
   strategy: z.enum(purchaseStrategies),
   cacheTtlSeconds: z.number().int().min(1),
+  nearCacheMs: z.number().int().min(0).default(1000),
   redis: z.strictObject({ host: z.string(), port: z.number().int(), password: z.string() }),
   mysql: z.strictObject({ primary: database, replica: database }),
 });

@@ -19,6 +19,8 @@ export interface OrderCreated {
 export class OrderEvents {
   private readonly subscriber: Redis;
 
+  private readonly listeners: ((event: OrderCreated) => void)[] = [];
+
   constructor(
     private readonly redis: Redis,
     private readonly metrics: Metrics,
@@ -28,10 +30,17 @@ export class OrderEvents {
     this.subscriber.on('error', () => {
       // Reconnects by itself; missed events are the design's known weakness.
     });
-    this.subscriber.on('message', (channel: string) => {
-      if (channel === ORDER_CREATED) this.metrics.eventsReceived.inc();
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== ORDER_CREATED) return;
+      this.metrics.eventsReceived.inc();
+      const event = parseEvent(message);
+      if (event !== undefined) for (const listener of this.listeners) listener(event);
     });
     void this.subscriber.subscribe(ORDER_CREATED).catch(() => undefined);
+  }
+
+  onOrderCreated(listener: (event: OrderCreated) => void): void {
+    this.listeners.push(listener);
   }
 
   publish(event: OrderCreated): void {
@@ -43,5 +52,14 @@ export class OrderEvents {
 
   close(): void {
     this.subscriber.disconnect();
+  }
+}
+
+function parseEvent(message: string): OrderCreated | undefined {
+  try {
+    const event = JSON.parse(message) as Partial<OrderCreated>;
+    return typeof event.productId === 'number' && typeof event.stock === 'number' && typeof event.version === 'number' ? (event as OrderCreated) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -12,6 +12,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(payload);
 }
 
+/** Writes an answer already serialized as JSON. */
+export function sendJsonBytes(res: ServerResponse, status: number, body: Buffer, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, ...headers });
+  res.end(body);
+}
+
 export function sendError(res: ServerResponse, error: unknown): void {
   if (res.headersSent) {
     // Too late for an error answer: cut the connection so the client sees a failure.

@@ -1,16 +1,18 @@
 import type { RowDataPacket } from 'mysql2/promise';
+import type { NearCache } from './cache/near-cache.js';
 import type { Product, ProductCache } from './cache/product-cache.js';
 import type { Database } from './database.js';
 import { ServiceError } from './errors.js';
 import type { Metrics } from './metrics.js';
 
 export interface ProductView {
-  product: Product;
+  /** The answer, serialized. */
+  body: Buffer;
   cache: 'HIT' | 'MISS';
 }
 
 /**
- * The view path: Redis first; on a miss the replica (the primary if the replica fails), then
+ * The view path: the app's near cache, then Redis; on a miss the replica (the primary if the replica fails), then
  * fill the cache with a TTL. Concurrent misses of one product share one database read, so a
  * hot product whose entry expires sends one query to the replica, not thousands. A view may be
  * as stale as the replica; a purchase never relies on it.
@@ -20,21 +22,27 @@ export class ProductViews {
 
   constructor(
     private readonly cache: ProductCache,
+    private readonly near: NearCache,
     private readonly replica: Database,
     private readonly primary: Database,
     private readonly metrics: Metrics,
   ) {}
 
   async view(id: number): Promise<ProductView> {
+    const near = this.near.get(id);
+    if (near !== undefined) {
+      this.cache.countView('hit');
+      return { body: near.body, cache: 'HIT' };
+    }
     const cached = await this.cache.read(id);
     if (cached !== undefined) {
       this.cache.countView('hit');
-      return { product: cached, cache: 'HIT' };
+      return { body: this.near.put(cached), cache: 'HIT' };
     }
     this.cache.countView('miss');
     const product = await this.loadOnce(id);
     if (product === undefined) throw new ServiceError('product_not_found', `no product with id ${id}`);
-    return { product, cache: 'MISS' };
+    return { body: this.near.put(product), cache: 'MISS' };
   }
 
   private loadOnce(id: number): Promise<Product | undefined> {
@@ -47,8 +55,7 @@ export class ProductViews {
 
   private async loadAndFill(id: number): Promise<Product | undefined> {
     const product = await this.read(this.replica, id).catch(() => this.read(this.primary, id));
-    if (product !== undefined) await this.cache.fill(product);
-    return product;
+    return product === undefined ? undefined : this.cache.fill(product);
   }
 
 

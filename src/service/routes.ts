@@ -3,7 +3,7 @@ import { purchaseStrategies, type PurchaseStrategy as StrategyName } from '../to
 import { readJsonBody } from './body.js';
 import type { Dependencies } from './dependencies.js';
 import { ServiceError } from './errors.js';
-import { sendJson } from './http.js';
+import { sendJson, sendJsonBytes } from './http.js';
 import type { Metrics } from './metrics.js';
 import { parseOrderRequest } from './orders/order-request.js';
 import type { Purchases } from './orders/purchases.js';
@@ -66,8 +66,8 @@ const ROUTES: Route[] = [
     method: 'GET',
     pattern: /^\/products\/([^/]+)$/,
     handler: async (_req, res, [rawId], ctx) => {
-      const { product, cache } = await ctx.views.view(parseProductId(rawId ?? ''));
-      sendJson(res, 200, product, { 'x-cache': cache });
+      const { body, cache } = await ctx.views.view(parseProductId(rawId ?? ''));
+      sendJsonBytes(res, 200, body, { 'x-cache': cache });
       return cache === 'HIT' ? 'hit' : 'miss';
     },
   },

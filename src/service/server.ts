@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ServiceConfig } from './config.js';
+import { NearCache } from './cache/near-cache.js';
 import { connectDependencies, type Dependencies } from './dependencies.js';
 import { ServiceError, type ServiceErrorCode } from './errors.js';
 import { sendError } from './http.js';
@@ -27,10 +28,13 @@ export async function startService(config: ServiceConfig): Promise<Service> {
   const metrics = createMetrics();
   const deps = connectDependencies(config, metrics);
   const strategyDeps = { primary: deps.primary, cache: deps.cache, lock: deps.lock, metrics };
+  const near = new NearCache(config.nearCacheMs);
+  // Every app hears every order: hot answers in its near cache show the new stock at once.
+  deps.events.onOrderCreated((event) => near.updateStock(event.productId, event.stock, event.version));
   const ctx: RouteContext = {
     deps,
     metrics,
-    views: new ProductViews(deps.cache, deps.replica, deps.primary, metrics),
+    views: new ProductViews(deps.cache, near, deps.replica, deps.primary, metrics),
     purchases: new Purchases(deps.primary, deps.events, metrics, config.node),
     strategies: { seed: seedStrategy(strategyDeps), atomic: atomicStrategy(strategyDeps), batched: batchedStrategy(strategyDeps) },
     defaultStrategy: config.strategy,

@@ -60,6 +60,8 @@ const appSettings = z.strictObject({
     })
     .prefault({}),
   cacheTtlSeconds: z.number().int().min(1).max(86_400).default(300),
+  /** How long an app keeps a hot product answer in its own memory (0: not at all). */
+  nearCacheMs: z.number().int().min(0).max(60_000).default(1000),
 });
 
 const catalog = z.strictObject({

@@ -50,6 +50,7 @@ export function serviceConfig(node: NodeOfKind<'app'>, ctx: ProvisionContext): S
     port: node.port,
     strategy: topology.app.strategy,
     cacheTtlSeconds: topology.app.cacheTtlSeconds,
+    nearCacheMs: topology.app.nearCacheMs,
     redis: { host: '127.0.0.1', port: primaryOf(topology, 'redis').port, password: secrets.redisPassword },
     mysql: { primary: login(primary.port, topology.app.pools.primary), replica: login(replica.port, topology.app.pools.replica) },
   };

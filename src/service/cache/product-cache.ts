@@ -34,13 +34,22 @@ export class ProductCache {
     return { id, name, priceCents, ...parsed };
   }
 
-  /** Best effort: a cache that cannot be filled still lets the view answer from the database. */
-  async fill(product: Product): Promise<void> {
+  /**
+   * Fills the cache from a database read and returns the product as the cache now has it: a
+   * lagging replica's older stock loses to a newer one a purchase already cached. Best effort:
+   * a cache that cannot be filled still lets the view answer from the database.
+   */
+  async fill(product: Product): Promise<Product> {
     const fixed = JSON.stringify({ name: product.name, priceCents: product.priceCents });
-    await Promise.all([
-      this.redis.set(productKey(product.id), fixed, 'EX', this.ttlSeconds),
-      this.redis.setStockIfNewer(stockKey(product.id), product.stock, product.version, this.ttlSeconds),
-    ]).catch(() => undefined);
+    try {
+      const [, kept] = await Promise.all([
+        this.redis.set(productKey(product.id), fixed, 'EX', this.ttlSeconds),
+        this.redis.setStockIfNewer(stockKey(product.id), product.stock, product.version, this.ttlSeconds),
+      ]);
+      return { ...product, ...parseStock(kept) };
+    } catch {
+      return product;
+    }
   }
 
   /** After a purchase: the database's new stock, unless a newer one is cached already. */

@@ -6,7 +6,8 @@ import type { Redis, Result } from 'ioredis';
  */
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    setStockIfNewer(key: string, stock: number, version: number, ttlSeconds: number): Result<number, Context>;
+    /** Returns the value the key holds afterwards ("stock:version"): ours or a newer one. */
+    setStockIfNewer(key: string, stock: number, version: number, ttlSeconds: number): Result<string, Context>;
     releaseLock(key: string, token: string): Result<number, Context>;
   }
 }
@@ -20,10 +21,11 @@ const SET_STOCK_IF_NEWER = `
 local current = redis.call('GET', KEYS[1])
 if current then
   local version = tonumber(string.match(current, ':(%d+)$'))
-  if version and version >= tonumber(ARGV[2]) then return 0 end
+  if version and version >= tonumber(ARGV[2]) then return current end
 end
-redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2], 'EX', ARGV[3])
-return 1`;
+local value = ARGV[1] .. ':' .. ARGV[2]
+redis.call('SET', KEYS[1], value, 'EX', ARGV[3])
+return value`;
 
 /** Deletes the lock only if it still holds our token: never release a lock someone else took. */
 const RELEASE_LOCK = `

@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// Figures for the embedded service, measured side by side in one run on this machine:
+//  - views per second, cache hit, through one app, next to a constant-answer node:http server
+//    and a constant-answer Fastify server (the server-library choice);
+//  - successful purchases per second on one hot product (flash sale) for each strategy,
+//    through one app.
+// Usage: node scripts/bench-service.mjs [--duration 10] [--connections 64]
+// Needs wrk (apt-get install -y wrk) and a build (npm run build). Stands up its own topology
+// on ports 19100-19106 under a temporary SHOPCTL_HOME and removes it at the end.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import mysql from 'mysql2/promise';
+import { parse, stringify } from 'yaml';
+
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '64' } } });
+const root = new URL('..', import.meta.url).pathname;
+const launcher = join(root, 'bin/shopctl.js');
+if (spawnSync('wrk', ['--version']).error) {
+  console.error('wrk is missing; install it with: sudo apt-get install -y wrk');
+  process.exit(3);
+}
+
+const home = mkdtempSync(join(tmpdir(), 'shopctl-bench-'));
+const topology = parse(readFileSync(join(root, 'topology/default.yaml'), 'utf8'));
+topology.name = 'bench';
+topology.catalog.products = 1000;
+Object.values(topology.nodes).forEach((node, i) => (node.port = 19100 + i));
+const topologyFile = join(home, 'bench.yaml');
+writeFileSync(topologyFile, stringify(topology));
+const env = { ...process.env, SHOPCTL_HOME: home, CI: '1' };
+const shopctl = (...args) => spawnSync(process.execPath, [launcher, ...args, '-t', topologyFile], { env, encoding: 'utf8' });
+
+const children = [];
+try {
+  const up = shopctl('up');
+  if (up.status !== 0) throw new Error(`shopctl up failed:\n${up.stderr}`);
+  const app = `http://127.0.0.1:${topology.nodes.app1.port}`;
+  await insertHotProducts();
+  await fetch(`${app}/products/42`).then((r) => r.arrayBuffer());
+
+  const constantBody = JSON.stringify({ id: 42, name: 'Product 0042', priceCents: 53247, stock: 168, version: 0 });
+  const nodeHttp = await startBaseline('node:http', 19190, `
+    require('node:http').createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(${JSON.stringify(constantBody)}); })
+      .listen(19190, '127.0.0.1', () => console.log('ready'));`);
+  const fastify = await startBaseline('fastify', 19191, `
+    const app = require(${JSON.stringify(join(root, 'node_modules/fastify'))})();
+    app.get('/products/:id', async () => (${constantBody}));
+    app.listen({ port: 19191, host: '127.0.0.1' }).then(() => console.log('ready'));`);
+
+  const rows = [];
+  const views = { 'constant node:http': `${nodeHttp}/products/42`, 'constant fastify': `${fastify}/products/42`, 'shopctl view (cache hit)': `${app}/products/42` };
+  for (const [what, url] of Object.entries(views)) rows.push({ what, ...wrk(url, 'views.lua') });
+  const strategies = { seed: 900_001, atomic: 900_002, batched: 900_003 };
+  for (const [strategy, product] of Object.entries(strategies)) {
+    rows.push({ what: `purchase, hot product, ${strategy}`, ...wrk(`${app}/orders`, 'orders.lua', [strategy, String(product), Date.now().toString(36)]) });
+  }
+  report(rows);
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  shopctl('down', '--purge');
+  rmSync(home, { recursive: true, force: true });
+}
+
+async function insertHotProducts() {
+  const secrets = JSON.parse(readFileSync(join(home, 'bench/secrets.json'), 'utf8'));
+  const c = await mysql.createConnection({ host: '127.0.0.1', port: topology.nodes['mysql-primary'].port, user: 'shopctl_admin', password: secrets.mysqlAdminPassword, database: 'shop' });
+  await c.query("INSERT INTO products (id, name, price_cents, stock, initial_stock) VALUES (900001, 'hot seed', 100, 10000000, 10000000), (900002, 'hot atomic', 100, 10000000, 10000000), (900003, 'hot batched', 100, 10000000, 10000000)");
+  await c.end();
+}
+
+async function startBaseline(name, port, code) {
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  await new Promise((resolve, reject) => {
+    child.stdout.once('data', resolve);
+    child.once('exit', () => reject(new Error(`${name} baseline exited`)));
+  });
+  return `http://127.0.0.1:${port}`;
+}
+
+function wrk(url, script, args = []) {
+  const result = spawnSync('wrk', ['-t1', `-c${values.connections}`, `-d${values.duration}s`, '--latency', '-s', join(root, 'scripts/bench', script), url, ...(args.length ? ['--', ...args] : [])], { encoding: 'utf8' });
+  const line = result.stdout.trim().split('\n').at(-1) ?? '';
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new Error(`wrk gave no result for ${url}:\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
+function report(rows) {
+  const rate = (row) => (row.created ?? row.requests - row.non2xx) / row.seconds;
+  console.log(`host: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}; wrk -t1 -c${values.connections} -d${values.duration}s per line; wrk, nginx-less app and servers share the cores`);
+  console.log('what                                  ok/s      p50 ms   p99 ms   errors/other');
+  for (const row of rows) {
+    const bad = (row.errors ?? 0) + (row.other ?? row.non2xx ?? 0);
+    console.log(`${row.what.padEnd(36)}  ${rate(row).toFixed(0).padStart(7)}   ${row.p50.toFixed(2).padStart(6)}   ${row.p99.toFixed(2).padStart(6)}   ${bad}`);
+  }
+  const by = Object.fromEntries(rows.map((r) => [r.what, rate(r)]));
+  console.log(`views vs constant node:http: ${(by['shopctl view (cache hit)'] / by['constant node:http']).toFixed(2)}×; fastify vs node:http (constant): ${(by['constant fastify'] / by['constant node:http']).toFixed(2)}×`);
+  console.log(`batched vs seed on one hot product: ${(by['purchase, hot product, batched'] / by['purchase, hot product, seed']).toFixed(1)}×; atomic vs seed: ${(by['purchase, hot product, atomic'] / by['purchase, hot product, seed']).toFixed(1)}×`);
+}

@@ -20,10 +20,13 @@ export interface RouteContext {
   metrics: Metrics;
 }
 
-/** What a handler reports for the metrics: the outcome label of its latency. */
-type Handler = (req: IncomingMessage, res: ServerResponse, params: string[], ctx: RouteContext) => Promise<string>;
+/**
+ * What a handler reports for the metrics: the outcome label of its latency. A handler that can
+ * answer at once (a near-cache hit) returns it directly, without a promise.
+ */
+type Handler = (req: IncomingMessage, res: ServerResponse, params: string[], ctx: RouteContext) => string | Promise<string>;
 
-interface Route {
+export interface Route {
   name: string;
   method: string;
   pattern: RegExp;
@@ -65,10 +68,17 @@ const ROUTES: Route[] = [
     name: 'product',
     method: 'GET',
     pattern: /^\/products\/([^/]+)$/,
-    handler: async (_req, res, [rawId], ctx) => {
-      const { body, cache } = await ctx.views.view(parseProductId(rawId ?? ''));
-      sendJsonBytes(res, 200, body, { 'x-cache': cache });
-      return cache === 'HIT' ? 'hit' : 'miss';
+    handler: (_req, res, [rawId], ctx) => {
+      const id = parseProductId(rawId ?? '');
+      const hot = ctx.views.cached(id);
+      if (hot !== undefined) {
+        sendJsonBytes(res, 200, hot, HIT);
+        return 'hit';
+      }
+      return ctx.views.view(id).then(({ body, cache }) => {
+        sendJsonBytes(res, 200, body, cache === 'HIT' ? HIT : MISS);
+        return cache === 'HIT' ? 'hit' : 'miss';
+      });
     },
   },
   {
@@ -103,18 +113,21 @@ function strategyOf(req: IncomingMessage, fallback: StrategyName): StrategyName 
   return name;
 }
 
-/** Runs the matching route and returns its name and outcome for the metrics. */
-export async function route(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<{ route: string; outcome: string }> {
-  const path = (req.url ?? '/').split('?')[0] ?? '/';
-  const matches = ROUTES.filter((r) => r.pattern.test(path));
-  if (matches.length === 0) throw new ServiceError('not_found', `no route for ${path.slice(0, 100)}`);
-  const match = matches.find((r) => r.method === req.method);
-  if (match === undefined) throw new ServiceError('method_not_allowed', `${req.method ?? '?'} is not allowed on ${path.slice(0, 100)}`);
-  const params = match.pattern.exec(path)?.slice(1) ?? [];
-  return { route: match.name, outcome: await match.handler(req, res, params, ctx) };
-}
+const HIT = { 'x-cache': 'HIT' };
+const MISS = { 'x-cache': 'MISS' };
 
-export function routeName(req: IncomingMessage): string {
-  const path = (req.url ?? '/').split('?')[0] ?? '/';
-  return ROUTES.find((r) => r.pattern.test(path))?.name ?? 'unknown';
+/** The route for a request and the parameters its pattern captured; unknown paths and methods throw. */
+export function matchRoute(req: IncomingMessage): { route: Route; params: string[] } {
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  let pathKnown = false;
+  for (const route of ROUTES) {
+    const match = route.pattern.exec(path);
+    if (match === null) continue;
+    if (route.method === req.method) return { route, params: match.slice(1) };
+    pathKnown = true;
+  }
+  if (pathKnown) throw new ServiceError('method_not_allowed', `${req.method ?? '?'} is not allowed on ${path.slice(0, 100)}`);
+  throw new ServiceError('not_found', `no route for ${path.slice(0, 100)}`);
 }

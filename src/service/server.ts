@@ -11,7 +11,8 @@ import { atomicStrategy } from './orders/strategies/atomic.js';
 import { batchedStrategy } from './orders/strategies/batched.js';
 import { seedStrategy } from './orders/strategies/seed.js';
 import { ProductViews } from './products.js';
-import { route, routeName, type RouteContext } from './routes.js';
+import { RequestMetrics } from './request-metrics.js';
+import { matchRoute, type RouteContext } from './routes.js';
 
 export interface Service {
   server: Server;
@@ -39,7 +40,9 @@ export async function startService(config: ServiceConfig): Promise<Service> {
     strategies: { seed: seedStrategy(strategyDeps), atomic: atomicStrategy(strategyDeps), batched: batchedStrategy(strategyDeps) },
     defaultStrategy: config.strategy,
   };
-  const server = createServer((req, res) => handle(req, res, ctx, config.node));
+  const timing = new RequestMetrics();
+  timing.register(metrics.registry);
+  const server = createServer((req, res) => handle(req, res, ctx, timing, config.node));
   server.on('clientError', (error, socket) => answerUnparsable(error, socket));
   // nginx keeps idle upstream connections for 60 s: outlive them so nginx closes first.
   server.keepAliveTimeout = 65_000;
@@ -75,21 +78,28 @@ function answerUnparsable(error: Error & { code?: string }, socket: Duplex): voi
   socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
-function handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, node: string): void {
+/**
+ * Routes one request and records it. A handler that answers at once (a near-cache hit) is not
+ * wrapped in a promise: the hot path stays synchronous.
+ */
+function handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, timing: RequestMetrics, node: string): void {
   const started = performance.now();
   res.setHeader('x-served-by', node);
-  let label = { route: routeName(req), outcome: 'error' };
-  res.once('finish', () => {
-    ctx.metrics.requests.labels(label.route, req.method ?? '?', String(res.statusCode)).inc();
-    ctx.metrics.latency.labels(label.route, label.outcome).observe((performance.now() - started) / 1000);
-  });
-  route(req, res, ctx).then(
-    (done) => (label = done),
-    (error: unknown) => {
-      label = { route: label.route, outcome: error instanceof ServiceError ? error.code : 'internal' };
-      sendError(res, error);
-      // The rest of a refused body is not read: close the connection rather than parse it as a request.
-      if (!req.complete) res.once('finish', () => req.socket.destroySoon());
-    },
-  );
+  let name = 'unknown';
+  const done = (outcome: string) => timing.record(name, req.method ?? '?', res.statusCode, outcome, (performance.now() - started) / 1000);
+  const fail = (error: unknown) => {
+    sendError(res, error);
+    done(error instanceof ServiceError ? error.code : 'internal');
+    // The rest of a refused body is not read: close the connection rather than parse it as a request.
+    if (!req.complete) res.once('finish', () => req.socket.destroySoon());
+  };
+  try {
+    const { route, params } = matchRoute(req);
+    name = route.name;
+    const outcome = route.handler(req, res, params, ctx);
+    if (typeof outcome === 'string') done(outcome);
+    else outcome.then(done, fail);
+  } catch (error) {
+    fail(error);
+  }
 }

@@ -73,7 +73,7 @@ export class ProductCache {
   }
 
   countView(result: 'hit' | 'miss'): void {
-    this.metrics.cache.labels(result).inc();
+    this.metrics.views[result]++;
   }
 }
 

@@ -18,6 +18,8 @@ export interface RouteContext {
   strategies: Record<StrategyName, PurchaseStrategy>;
   defaultStrategy: StrategyName;
   metrics: Metrics;
+  /** This app's name, sent as `X-Served-By` on every answer. */
+  node: string;
 }
 
 /**
@@ -72,11 +74,11 @@ const ROUTES: Route[] = [
       const id = parseProductId(rawId ?? '');
       const hot = ctx.views.cached(id);
       if (hot !== undefined) {
-        sendJsonBytes(res, 200, hot, HIT);
+        sendHit(res, hot, ctx.node);
         return 'hit';
       }
       return ctx.views.view(id).then(({ body, cache }) => {
-        sendJsonBytes(res, 200, body, cache === 'HIT' ? HIT : MISS);
+        sendJsonBytes(res, 200, body, { 'x-cache': cache, 'x-served-by': ctx.node });
         return cache === 'HIT' ? 'hit' : 'miss';
       });
     },
@@ -113,8 +115,15 @@ function strategyOf(req: IncomingMessage, fallback: StrategyName): StrategyName 
   return name;
 }
 
-const HIT = { 'x-cache': 'HIT' };
-const MISS = { 'x-cache': 'MISS' };
+/**
+ * The hottest answer of all, a near-cache hit, with its headers as one flat list: Node writes
+ * it without merging header objects.
+ */
+function sendHit(res: ServerResponse, body: Buffer, node: string): void {
+  res.writeHead(200, ['content-type', 'application/json; charset=utf-8', 'content-length', String(body.length), 'x-cache', 'HIT', 'x-served-by', node]);
+  res.end(body);
+}
+
 
 /** The route for a request and the parameters its pattern captured; unknown paths and methods throw. */
 export function matchRoute(req: IncomingMessage): { route: Route; params: string[] } {

@@ -39,10 +39,11 @@ export async function startService(config: ServiceConfig): Promise<Service> {
     purchases: new Purchases(deps.primary, deps.events, metrics, config.node),
     strategies: { seed: seedStrategy(strategyDeps), atomic: atomicStrategy(strategyDeps), batched: batchedStrategy(strategyDeps) },
     defaultStrategy: config.strategy,
+    node: config.node,
   };
   const timing = new RequestMetrics();
   timing.register(metrics.registry);
-  const server = createServer((req, res) => handle(req, res, ctx, timing, config.node));
+  const server = createServer((req, res) => handle(req, res, ctx, timing));
   server.on('clientError', (error, socket) => answerUnparsable(error, socket));
   // nginx keeps idle upstream connections for 60 s: outlive them so nginx closes first.
   server.keepAliveTimeout = 65_000;
@@ -82,12 +83,12 @@ function answerUnparsable(error: Error & { code?: string }, socket: Duplex): voi
  * Routes one request and records it. A handler that answers at once (a near-cache hit) is not
  * wrapped in a promise: the hot path stays synchronous.
  */
-function handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, timing: RequestMetrics, node: string): void {
+function handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, timing: RequestMetrics): void {
   const started = performance.now();
-  res.setHeader('x-served-by', node);
   let name = 'unknown';
   const done = (outcome: string) => timing.record(name, req.method ?? '?', res.statusCode, outcome, (performance.now() - started) / 1000);
   const fail = (error: unknown) => {
+    if (!res.headersSent) res.setHeader('x-served-by', ctx.node);
     sendError(res, error);
     done(error instanceof ServiceError ? error.code : 'internal');
     // The rest of a refused body is not read: close the connection rather than parse it as a request.
@@ -96,6 +97,9 @@ function handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, ti
   try {
     const { route, params } = matchRoute(req);
     name = route.name;
+    // Every answer names its app; the product route writes the header itself (its hot path
+    // sends all headers in one list).
+    if (name !== 'product') res.setHeader('x-served-by', ctx.node);
     const outcome = route.handler(req, res, params, ctx);
     if (typeof outcome === 'string') done(outcome);
     else outcome.then(done, fail);

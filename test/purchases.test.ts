@@ -90,6 +90,19 @@ describe.each(['seed', 'atomic', 'batched'])('strategy %s', (strategy) => {
   });
 });
 
+describe('Idempotency-Keys', () => {
+  it('differ by case: k-A and k-a are two purchases', async () => {
+    const productId = 730_020;
+    await insertProduct(primary, productId, 5);
+    const key = newKey('CaseKey');
+    const upper = await order(lb, { productId, quantity: 1 }, { key: `${key}-A` });
+    const lower = await order(lb, { productId, quantity: 1 }, { key: `${key}-a` });
+    expect([upper.status, lower.status]).toEqual([201, 201]);
+    expect(upper.body.orderId).not.toBe(lower.body.orderId);
+    expect(await conservation(primary, productId)).toEqual({ stock: 3, initialStock: 5, orders: 2, sold: 2 });
+  });
+});
+
 describe('the near cache of each app', () => {
   it('answers hot views from memory and shows a purchase made through the other app at once', async () => {
     const productId = 730_010;

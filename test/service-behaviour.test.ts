@@ -158,9 +158,9 @@ describe('dependency failures', () => {
       await expectPurchasesRefusedViewsServed(productId);
     } finally {
       await restore();
+      await primary.end().catch(() => undefined);
+      primary = await adminConnection(topo, 'mysql-primary');
     }
-    await primary.end();
-    primary = await adminConnection(topo, 'mysql-primary');
     expect((await order(lb, { productId, quantity: 1 })).status).toBe(201);
   });
 
@@ -191,6 +191,29 @@ describe('dependency failures', () => {
     } finally {
       await restore();
     }
+  });
+});
+
+describe('bounded waits', () => {
+  it.each(['atomic', 'batched', 'seed'])('%s: a row held locked elsewhere answers 503 busy within seconds, then sells again', async (strategy) => {
+    const productId = { atomic: 770_001, batched: 770_002, seed: 770_003 }[strategy] ?? 0;
+    await insertProduct(primary, productId, 50);
+    const holder = await adminConnection(topo, 'mysql-primary');
+    try {
+      await holder.beginTransaction();
+      await holder.query('SELECT stock FROM products WHERE id = ? FOR UPDATE', [productId]);
+      const started = performance.now();
+      const attempts = await Promise.all(Array.from({ length: 8 }, () => order(lb, { productId, quantity: 1 }, { strategy })));
+      const waited = performance.now() - started;
+      expect(countBy(attempts, (a) => a.status)).toEqual({ 503: 8 });
+      expect(new Set(attempts.map((a) => a.body.error))).toEqual(new Set(['busy']));
+      expect(waited).toBeLessThan(15_000);
+    } finally {
+      await holder.rollback();
+      await holder.end();
+    }
+    expect((await order(lb, { productId, quantity: 1 }, { strategy })).status).toBe(201);
+    expect(await conservation(primary, productId)).toEqual({ stock: 49, initialStock: 50, orders: 1, sold: 1 });
   });
 });
 

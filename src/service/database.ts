@@ -5,6 +5,13 @@ import type { Metrics } from './metrics.js';
 
 /** How long a request may wait for a free connection before it is answered 503 busy. */
 const POOL_WAIT_MS = 2000;
+/**
+ * How long one use of a connection (a transaction, a query) may take. A server that stalls
+ * after accepting a statement (stopped, disk hung) must not hold a request forever: past this
+ * the connection is destroyed and the request answered 503. A COMMIT cut off this way has an
+ * unknown outcome, which the client ledger allows for.
+ */
+const USE_DEADLINE_MS = 10_000;
 
 type MysqlError = Error & { code?: string; errno?: number; fatal?: boolean };
 
@@ -26,10 +33,13 @@ export class Database {
     inUse.inc();
     let broken = false;
     try {
-      return await use(connection);
+      return await withDeadline(use(connection), USE_DEADLINE_MS);
     } catch (error) {
-      broken = (error as MysqlError).fatal === true;
-      throw translate(error, this.name);
+      broken = (error as MysqlError).fatal === true || error instanceof DeadlineExceeded;
+      const answer = translate(error, this.name);
+      // Lost after statements may have run: whether they committed is unknown.
+      if (answer instanceof ServiceError && answer.code === 'unavailable') answer.outcomeUnknown = true;
+      throw answer;
     } finally {
       inUse.dec();
       // A connection that failed fatally must not go back to the pool.
@@ -38,10 +48,30 @@ export class Database {
     }
   }
 
-  /** Runs `use` in a transaction: committed when it returns, rolled back when it throws. */
-  transaction<T>(use: (connection: PoolConnection) => Promise<T>): Promise<T> {
+  /**
+   * Runs `use` in a transaction: committed when it returns, rolled back when it throws. A
+   * pooled connection found dead at BEGIN (the server restarted since) is replaced once: nothing
+   * has run yet, so trying again is safe.
+   */
+  async transaction<T>(use: (connection: PoolConnection) => Promise<T>): Promise<T> {
+    try {
+      return await this.runTransaction(use);
+    } catch (error) {
+      if (!(error instanceof StaleConnection)) throw error;
+      return this.runTransaction(use).catch((again: unknown) => {
+        throw again instanceof StaleConnection ? unavailable(`${this.name} database`, again) : again;
+      });
+    }
+  }
+
+  private runTransaction<T>(use: (connection: PoolConnection) => Promise<T>): Promise<T> {
     return this.withConnection(async (connection) => {
-      await connection.beginTransaction();
+      try {
+        await connection.beginTransaction();
+      } catch (error) {
+        if ((error as MysqlError).fatal) throw Object.assign(new StaleConnection((error as Error).message), { fatal: true });
+        throw error;
+      }
       try {
         const result = await use(connection);
         await connection.commit();
@@ -84,13 +114,23 @@ export class Database {
   }
 }
 
+/** A pooled connection that turned out dead before the transaction began. */
+class StaleConnection extends Error {}
+
 const LOCK_CONTENTION = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 
+/**
+ * Database failures as the service answers them. Network-level codes (ECONNREFUSED,
+ * PROTOCOL_CONNECTION_LOST…) and fatal errors are 503 unavailable; lock contention is 503 busy;
+ * server errors (ER_*) are bugs or data errors and stay as they are (500), except where a
+ * caller handles them (ER_DUP_ENTRY).
+ */
 function translate(error: unknown, name: string): unknown {
-  if (error instanceof ServiceError) return error;
+  if (error instanceof ServiceError || error instanceof StaleConnection) return error;
+  if (error instanceof DeadlineExceeded) return unavailable(`${name} database`, error);
   const e = error as MysqlError;
   if (e.code !== undefined && LOCK_CONTENTION.has(e.code)) return new ServiceError('busy', `${name} database: ${e.message}`, 1);
-  if (e.fatal || (e.code !== undefined && /^(E[A-Z]+|PROTOCOL_)/.test(e.code))) return unavailable(`${name} database`, e);
+  if (e.fatal || (e.code !== undefined && /^(E[A-Z]+$|PROTOCOL_)/.test(e.code))) return unavailable(`${name} database`, e);
   return error;
 }
 

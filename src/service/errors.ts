@@ -25,6 +25,8 @@ export type ServiceErrorCode = keyof typeof SERVICE_ERRORS;
 
 export class ServiceError extends Error {
   readonly status: number;
+  /** The request may have changed data before failing (a database connection lost mid-way). */
+  outcomeUnknown = false;
 
   constructor(
     readonly code: ServiceErrorCode,

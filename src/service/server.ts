@@ -36,7 +36,7 @@ export async function startService(config: ServiceConfig): Promise<Service> {
     deps,
     metrics,
     views: new ProductViews(deps.cache, near, deps.replica, deps.primary, metrics),
-    purchases: new Purchases(deps.primary, deps.events, metrics, config.node),
+    purchases: new Purchases(deps.primary, deps.cache, deps.events, metrics, config.node),
     strategies: { seed: seedStrategy(strategyDeps), atomic: atomicStrategy(strategyDeps), batched: batchedStrategy(strategyDeps) },
     defaultStrategy: config.strategy,
     node: config.node,

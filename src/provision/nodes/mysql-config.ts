@@ -36,6 +36,8 @@ export function renderMysqlConfig(node: NodeOfKind<'mysql'>, ctx: ProvisionConte
     'character-set-server = utf8mb4',
     'collation-server = utf8mb4_unicode_ci',
     'transaction-isolation = READ-COMMITTED',
+    // A purchase waits seconds for a hot row, not InnoDB's default 50 s (the app gives up at 10 s).
+    'innodb-lock-wait-timeout = 5',
   ];
   if (node.role === 'replica') {
     lines.push('read-only = 1', 'relay-log-recovery = 1');

@@ -22,7 +22,8 @@ export const SCHEMA_STATEMENTS = [
     product_id BIGINT UNSIGNED NOT NULL,
     user_id VARCHAR(64) NOT NULL,
     quantity INT UNSIGNED NOT NULL,
-    idempotency_key VARCHAR(128) NOT NULL,
+    -- Binary collation: keys differ by case (the table's default collation would make k-A = k-a).
+    idempotency_key VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
     created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     UNIQUE KEY orders_idempotency_key (idempotency_key),
     KEY orders_product (product_id),

@@ -39,6 +39,9 @@ export class NearCache {
   put(product: Product): Buffer {
     const body = Buffer.from(JSON.stringify(product));
     if (!this.enabled) return body;
+    // Two views finishing out of order must not put an older stock back.
+    const held = this.entries.get(product.id);
+    if (held !== undefined && held.product.version > product.version) return held.body;
     this.entries.delete(product.id);
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next();

@@ -52,9 +52,20 @@ export class ProductCache {
     }
   }
 
-  /** After a purchase: the database's new stock, unless a newer one is cached already. */
+  /**
+   * After a purchase: the database's new stock, unless a newer one is cached already. If that
+   * write fails, the cached stock (now too high) is dropped rather than left to disagree.
+   */
   async recordStock(id: number, stock: number, version: number): Promise<void> {
-    await this.redis.setStockIfNewer(stockKey(id), stock, version, this.ttlSeconds).catch(() => undefined);
+    await this.redis.setStockIfNewer(stockKey(id), stock, version, this.ttlSeconds).catch(() => this.forgetStock(id));
+  }
+
+  /**
+   * Drops the cached stock of a product whose purchase ended without a known outcome (a COMMIT
+   * cut off may still have committed): the next reader takes it from a database. Best effort.
+   */
+  async forgetStock(id: number): Promise<void> {
+    await this.redis.del(stockKey(id)).catch(() => undefined);
   }
 
   /**

@@ -57,9 +57,13 @@ interface OrderPacket extends RowDataPacket {
   idempotency_key: string;
 }
 
-/** The order an Idempotency-Key produced, read on the primary (a replica may not have it yet). */
+/**
+ * The order an Idempotency-Key produced, read on the primary (a replica may not have it yet).
+ * The share lock waits for a purchase of the same key that has inserted but not yet committed,
+ * so a concurrent retry is not told "sold out" just before that order commits.
+ */
 export async function findOrderByKey(primary: Database, key: string): Promise<StoredOrder | undefined> {
-  const rows = await primary.query<OrderPacket[]>('SELECT id, product_id, quantity, user_id FROM orders WHERE idempotency_key = ?', [key]);
+  const rows = await primary.query<OrderPacket[]>('SELECT id, product_id, quantity, user_id FROM orders WHERE idempotency_key = ? LOCK IN SHARE MODE', [key]);
   const row = rows[0];
   return row === undefined ? undefined : { orderId: Number(row.id), productId: Number(row.product_id), quantity: Number(row.quantity), userId: row.user_id };
 }

@@ -1,4 +1,5 @@
 import { ServiceError } from '../errors.js';
+import type { ProductCache } from '../cache/product-cache.js';
 import type { Database } from '../database.js';
 import type { OrderEvents } from '../events.js';
 import type { Metrics } from '../metrics.js';
@@ -22,6 +23,7 @@ export interface PurchaseAnswer {
 export class Purchases {
   constructor(
     private readonly primary: Database,
+    private readonly cache: ProductCache,
     private readonly events: OrderEvents,
     private readonly metrics: Metrics,
     private readonly node: string,
@@ -35,6 +37,9 @@ export class Purchases {
     } catch (error) {
       const outcome = error instanceof ServiceError ? error.code : 'error';
       this.metrics.purchases.labels(strategy.name, outcome).inc();
+      // A failure with an unknown outcome (a cut-off COMMIT may have committed) leaves the cached
+      // stock possibly too high: drop it. A refusal before any statement ran changed nothing.
+      if (!(error instanceof ServiceError) || error.outcomeUnknown) await this.cache.forgetStock(request.productId);
       throw error;
     }
   }

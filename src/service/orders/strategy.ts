@@ -6,7 +6,8 @@ import type { OrderRequest } from './order-request.js';
  */
 export type PurchaseOutcome =
   | { kind: 'ordered'; orderId: number; stock: number; version: number }
-  | { kind: 'sold_out' }
+  /** `known`: the database's stock and version when it was read, to teach the cache. */
+  | { kind: 'sold_out'; known?: { stock: number; version: number } }
   | { kind: 'unknown_product' }
   | { kind: 'duplicate' };
 

@@ -16,10 +16,19 @@ export function atomicStrategy(deps: StrategyDeps): PurchaseStrategy {
     async buy(request) {
       if (await soldOutByCache(deps, request)) return { kind: 'sold_out' };
       const outcome = await buyInTransaction(deps, request);
-      if (outcome.kind === 'ordered') await deps.cache.recordStock(request.productId, outcome.stock, outcome.version);
+      await recordOutcome(deps, request.productId, outcome);
       return outcome;
     },
   };
+}
+
+/**
+ * After the transaction (never inside it, where a slow Redis would hold the row lock): the
+ * database's stock goes to the cache, so the next buyers of a sold-out product meet the gate.
+ */
+export async function recordOutcome(deps: StrategyDeps, productId: number, outcome: PurchaseOutcome): Promise<void> {
+  if (outcome.kind === 'ordered') await deps.cache.recordStock(productId, outcome.stock, outcome.version);
+  if (outcome.kind === 'sold_out' && outcome.known !== undefined) await deps.cache.recordStock(productId, outcome.known.stock, outcome.known.version);
 }
 
 /** The cache gate: a cached stock below the quantity proves the product cannot sell it. */
@@ -34,9 +43,7 @@ async function buyInTransaction(deps: StrategyDeps, request: OrderRequest): Prom
       if (!(await decrementIfAvailable(c, request.productId, request.quantity))) {
         const row = await readStock(c, request.productId);
         if (row === undefined) return { kind: 'unknown_product' } as const;
-        // Teach the gate the database's stock so the next buyers are answered by Redis.
-        await deps.cache.recordStock(request.productId, row.stock, row.version);
-        return { kind: 'sold_out' } as const;
+        return { kind: 'sold_out', known: row } as const;
       }
       const orderId = await insertOrderOnce(c, request);
       const row = await readStock(c, request.productId);

@@ -1,10 +1,9 @@
 import type { ResultSetHeader } from 'mysql2/promise';
 import { ServiceError } from '../../errors.js';
-import { isDuplicateKey } from '../../database.js';
 import type { OrderRequest } from '../order-request.js';
-import { insertOrder, keysWithOrders, readStock } from '../order-store.js';
-import type { PurchaseOutcome, PurchaseStrategy } from '../strategy.js';
-import { atomicStrategy, soldOutByCache } from './atomic.js';
+import { keysWithOrders, readStock } from '../order-store.js';
+import { DuplicateOrder, type PurchaseOutcome, type PurchaseStrategy } from '../strategy.js';
+import { atomicStrategy, insertOrderOnce, soldOutByCache } from './atomic.js';
 import type { StrategyDeps } from './deps.js';
 
 /** Most orders in one transaction; more wait for the next group. */
@@ -14,7 +13,8 @@ const MAX_QUEUE_WAIT_MS = 5000;
 
 interface Waiting {
   request: OrderRequest;
-  enqueuedAt: number;
+  /** Answers 503 busy if the purchase is still queued after MAX_QUEUE_WAIT_MS. */
+  timer: NodeJS.Timeout;
   resolve(outcome: PurchaseOutcome): void;
   reject(error: unknown): void;
 }
@@ -49,7 +49,19 @@ class ProductGroups {
   enqueue(request: OrderRequest): Promise<PurchaseOutcome> {
     return new Promise((resolve, reject) => {
       const queue = this.queues.get(request.productId) ?? [];
-      queue.push({ request, enqueuedAt: performance.now(), resolve, reject });
+      const waiting: Waiting = {
+        request,
+        resolve,
+        reject,
+        // A group stuck in a stalled commit must not hold the buyers behind it without bound.
+        timer: setTimeout(() => {
+          const at = queue.indexOf(waiting);
+          if (at === -1) return;
+          queue.splice(at, 1);
+          reject(new ServiceError('busy', `purchase waited over ${MAX_QUEUE_WAIT_MS} ms for its group`, 1));
+        }, MAX_QUEUE_WAIT_MS),
+      };
+      queue.push(waiting);
       this.queues.set(request.productId, queue);
       this.next(request.productId);
     });
@@ -77,14 +89,12 @@ class ProductGroups {
     const group: Waiting[] = [];
     const keys = new Set<string>();
     const later: Waiting[] = [];
-    const now = performance.now();
     while (queue.length > 0 && group.length < MAX_BATCH) {
       const waiting = queue.shift() as Waiting;
-      if (now - waiting.enqueuedAt > MAX_QUEUE_WAIT_MS) {
-        waiting.reject(new ServiceError('busy', `purchase waited over ${MAX_QUEUE_WAIT_MS} ms for its group`, 1));
-      } else if (keys.has(waiting.request.idempotencyKey)) {
+      if (keys.has(waiting.request.idempotencyKey)) {
         later.push(waiting);
       } else {
+        clearTimeout(waiting.timer);
         keys.add(waiting.request.idempotencyKey);
         group.push(waiting);
       }
@@ -101,7 +111,7 @@ class ProductGroups {
     } catch (error) {
       // A key used concurrently for another product breaks the group's INSERTs: decide each
       // purchase alone instead. Any other failure is every member's answer.
-      if (isDuplicateKey(error)) return this.oneByOne(group);
+      if (error instanceof DuplicateOrder) return this.oneByOne(group);
       for (const waiting of group) waiting.reject(error);
       return;
     }
@@ -121,7 +131,7 @@ class ProductGroups {
       const version = row.version + 1;
       for (const i of accepted) {
         const request = requests[i] as OrderRequest;
-        outcomes[i] = { kind: 'ordered', orderId: await insertOrder(c, request), stock: remaining, version };
+        outcomes[i] = { kind: 'ordered', orderId: await insertOrderOnce(c, request), stock: remaining, version };
       }
       return { outcomes, row: { stock: remaining, version } };
     });

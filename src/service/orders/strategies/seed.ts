@@ -1,7 +1,7 @@
 import { ServiceError, unavailable } from '../../errors.js';
 import { decrementAtVersion, readStock } from '../order-store.js';
 import { DuplicateOrder, type PurchaseOutcome, type PurchaseStrategy } from '../strategy.js';
-import { insertOrderOnce } from './atomic.js';
+import { insertOrderOnce, recordOutcome } from './atomic.js';
 import type { StrategyDeps } from './deps.js';
 
 /**
@@ -21,7 +21,8 @@ export function seedStrategy(deps: StrategyDeps): PurchaseStrategy {
         });
         if (cached !== undefined && cached < request.quantity) return { kind: 'sold_out' };
         const outcome = await buyUnderLock(deps, request);
-        if (outcome.kind === 'ordered') await deps.cache.recordStock(request.productId, outcome.stock, outcome.version);
+        // The seed design updates the cached stock before it releases the lock.
+        await recordOutcome(deps, request.productId, outcome);
         return outcome;
       } finally {
         await deps.lock.release(request.productId, token);
@@ -35,10 +36,7 @@ async function buyUnderLock(deps: StrategyDeps, request: Parameters<PurchaseStra
     return await deps.primary.transaction(async (c) => {
       const row = await readStock(c, request.productId, true);
       if (row === undefined) return { kind: 'unknown_product' } as const;
-      if (row.stock < request.quantity) {
-        await deps.cache.recordStock(request.productId, row.stock, row.version);
-        return { kind: 'sold_out' } as const;
-      }
+      if (row.stock < request.quantity) return { kind: 'sold_out', known: row } as const;
       if (!(await decrementAtVersion(c, request.productId, request.quantity, row.version))) {
         throw new ServiceError('busy', `product ${request.productId} changed during the purchase`, 1);
       }

@@ -36,6 +36,24 @@ export interface Route {
 }
 
 const ROUTES: Route[] = [
+  // The hottest route first: a cache-hit view is matched by the first pattern.
+  {
+    name: 'product',
+    method: 'GET',
+    pattern: /^\/products\/([^/]+)$/,
+    handler: (_req, res, [rawId], ctx) => {
+      const id = parseProductId(rawId ?? '');
+      const hot = ctx.views.cached(id);
+      if (hot !== undefined) {
+        sendHit(res, hot, ctx.node);
+        return 'hit';
+      }
+      return ctx.views.view(id).then(({ body, cache }) => {
+        sendJsonBytes(res, 200, body, { 'x-cache': cache, 'x-served-by': ctx.node });
+        return cache === 'HIT' ? 'hit' : 'miss';
+      });
+    },
+  },
   {
     name: 'healthz',
     method: 'GET',
@@ -64,23 +82,6 @@ const ROUTES: Route[] = [
       res.writeHead(200, { 'content-type': ctx.metrics.registry.contentType });
       res.end(text);
       return 'ok';
-    },
-  },
-  {
-    name: 'product',
-    method: 'GET',
-    pattern: /^\/products\/([^/]+)$/,
-    handler: (_req, res, [rawId], ctx) => {
-      const id = parseProductId(rawId ?? '');
-      const hot = ctx.views.cached(id);
-      if (hot !== undefined) {
-        sendHit(res, hot, ctx.node);
-        return 'hit';
-      }
-      return ctx.views.view(id).then(({ body, cache }) => {
-        sendJsonBytes(res, 200, body, { 'x-cache': cache, 'x-served-by': ctx.node });
-        return cache === 'HIT' ? 'hit' : 'miss';
-      });
     },
   },
   {

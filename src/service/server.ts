@@ -86,14 +86,6 @@ function answerUnparsable(error: Error & { code?: string }, socket: Duplex): voi
 function handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, timing: RequestMetrics): void {
   const started = performance.now();
   let name = 'unknown';
-  const done = (outcome: string) => timing.record(name, req.method ?? '?', res.statusCode, outcome, (performance.now() - started) / 1000);
-  const fail = (error: unknown) => {
-    if (!res.headersSent) res.setHeader('x-served-by', ctx.node);
-    sendError(res, error);
-    done(error instanceof ServiceError ? error.code : 'internal');
-    // The rest of a refused body is not read: close the connection rather than parse it as a request.
-    if (!req.complete) res.once('finish', () => req.socket.destroySoon());
-  };
   try {
     const { route, params } = matchRoute(req);
     name = route.name;
@@ -101,9 +93,23 @@ function handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, ti
     // sends all headers in one list).
     if (name !== 'product') res.setHeader('x-served-by', ctx.node);
     const outcome = route.handler(req, res, params, ctx);
-    if (typeof outcome === 'string') done(outcome);
-    else outcome.then(done, fail);
+    if (typeof outcome === 'string') {
+      timing.record(name, req.method ?? '?', res.statusCode, outcome, (performance.now() - started) / 1000);
+      return;
+    }
+    outcome.then(
+      (settled) => timing.record(name, req.method ?? '?', res.statusCode, settled, (performance.now() - started) / 1000),
+      (error: unknown) => fail(req, res, ctx, timing, name, started, error),
+    );
   } catch (error) {
-    fail(error);
+    fail(req, res, ctx, timing, name, started, error);
   }
+}
+
+function fail(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, timing: RequestMetrics, name: string, started: number, error: unknown): void {
+  if (!res.headersSent) res.setHeader('x-served-by', ctx.node);
+  sendError(res, error);
+  timing.record(name, req.method ?? '?', res.statusCode, error instanceof ServiceError ? error.code : 'internal', (performance.now() - started) / 1000);
+  // The rest of a refused body is not read: close the connection rather than parse it as a request.
+  if (!req.complete) res.once('finish', () => req.socket.destroySoon());
 }

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,5 +65,25 @@ describe('ProcessRuntime', () => {
     controller.abort(new Error('interrupted'));
     await expect(running).rejects.toThrow('interrupted');
     expect(processGroupMembers(pid)).toEqual([]);
+  });
+});
+
+describe('ProcessRuntime, unrecorded servers', () => {
+  it('stops a server of its own whose record was never written, and no stranger', async () => {
+    const dir = topologyPaths('rt2', home).node('orphan');
+    mkdirSync(dir.dataDir, { recursive: true });
+    // A server started in its own session in the node folder, as start() does, but unrecorded.
+    const orphan = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { cwd: dir.dataDir, detached: true, stdio: 'ignore' });
+    // A stranger: same program, same folder, but not a session leader.
+    const stranger = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { cwd: dir.dataDir, stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 300));
+    try {
+      await runtime.stop(dir);
+      expect(isLive(readProcStat(orphan.pid ?? -1))).toBe(false);
+      expect(isLive(readProcStat(stranger.pid ?? -1))).toBe(true);
+    } finally {
+      orphan.kill('SIGKILL');
+      stranger.kill('SIGKILL');
+    }
   });
 });

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { z } from 'zod';
 import { EnvironmentError } from '../../errors.js';
-import { writeFileAtomic } from '../atomic-write.js';
+import { temporaryOf, writeFileAtomic } from '../atomic-write.js';
 import type { NodePaths } from '../home.js';
-import { isLive, processGroupMembers, readProcStat } from './proc.js';
+import { isLive, processGroupMembers, readProcStat, sessionLeadersIn } from './proc.js';
 import type { LaunchSpec, Runtime, StartedNode, TaskOptions, TaskResult } from './runtime.js';
 
 const processRecordSchema = z.object({
@@ -91,22 +91,46 @@ export class ProcessRuntime implements Runtime {
   }
 
   async stop(node: NodePaths): Promise<void> {
-    await Promise.all([stopRecorded(node.taskFile), stopRecorded(node.processFile)]);
+    await Promise.all([stopRecorded(node.taskFile), stopRecorded(node.processFile), ...leftovers(node).map(stopRecordedAs)]);
   }
+}
+
+/** The servers shopctl runs; a session leader of these in a node folder is ours. */
+export const SERVER_PROGRAMS = ['nginx', 'redis-server', 'mariadbd', 'mysqld', 'node'];
+
+/**
+ * Servers started whose record was never written (the CLI was killed between the two, or
+ * between writing and renaming the record): found by session and working directory.
+ */
+function leftovers(node: NodePaths, programs: readonly string[] = SERVER_PROGRAMS): ProcessRecord[] {
+  return sessionLeadersIn(node.dir, programs).flatMap((pid) => {
+    const stat = readProcStat(pid);
+    return stat === undefined ? [] : [{ pid, startTicks: stat.startTicks, command: '(unrecorded)', args: [], startedAt: '' }];
+  });
+}
+
+async function stopRecordedAs(record: ProcessRecord): Promise<void> {
+  await stopProcesses(record);
 }
 
 /** SIGTERM, then SIGKILL; the record goes only when nothing of it is left, so `down` can retry. */
 async function stopRecorded(file: string): Promise<void> {
-  const record = readRecord(file);
+  // A record killed between its write and its rename is whole in the temporary file.
+  const record = readRecord(file) ?? readRecord(temporaryOf(file));
   if (record === undefined) return;
+  await stopProcesses(record, file);
+  rmSync(file, { force: true });
+  rmSync(temporaryOf(file), { force: true });
+}
+
+async function stopProcesses(record: ProcessRecord, file?: string): Promise<void> {
   signal(ownedProcesses(record), 'SIGTERM');
   if (!(await waitUntilGone(record, STOP_GRACE_MS))) {
     signal(ownedProcesses(record), 'SIGKILL');
     if (!(await waitUntilGone(record, KILL_GRACE_MS))) {
-      throw new EnvironmentError(`processes ${ownedProcesses(record).join(', ')} of ${record.command} survived SIGKILL`, [`their record stays in ${file}; run shopctl down again`]);
+      throw new EnvironmentError(`processes ${ownedProcesses(record).join(', ')} of ${record.command} survived SIGKILL`, file ? [`their record stays in ${file}; run shopctl down again`] : []);
     }
   }
-  rmSync(file, { force: true });
 }
 
 /** Written the moment the process exists, before anything else can go wrong. */

@@ -95,8 +95,11 @@ export class ProcessRuntime implements Runtime {
   }
 }
 
-/** The servers shopctl runs; a session leader of these in a node folder is ours. */
-export const SERVER_PROGRAMS = ['nginx', 'redis-server', 'mariadbd', 'mysqld', 'node'];
+/**
+ * The servers shopctl runs, by the name /proc/PID/exe shows (links resolved: Debian's
+ * redis-server is a link to redis-check-rdb); a session leader of these in a node folder is ours.
+ */
+export const SERVER_PROGRAMS = ['nginx', 'redis-server', 'redis-check-rdb', 'mariadbd', 'mysqld', 'node'];
 
 /**
  * Servers started whose record was never written (the CLI was killed between the two, or

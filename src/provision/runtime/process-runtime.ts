@@ -91,7 +91,7 @@ export class ProcessRuntime implements Runtime {
   }
 
   async stop(node: NodePaths): Promise<void> {
-    await Promise.all([stopRecorded(node.taskFile), stopRecorded(node.processFile), ...leftovers(node).map(stopRecordedAs)]);
+    await Promise.all([stopRecorded(node.taskFile), stopRecorded(node.processFile), ...leftovers(node).map((record) => stopProcesses(record))]);
   }
 }
 
@@ -99,22 +99,19 @@ export class ProcessRuntime implements Runtime {
  * The servers shopctl runs, by the name /proc/PID/exe shows (links resolved: Debian's
  * redis-server is a link to redis-check-rdb); a session leader of these in a node folder is ours.
  */
-export const SERVER_PROGRAMS = ['nginx', 'redis-server', 'redis-check-rdb', 'mariadbd', 'mysqld', 'node'];
+const SERVER_PROGRAMS = ['nginx', 'redis-server', 'redis-check-rdb', 'mariadbd', 'mysqld', 'node'];
 
 /**
  * Servers started whose record was never written (the CLI was killed between the two, or
  * between writing and renaming the record): found by session and working directory.
  */
-function leftovers(node: NodePaths, programs: readonly string[] = SERVER_PROGRAMS): ProcessRecord[] {
-  return sessionLeadersIn(node.dir, programs).flatMap((pid) => {
+function leftovers(node: NodePaths): ProcessRecord[] {
+  return sessionLeadersIn(node.dir, SERVER_PROGRAMS).flatMap((pid) => {
     const stat = readProcStat(pid);
     return stat === undefined ? [] : [{ pid, startTicks: stat.startTicks, command: '(unrecorded)', args: [], startedAt: '' }];
   });
 }
 
-async function stopRecordedAs(record: ProcessRecord): Promise<void> {
-  await stopProcesses(record);
-}
 
 /** SIGTERM, then SIGKILL; the record goes only when nothing of it is left, so `down` can retry. */
 async function stopRecorded(file: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Connection } from 'mysql2/promise';
 import type { Topology } from '../../topology/model.js';
+import { seededRandom } from '../../seeded-random.js';
 import { SHOP_DATABASE } from '../secrets.js';
 
 export interface CatalogProduct {
@@ -7,18 +8,6 @@ export interface CatalogProduct {
   name: string;
   priceCents: number;
   stock: number;
-}
-
-/** mulberry32: a small seeded generator, so one seed always gives one catalog. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function generateCatalog(catalog: Topology['catalog']): CatalogProduct[] {

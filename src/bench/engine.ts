@@ -1,0 +1,201 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Histogram } from 'hdr-histogram-js';
+import { PACKAGE_ROOT } from '../package-root.js';
+import { ERROR_KINDS, type ErrorKind, type LatencySummary, type PurchaseTally, type RequestClass, type SecondSample } from '../report/model.js';
+import type { LoadModel } from '../scenario/schema.js';
+import { now } from './executors/attempt.js';
+import { encodeHistogram, latencyHistogram, mergeEncoded, summarize } from './histograms.js';
+import type { DoneMessage, StopMessage, Tally, WorkerMessage, WorkerPlan } from './messages.js';
+import { Series } from './series.js';
+import type { WorkloadSpec } from './workload.js';
+
+export interface LoadPlan {
+  origin: string;
+  model: LoadModel['model'];
+  connections: number;
+  rate: number | null;
+  durationMs: number;
+  warmupMs: number;
+  timeoutMs: number;
+  workers: number;
+  strategy: string | undefined;
+  workload: WorkloadSpec;
+  /** Where workers write their ledger parts (`<prefix>.<worker>`), or null for no ledger. */
+  ledgerPrefix: string | null;
+}
+
+/** What the engine tells a live view, once a second. */
+export interface LoadProgress {
+  elapsedS: number;
+  totalS: number;
+  warmup: boolean;
+  last: SecondSample | undefined;
+  tally: Tally;
+  connected: number;
+}
+
+export interface LoadResult {
+  interrupted: boolean;
+  measuredS: number;
+  classes: Partial<Record<RequestClass, LatencySummary>>;
+  histograms: Partial<Record<RequestClass, string>>;
+  errors: Record<ErrorKind, number>;
+  series: SecondSample[];
+  purchases: PurchaseTally;
+  measuredSent: number;
+  measuredCompleted: number;
+  dropped: number;
+  /** The sum of each worker's most connections open at once. */
+  peakConnections: number;
+  connectErrors: number;
+  sendLagP99: number | null;
+  eventLoopUtilization: number[];
+  ledgerParts: string[];
+}
+
+/** How long after an interrupt requests still in flight may finish before they are aborted. */
+const INTERRUPT_GRACE_MS = 2000;
+/** Time for the workers to load and connect their first request before the shared start. */
+const START_DELAY_MS = 300;
+
+/**
+ * Runs a load plan on worker threads and merges what they measured: histograms exactly (HDR
+ * buckets added), per-second parts by second, counts by sum. `signal` ends the run early; the
+ * result then holds everything sent until then.
+ */
+export async function runLoad(plan: LoadPlan, onProgress: (p: LoadProgress) => void, signal?: AbortSignal): Promise<LoadResult> {
+  const startAt = now() + START_DELAY_MS;
+  const warmupEndAt = startAt + plan.warmupMs;
+  const endAt = warmupEndAt + plan.durationMs;
+  const series = new Series(plan.warmupMs / 1000);
+  const tallies = new Map<number, Tally>();
+  const connected = new Map<number, number>();
+  let stoppedAt: number | undefined;
+
+  const plans = workerPlans(plan, startAt, warmupEndAt, endAt);
+  const workers = plans.map((p) => new Worker(workerScript(), { workerData: p }));
+  const stop = () => {
+    stoppedAt ??= now();
+    const message: StopMessage = { type: 'stop', graceMs: INTERRUPT_GRACE_MS };
+    for (const worker of workers) worker.postMessage(message);
+  };
+  signal?.addEventListener('abort', stop, { once: true });
+  const progress = setInterval(() => {
+    const elapsedS = Math.max(0, (now() - startAt) / 1000);
+    const tally = sumTallies([...tallies.values()]);
+    const conns = [...connected.values()].reduce((a, b) => a + b, 0);
+    onProgress({ elapsedS, totalS: (endAt - startAt) / 1000, warmup: now() < warmupEndAt, last: series.sample(Math.floor(elapsedS) - 1), tally, connected: conns });
+  }, 1000);
+
+  try {
+    const dones = await Promise.all(
+      workers.map((worker) =>
+        collect(worker, (message) => {
+          series.add(message.seconds);
+          if (message.type === 'tick') {
+            tallies.set(message.worker, message.tally);
+            connected.set(message.worker, message.connected);
+            series.connections(Math.floor((now() - startAt) / 1000), message.worker, message.connected);
+          }
+        }),
+      ),
+    );
+    const measuredEnd = Math.min(stoppedAt ?? endAt, endAt);
+    return merge(dones, series, Math.max(0, (measuredEnd - warmupEndAt) / 1000), stoppedAt !== undefined, plans);
+  } finally {
+    clearInterval(progress);
+    signal?.removeEventListener('abort', stop);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+function workerPlans(plan: LoadPlan, startAt: number, warmupEndAt: number, endAt: number): WorkerPlan[] {
+  const count = Math.max(1, Math.min(plan.workers, plan.connections));
+  return Array.from({ length: count }, (_, worker) => ({
+    worker,
+    workers: count,
+    origin: plan.origin,
+    model: plan.model,
+    connections: Math.floor(plan.connections / count) + (worker < plan.connections % count ? 1 : 0),
+    rate: plan.rate,
+    startAt,
+    warmupEndAt,
+    endAt,
+    timeoutMs: plan.timeoutMs,
+    strategy: plan.strategy,
+    workload: plan.workload,
+    ledgerFile: plan.ledgerPrefix === null ? null : `${plan.ledgerPrefix}.${worker}`,
+  }));
+}
+
+/** Resolves with the worker's final message; ticks go to `onMessage` as they come. */
+function collect(worker: Worker, onMessage: (m: Exclude<WorkerMessage, { type: 'failed' }>) => void): Promise<DoneMessage> {
+  return new Promise((resolve, reject) => {
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'failed') return reject(new Error(`load worker ${message.worker} failed: ${message.message}`));
+      onMessage(message);
+      if (message.type === 'done') resolve(message);
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => reject(new Error(`load worker exited with code ${code} before it finished`)));
+  });
+}
+
+function merge(dones: DoneMessage[], series: Series, measuredS: number, interrupted: boolean, plans: WorkerPlan[]): LoadResult {
+  const merged = new Map<RequestClass, Histogram>();
+  let sendLag: Histogram | undefined;
+  for (const done of dones) {
+    for (const [cls, encoded] of Object.entries(done.histograms) as [RequestClass, string][]) {
+      merged.set(cls, mergeEncoded(merged.get(cls), encoded, latencyHistogram));
+    }
+    if (done.sendLag !== null) sendLag = mergeEncoded(sendLag, done.sendLag, latencyHistogram);
+  }
+  const classes: LoadResult['classes'] = {};
+  const histograms: LoadResult['histograms'] = {};
+  for (const [cls, histogram] of merged) {
+    classes[cls] = summarize(histogram);
+    histograms[cls] = encodeHistogram(histogram);
+  }
+  const tally = sumTallies(dones.map((d) => d.tally));
+  const errors = Object.fromEntries(ERROR_KINDS.map((kind) => [kind, tally.errors[kind] ?? 0])) as Record<ErrorKind, number>;
+  const sum = (pick: (d: DoneMessage) => number) => dones.reduce((total, d) => total + pick(d), 0);
+  return {
+    interrupted,
+    measuredS,
+    classes,
+    histograms,
+    errors,
+    series: series.samples(),
+    purchases: tally.purchases,
+    measuredSent: sum((d) => d.measuredSent),
+    measuredCompleted: sum((d) => d.measuredCompleted),
+    dropped: sum((d) => d.dropped),
+    peakConnections: sum((d) => d.peakConnected),
+    connectErrors: sum((d) => d.connectErrors),
+    sendLagP99: sendLag === undefined ? null : summarize(sendLag).p99,
+    eventLoopUtilization: dones.map((d) => Math.round(d.eventLoopUtilization * 1000) / 1000),
+    ledgerParts: plans.flatMap((p) => (p.ledgerFile === null ? [] : [p.ledgerFile])),
+  };
+}
+
+export function sumTallies(tallies: Tally[]): Tally {
+  const total: Tally = { classes: {}, errors: {}, purchases: { attempted: 0, acknowledged: 0, failed: 0, unknown: 0, unitsSold: 0 } };
+  for (const tally of tallies) {
+    for (const [cls, n] of Object.entries(tally.classes) as [RequestClass, number][]) total.classes[cls] = (total.classes[cls] ?? 0) + n;
+    for (const [kind, n] of Object.entries(tally.errors) as [ErrorKind, number][]) total.errors[kind] = (total.errors[kind] ?? 0) + n;
+    for (const key of Object.keys(total.purchases) as (keyof PurchaseTally)[]) total.purchases[key] += tally.purchases[key];
+  }
+  return total;
+}
+
+/**
+ * The compiled worker beside this file; when shopctl runs from its TypeScript sources (the
+ * tests), the build's copy, since a worker thread loads plain JavaScript.
+ */
+function workerScript(): string {
+  const sibling = fileURLToPath(new URL('./worker.js', import.meta.url));
+  return existsSync(sibling) ? sibling : join(PACKAGE_ROOT, 'dist', 'bench', 'worker.js');
+}

@@ -1,0 +1,35 @@
+import type { Recorder } from '../recorder.js';
+import type { BenchRequest } from '../workload.js';
+import type { Connections } from './connections.js';
+
+/** What an executor drives: the worker's connections, its request source and its recorder. */
+export interface ExecutorContext {
+  connections: Connections;
+  next: () => BenchRequest;
+  recorder: Recorder;
+  startAt: number;
+  endAt: number;
+}
+
+/** Runs the load until `endAt`, or until stopped; `run` resolves once nothing is in flight. */
+export interface Executor {
+  run(): Promise<void>;
+  /** Stop sending now; in-flight requests get `graceMs` to finish before they are aborted. */
+  stop(graceMs: number): void;
+}
+
+/**
+ * Resolves when `inFlight()` reaches 0, or aborts what is left `graceMs` after `stop`. Shared by
+ * both executors so the end of a run is the same whatever the model.
+ */
+export function drain(ctx: ExecutorContext, inFlight: () => number, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const poll = setInterval(() => {
+      if (inFlight() > 0) return;
+      clearInterval(poll);
+      clearTimeout(abort);
+      resolve();
+    }, 5);
+    const abort = setTimeout(() => void ctx.connections.destroyAll(), graceMs);
+  });
+}

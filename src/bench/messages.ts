@@ -1,0 +1,78 @@
+import type { ErrorKind, PurchaseTally, RequestClass } from '../report/model.js';
+import type { LoadModel } from '../scenario/schema.js';
+import type { WorkloadSpec } from './workload.js';
+
+/** What the parent hands each worker thread (structured-clone data only). */
+export interface WorkerPlan {
+  worker: number;
+  workers: number;
+  origin: string;
+  model: LoadModel['model'];
+  /** This worker's share of the connections. */
+  connections: number;
+  /** Open model: the whole run's rate; each worker sends every `workers`-th slot of it. */
+  rate: number | null;
+  /** Absolute times (performance.timeOrigin + performance.now(), ms), shared by all workers. */
+  startAt: number;
+  warmupEndAt: number;
+  endAt: number;
+  timeoutMs: number;
+  strategy: string | undefined;
+  workload: WorkloadSpec;
+  ledgerFile: string | null;
+}
+
+/** One second's part from one worker; the parent adds parts of the same second together. */
+export interface SecondPart {
+  t: number;
+  /** Encoded interval histograms (µs) per class. */
+  classes: Partial<Record<RequestClass, string>>;
+  errors: number;
+  dropped: number;
+}
+
+export interface Tally {
+  classes: Partial<Record<RequestClass, number>>;
+  errors: Partial<Record<ErrorKind, number>>;
+  purchases: PurchaseTally;
+}
+
+export interface TickMessage {
+  type: 'tick';
+  worker: number;
+  seconds: SecondPart[];
+  connected: number;
+  /** Counts so far (measured window for classes and errors, the whole run for purchases). */
+  tally: Tally;
+}
+
+export interface DoneMessage {
+  type: 'done';
+  worker: number;
+  seconds: SecondPart[];
+  histograms: Partial<Record<RequestClass, string>>;
+  tally: Tally;
+  /** Requests sent in the measured window, and of those the ones that got an answer or error. */
+  measuredSent: number;
+  measuredCompleted: number;
+  dropped: number;
+  peakConnected: number;
+  connectErrors: number;
+  /** Open model: how late sends left the schedule (µs histogram), null for closed. */
+  sendLag: string | null;
+  eventLoopUtilization: number;
+}
+
+export interface FailedMessage {
+  type: 'failed';
+  worker: number;
+  message: string;
+}
+
+export type WorkerMessage = TickMessage | DoneMessage | FailedMessage;
+
+/** Parent → worker: stop sending, let in-flight requests finish for `graceMs`, then abort them. */
+export interface StopMessage {
+  type: 'stop';
+  graceMs: number;
+}

@@ -1,0 +1,90 @@
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import { Connections } from './executors/connections.js';
+import { ClosedExecutor } from './executors/closed.js';
+import { now } from './executors/attempt.js';
+import type { Executor, ExecutorContext } from './executors/executor.js';
+import { OpenExecutor } from './executors/open.js';
+import { OpenSchedule } from './executors/open-schedule.js';
+import { encodeHistogram, latencyHistogram, recordMs } from './histograms.js';
+import { LedgerWriter } from './ledger.js';
+import type { DoneMessage, StopMessage, TickMessage, WorkerMessage, WorkerPlan } from './messages.js';
+import { Recorder } from './recorder.js';
+import { workload } from './workload.js';
+
+/** Worker threads report what they measured this often; the parent draws and merges it. */
+const TICK_MS = 1000;
+
+/**
+ * One load-generator thread: runs its share of the connections (closed) or of the schedule
+ * (open), sends per-second parts while running and its exact histograms at the end.
+ */
+async function main(plan: WorkerPlan): Promise<void> {
+  const ledger = plan.ledgerFile === null ? null : new LedgerWriter(plan.ledgerFile);
+  const recorder = new Recorder(plan.startAt, plan.warmupEndAt, ledger);
+  const connections = new Connections(plan.origin, { timeoutMs: plan.timeoutMs, strategy: plan.strategy });
+  const ctx: ExecutorContext = { connections, next: workload(plan.workload, plan.worker), recorder, startAt: plan.startAt, endAt: plan.endAt };
+  const sendLag = plan.model === 'open' ? latencyHistogram() : null;
+  // Lateness counts in the measured window only, like every other figure.
+  const executor = createExecutor(plan, ctx, (ms, intendedAt) => {
+    if (sendLag !== null && intendedAt >= plan.warmupEndAt) recordMs(sendLag, ms);
+  });
+  parentPort?.on('message', (message: StopMessage) => executor.stop(message.graceMs));
+
+  const elu = measureEventLoop(plan.warmupEndAt, plan.endAt);
+  const ticker = setInterval(() => post(tick(plan, recorder, connections)), TICK_MS);
+  await executor.run();
+  clearInterval(ticker);
+  await connections.destroyAll();
+  await ledger?.close();
+  const done: DoneMessage = {
+    type: 'done',
+    worker: plan.worker,
+    seconds: recorder.takeSeconds(),
+    histograms: recorder.encodedHistograms(),
+    tally: recorder.tally,
+    measuredSent: recorder.measuredSent,
+    measuredCompleted: recorder.measuredCompleted,
+    dropped: recorder.dropped,
+    peakConnected: connections.peak,
+    connectErrors: connections.connectErrors,
+    sendLag: sendLag === null ? null : encodeHistogram(sendLag),
+    eventLoopUtilization: elu(),
+  };
+  post(done);
+}
+
+function createExecutor(plan: WorkerPlan, ctx: ExecutorContext, onLag: (ms: number, intendedAt: number) => void): Executor {
+  const rampMs = (plan.warmupEndAt - plan.startAt) / 2;
+  if (plan.model === 'closed') return new ClosedExecutor(ctx, plan.connections, rampMs, plan.timeoutMs);
+  const rate = plan.rate ?? 1;
+  // Worker i of W takes sends i, i + W, i + 2W … of the whole run's schedule.
+  const schedule = new OpenSchedule(plan.startAt + (plan.worker * 1000) / rate, (plan.workers * 1000) / rate, plan.endAt);
+  return new OpenExecutor(ctx, schedule, plan.connections, plan.timeoutMs, onLag);
+}
+
+function tick(plan: WorkerPlan, recorder: Recorder, connections: Connections): TickMessage {
+  return { type: 'tick', worker: plan.worker, seconds: recorder.takeSeconds(), connected: connections.connected, tally: recorder.tally };
+}
+
+/** The event loop's busy share over the measured window (or as much of it as ran). */
+function measureEventLoop(fromAt: number, toAt: number): () => number {
+  let start: EventLoopUtilization | undefined;
+  let end: EventLoopUtilization | undefined;
+  const startTimer = setTimeout(() => (start = performance.eventLoopUtilization()), Math.max(0, fromAt - now()));
+  const endTimer = setTimeout(() => (end = performance.eventLoopUtilization()), Math.max(0, toAt - now()));
+  return () => {
+    clearTimeout(startTimer);
+    clearTimeout(endTimer);
+    const last = end ?? performance.eventLoopUtilization();
+    return start === undefined ? 0 : performance.eventLoopUtilization(last, start).utilization;
+  };
+}
+
+function post(message: WorkerMessage): void {
+  parentPort?.postMessage(message);
+}
+
+main(workerData as WorkerPlan).catch((error: unknown) => {
+  post({ type: 'failed', worker: (workerData as WorkerPlan).worker, message: error instanceof Error ? error.message : String(error) });
+});

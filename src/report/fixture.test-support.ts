@@ -1,0 +1,152 @@
+import { build, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
+import { REPORT_SCHEMA, type BenchReport, type LatencySummary, type RequestClass, type ResourceUsage, type SecondSample } from './model.js';
+
+/** A report as a 60 s closed-model run on a two-app topology would write it, for renderer tests. */
+
+// Deterministic, so a failing test shows the same figures on every run (mulberry32).
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** A class measured for real: microseconds recorded into an HDR histogram, the summary in ms read back from it. */
+export function measuredClass(medianUs: number, count: number, seed: number): { summary: LatencySummary; histogram: string } {
+  const h = build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  const next = random(seed);
+  for (let i = 0; i < count; i++) {
+    // Roughly log-normal, with one request in a hundred stuck behind something: a latency tail.
+    const spread = Math.exp((next() + next() + next() - 1.5) * 1.2);
+    const stall = next() < 0.01 ? 10 : 1;
+    h.recordValue(Math.max(1, Math.round(medianUs * spread * stall)));
+  }
+  const at = (p: number) => h.getValueAtPercentile(p) / 1000;
+  const summary = { count: h.totalCount, mean: h.mean / 1000, p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: h.maxValue / 1000 };
+  return { summary, histogram: encodeIntoCompressedBase64(h) };
+}
+
+function usage(pid: number, cpu: number, rssMiB: number, seconds: number): ResourceUsage {
+  const series = Array.from({ length: seconds }, (_, t) => ({ t, cpuPct: cpu * (0.8 + 0.4 * ((t * 7) % 10) / 10), rssBytes: rssMiB * 2 ** 20 }));
+  const cpus = series.map((s) => s.cpuPct);
+  return { pid, cpuMeanPct: cpus.reduce((a, b) => a + b, 0) / cpus.length, cpuMaxPct: Math.max(...cpus), rssMaxBytes: rssMiB * 2 ** 20, series };
+}
+
+function second(t: number, warmupS: number, classes: SecondSample['classes']): SecondSample {
+  return { t, warmup: t < warmupS, rps: 900 + ((t * 37) % 200), classes, errors: t === 30 ? 4 : 0, connections: 64, dropped: 0 };
+}
+
+export function sampleReport(overrides: Partial<BenchReport> = {}): BenchReport {
+  const measured: [RequestClass, number, number][] = [
+    ['view_hit', 900, 40_000],
+    ['view_miss', 4_000, 8_000],
+    ['purchase_ok', 12_000, 3_000],
+    ['purchase_sold_out', 6_000, 1_000],
+  ];
+  const classes: BenchReport['classes'] = {};
+  const histograms: BenchReport['histograms'] = {};
+  measured.forEach(([c, median, count], i) => {
+    const m = measuredClass(median, count, i + 1);
+    classes[c] = m.summary;
+    histograms[c] = m.histogram;
+  });
+  const warmupS = 10;
+  const seconds = 70;
+  const series = Array.from({ length: seconds }, (_, t) =>
+    second(t, warmupS, Object.fromEntries(measured.map(([c, median]) => [c, { count: 100, p50: (median / 1000) * (1 + (t % 5) / 10), p99: (median / 1000) * 4 }]))),
+  );
+  const base: BenchReport = {
+    schema: REPORT_SCHEMA,
+    runId: '20240501-120000-ab12',
+    startedAt: '2024-05-01T12:00:00.000Z',
+    finishedAt: '2024-05-01T12:01:10.000Z',
+    interrupted: false,
+    scenario: {
+      name: 'flash-sale',
+      file: 'scenarios/flash-sale.yaml',
+      description: 'A popular product goes on sale.',
+      mix: { view: 0.9, purchase: 0.1 },
+      popularity: { kind: 'zipf', s: 1.1 },
+      quantity: { min: 1, max: 2 },
+      strategy: null,
+      thresholds: { view_hit: ['p(99)<50'] },
+      overrides: ['--connections 64'],
+    },
+    topology: {
+      name: 'two-apps',
+      file: 'topology/two-apps.yaml',
+      strategy: 'cache-aside',
+      lb: 'nginx',
+      nodes: [
+        { name: 'lb', kind: 'nginx', role: 'lb', port: 8080 },
+        { name: 'app1', kind: 'app', role: 'app', port: 8081 },
+        { name: 'app2', kind: 'app', role: 'app', port: 8082 },
+        { name: 'cache', kind: 'redis', role: 'cache', port: 6379 },
+        { name: 'db', kind: 'mysql', role: 'primary', port: 3306 },
+      ],
+    },
+    host: { hostname: 'bench-1', cores: 2, memoryBytes: 8 * 2 ** 30, node: 'v20.11.1', os: 'linux 6.1', versions: { nginx: '1.24.0', mysql: '8.0.36', redis: null } },
+    seed: 42,
+    load: { model: 'closed', connections: 64, rate: null, durationS: 60, warmupS, timeoutS: 5, workers: 2 },
+    throughput: { rps: 1000, requests: 60_000, measuredS: 60 },
+    classes,
+    histograms,
+    errors: { connect: 0, timeout: 3, reset: 1, http_5xx: 0, http_4xx: 0, aborted: 0 },
+    series,
+    purchases: { attempted: 4_000, acknowledged: 3_000, failed: 1_000, unknown: 0, unitsSold: 4_500 },
+    server: {
+      cacheHitRate: 0.8321,
+      clientCacheHitRate: 0.8295,
+      lockWaits: { count: 120, meanMs: 3.25 },
+      lockTimeouts: 0,
+      poolWaitTimeouts: 0,
+      dbMaxConnections: { db: 21 },
+      problems: [],
+    },
+    resources: {
+      intervalS: 1,
+      nodes: { lb: usage(100, 20, 12, seconds), app1: usage(101, 60, 140, seconds), app2: usage(102, 58, 138, seconds), cache: usage(103, 8, 30, seconds), db: usage(104, 35, 512, seconds) },
+      generator: usage(99, 45, 200, seconds),
+    },
+    generator: {
+      trustworthy: true,
+      reasons: [],
+      sharedHost: true,
+      fileLimit: 65_536,
+      connectionsAsked: 64,
+      connectionsPeak: 64,
+      connectErrors: 0,
+      rateAsked: null,
+      rateAchieved: 1000,
+      dropped: 0,
+      sendLagP99: null,
+      eventLoopUtilization: [0.41, 0.39],
+      cpuMeanPct: 45,
+    },
+    ceiling: null,
+    ledger: { file: 'reports/20240501-120000-ab12/ledger.jsonl', attempted: 4_000, acknowledged: 3_000, failed: 1_000, unknown: 0, unitsSold: 4_500 },
+  };
+  return { ...base, ...overrides };
+}
+
+/** A `--calibrate` run without a scenario: only the healthz ceiling was measured. */
+export function calibrationReport(): BenchReport {
+  const healthz = measuredClass(300, 20_000, 9);
+  return sampleReport({
+    scenario: null,
+    load: null,
+    throughput: { rps: 0, requests: 0, measuredS: 0 },
+    classes: { healthz: healthz.summary },
+    histograms: { healthz: healthz.histogram },
+    errors: { connect: 0, timeout: 0, reset: 0, http_5xx: 0, http_4xx: 0, aborted: 0 },
+    series: [],
+    purchases: { attempted: 0, acknowledged: 0, failed: 0, unknown: 0, unitsSold: 0 },
+    server: null,
+    ledger: null,
+    ceiling: { rps: 5_321.5, connections: 64, durationS: 10, latency: healthz.summary, errors: {} },
+  });
+}

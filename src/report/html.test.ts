@@ -1,0 +1,98 @@
+import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
+import { describe, expect, it } from 'vitest';
+import { calibrationReport, sampleReport } from './fixture.test-support.js';
+import { latencyByPercentile, renderHtml } from './html.js';
+
+/** The markup of one chart figure. */
+function figure(html: string, id: string): string {
+  const start = html.indexOf(`<figure id="chart-${id}">`);
+  expect(start).toBeGreaterThanOrEqual(0);
+  return html.slice(start, html.indexOf('</figure>', start));
+}
+
+const seriesNames = (svg: string) => [...svg.matchAll(/data-series="([^"]*)"/g)].map((m) => m[1]);
+
+describe('html report', () => {
+  it('is one self-contained page: no script, nothing fetched', () => {
+    const html = renderHtml(sampleReport(), { verdict: 'pass', checks: [] });
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/\b(src|href)\s*=\s*["']?\s*(https?:)?\/\//i);
+    expect(html).not.toMatch(/<link|@import|url\(/i);
+  });
+
+  it('shows each class p99 in the table and the cards', () => {
+    const report = sampleReport();
+    const p99 = report.classes.purchase_ok!.p99.toFixed(2);
+    const html = renderHtml(report);
+    expect(html).toMatch(new RegExp(`<tr><td>purchase_ok</td>(<td[^>]*>[^<]*</td>){4}<td>${p99.replace('.', '\\.')}</td>`));
+    expect(html).toContain(`<div class="v">${p99} ms</div><div class="l">p99 purchase_ok</div>`);
+  });
+
+  it('shows a green banner, or a red one with the reasons', () => {
+    expect(renderHtml(sampleReport())).toContain('<div class="trust ok">');
+    const base = sampleReport();
+    const html = renderHtml(sampleReport({ generator: { ...base.generator, trustworthy: false, reasons: ['event loop 97 % busy', 'dropped 1200 sends'] } }));
+    expect(html).toContain('<div class="trust bad">');
+    expect(html).toContain('<li>event loop 97 % busy</li><li>dropped 1200 sends</li>');
+  });
+
+  it('escapes text that comes from user files', () => {
+    const base = sampleReport();
+    const evil = '<b>evil</b>';
+    const html = renderHtml(
+      sampleReport({
+        topology: { ...base.topology, name: evil, nodes: [{ name: evil, kind: 'app', role: 'app', port: 1 }] },
+        resources: { ...base.resources, nodes: { [evil]: base.resources.generator } },
+        server: { ...base.server!, dbMaxConnections: { [evil]: 3 } },
+      }),
+    );
+    expect(html).not.toContain(evil);
+    expect(html).toContain('&lt;b&gt;evil&lt;/b&gt;');
+  });
+
+  it('plots latency by percentile with one series per class that has a histogram', () => {
+    const report = sampleReport();
+    const chart = figure(renderHtml(report), 'latency-by-percentile');
+    expect(seriesNames(chart)).toEqual(['view_hit', 'view_miss', 'purchase_ok', 'purchase_sold_out']);
+    for (const label of ['50%', '90%', '99%', '99.9%', '99.99%']) expect(chart).toContain(`>${label}</text>`);
+  });
+
+  it('reads percentiles from the histogram in ms at x = 1/(1-p)', () => {
+    const encoded = sampleReport().histograms.view_miss!;
+    const points = latencyByPercentile(encoded);
+    const at99 = points.find(([x]) => Math.abs(x - 100) < 1e-6);
+    expect(at99?.[1]).toBe(decodeFromCompressedBase64(encoded).getValueAtPercentile(99) / 1000);
+    expect(points.at(-1)?.[0]).toBeCloseTo(10_000);
+  });
+
+  it('draws p50 and p99 over time per class, marks the warm-up, and CPU per node with the generator', () => {
+    const html = renderHtml(sampleReport());
+    const overTime = figure(html, 'latency-over-time');
+    expect(seriesNames(overTime)).toContain('view_hit p50');
+    expect(seriesNames(overTime)).toContain('purchase_sold_out p99');
+    expect(overTime).toContain('warm-up');
+    expect(seriesNames(figure(html, 'cpu'))).toEqual(['lb', 'app1', 'app2', 'cache', 'db', 'generator']);
+    expect(seriesNames(figure(html, 'throughput'))).toEqual(['rps']);
+  });
+
+  it('renders a calibration-only run', () => {
+    const report = calibrationReport();
+    const html = renderHtml(report);
+    expect(html).toContain('none: calibration-only run');
+    expect(html).toContain(`${report.classes.healthz!.p99.toFixed(2)} ms</div><div class="l">p99 healthz`);
+    expect(html).toContain('<div class="v">5321.5 req/s</div><div class="l">ceiling</div>');
+    expect(seriesNames(figure(html, 'latency-by-percentile'))).toEqual(['healthz']);
+    expect(figure(html, 'throughput')).toContain('no data');
+  });
+
+  it('shows verify checks as a table, and anything else as JSON', () => {
+    const table = renderHtml(sampleReport(), { verdict: 'fail', checks: [{ name: 'no oversell', ok: true, detail: 'sold 4500 of 4500' }, { name: 'p99 < 50 ms', ok: false, detail: '<62 ms>' }] });
+    expect(table).toContain('Verdict: <strong>fail</strong>');
+    expect(table).toContain('<td>✓</td><td>no oversell</td><td>sold 4500 of 4500</td>');
+    expect(table).toContain('<td>✗</td><td>p99 &lt; 50 ms</td><td>&lt;62 ms&gt;</td>');
+    const other = renderHtml(sampleReport(), { status: '<odd>' });
+    expect(other).toContain('<pre>{\n  &quot;status&quot;: &quot;&lt;odd&gt;&quot;\n}</pre>');
+    expect(renderHtml(sampleReport())).not.toContain('<h2>Verify</h2>');
+  });
+});

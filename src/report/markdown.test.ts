@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { calibrationReport, sampleReport } from './fixture.test-support.js';
+import { renderMarkdown } from './markdown.js';
+
+/** The cells of the table row whose first cell is `first`. */
+function row(markdown: string, first: string): string[] | undefined {
+  const line = markdown.split('\n').find((l) => l.startsWith(`| ${first} |`));
+  return line?.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+}
+
+describe('markdown report', () => {
+  it('gives each class its count and percentiles in ms, in the design order', () => {
+    const report = sampleReport();
+    const md = renderMarkdown(report);
+    const hit = report.classes.view_hit!;
+    expect(row(md, 'view_hit')).toEqual([
+      'view_hit',
+      String(hit.count),
+      hit.mean.toFixed(2),
+      hit.p50.toFixed(2),
+      hit.p90.toFixed(2),
+      hit.p99.toFixed(2),
+      hit.p999.toFixed(2),
+      hit.max.toFixed(2),
+    ]);
+    expect(md.indexOf('| view_hit |')).toBeLessThan(md.indexOf('| view_miss |'));
+    expect(md.indexOf('| purchase_ok |')).toBeLessThan(md.indexOf('| purchase_sold_out |'));
+  });
+
+  it('names the run and scenario, and says the generator shares the host', () => {
+    const md = renderMarkdown(sampleReport());
+    expect(md).toMatch(/^# shopctl bench 20240501-120000-ab12: flash-sale\n/);
+    expect(md).toContain('**TRUST: trustworthy**');
+    expect(md).toContain('shares this host');
+    expect(renderMarkdown(sampleReport({ generator: { ...sampleReport().generator, sharedHost: false } }))).not.toContain('shares this host');
+  });
+
+  it('says why a measurement cannot be trusted', () => {
+    const base = sampleReport();
+    const md = renderMarkdown(sampleReport({ generator: { ...base.generator, trustworthy: false, reasons: ['event loop 97 % busy', 'file limit 1024 below 2000 connections'] } }));
+    expect(md).toContain('**TRUST: NOT trustworthy**: event loop 97 % busy; file limit 1024 below 2000 connections');
+  });
+
+  it('lists only the error kinds that happened, or none', () => {
+    expect(renderMarkdown(sampleReport())).toContain('Errors: timeout 3, reset 1.');
+    const clean = sampleReport({ errors: { connect: 0, timeout: 0, reset: 0, http_5xx: 0, http_4xx: 0, aborted: 0 } });
+    expect(renderMarkdown(clean)).toContain('Errors: none.');
+  });
+
+  it('shows server figures as percentages and the resources with a generator row', () => {
+    const md = renderMarkdown(sampleReport());
+    expect(md).toContain('cache hit rate (apps): 83.2 %; seen by the client: 83.0 %');
+    expect(md).toContain('database max connections: db 21');
+    expect(row(md, 'db')?.[3]).toBe('512.0');
+    expect(row(md, 'generator')).toBeDefined();
+    expect(md).toContain('2 cores, 8.0 GiB, Node v20.11.1');
+  });
+
+  it('compares the scenario with the ceiling when both ran', () => {
+    const base = sampleReport();
+    const md = renderMarkdown(sampleReport({ ceiling: { rps: 4000, connections: 64, durationS: 10, latency: base.classes.view_hit!, errors: {} } }));
+    expect(md).toContain('Throughput / ceiling: 0.25 (1000.00 / 4000.00 req/s)');
+  });
+
+  it('renders a calibration-only run: no scenario, no load, only healthz', () => {
+    const report = calibrationReport();
+    const md = renderMarkdown(report);
+    expect(md).toContain(': calibration only');
+    expect(md).toContain('No scenario load (calibration-only run).');
+    expect(row(md, 'healthz')?.[5]).toBe(report.classes.healthz!.p99.toFixed(2));
+    expect(row(md, 'view_hit')).toBeUndefined();
+    expect(md).toContain('**5321.50 req/s**');
+    expect(md).not.toContain('Throughput / ceiling');
+    expect(md).toContain('Server\n\nNot collected.');
+    expect(md).toContain('Ledger: none written.');
+  });
+
+  it('keeps user text from breaking the tables or becoming markup', () => {
+    const base = sampleReport();
+    const md = renderMarkdown(sampleReport({ resources: { ...base.resources, nodes: { 'a|b <i>x</i>': base.resources.generator } } }));
+    expect(row(md, 'a\\|b \\<i\\>x\\</i\\>')).toHaveLength(4);
+    expect(md).not.toContain('<i>');
+  });
+});

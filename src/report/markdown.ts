@@ -1,0 +1,150 @@
+import { ERROR_KINDS, REQUEST_CLASSES, type BenchReport, type LatencySummary, type RequestClass } from './model.js';
+
+/** Classes in the order of DESIGN.md section 7, then the calibration class. */
+export const CLASS_ORDER: readonly RequestClass[] = [...REQUEST_CLASSES, 'healthz'];
+
+/** The classes the report measured, in CLASS_ORDER. */
+export function orderedClasses(report: BenchReport): [RequestClass, LatencySummary][] {
+  return CLASS_ORDER.flatMap((c) => {
+    const summary = report.classes[c];
+    return summary ? [[c, summary] as [RequestClass, LatencySummary]] : [];
+  });
+}
+
+/** A 0..1 rate as a percentage; null means the figure could not be fetched. */
+export function percent(rate: number | null): string {
+  return rate === null ? 'n/a' : `${(rate * 100).toFixed(1)} %`;
+}
+
+export function mib(bytes: number): string {
+  return (bytes / 2 ** 20).toFixed(1);
+}
+
+/** The scenario's throughput over the ceiling's; null when there is no scenario run or no ceiling. */
+export function ceilingRatio(report: BenchReport): number | null {
+  if (report.load === null || report.ceiling === null || report.ceiling.rps <= 0) return null;
+  return report.throughput.rps / report.ceiling.rps;
+}
+
+/** The run as Markdown for a terminal, a PR comment or an issue. Pure: returns the text. */
+export function renderMarkdown(report: BenchReport): string {
+  return [title(report), trust(report), load(report), latency(report), outcome(report), server(report), ceiling(report), resources(report), host(report)]
+    .flat()
+    .join('\n')
+    .concat('\n');
+}
+
+// User files name scenarios, topologies and nodes: escape what Markdown would read as markup.
+function text(value: string): string {
+  return value.replace(/[\\`*<>[\]|]/g, '\\$&').replace(/\s*\n\s*/g, ' ');
+}
+
+const fixed = (v: number) => v.toFixed(2);
+
+function table(head: string[], rows: string[][], numericFrom = 1): string[] {
+  const align = head.map((_, i) => (i >= numericFrom ? '---:' : '---'));
+  return [head, align, ...rows].map((r) => `| ${r.join(' | ')} |`);
+}
+
+function title(r: BenchReport): string[] {
+  const scenario = r.scenario ? text(r.scenario.name) : 'calibration only';
+  const t = r.topology;
+  const lines = [
+    `# shopctl bench ${text(r.runId)}: ${scenario}`,
+    '',
+    `Topology ${text(t.name)} (strategy ${text(t.strategy)}, load balancer ${text(t.lb)}, ${t.nodes.length} nodes), seed ${r.seed}.`,
+    `Started ${r.startedAt}, finished ${r.finishedAt}${r.interrupted ? ' (**interrupted**: the figures cover the run until then)' : ''}.`,
+  ];
+  if (r.scenario) lines.push(`Scenario file ${text(r.scenario.file)}${r.scenario.overrides.length ? `, overrides: ${r.scenario.overrides.map(text).join(', ')}` : ''}.`);
+  return lines;
+}
+
+function trust(r: BenchReport): string[] {
+  const g = r.generator;
+  const lines = [''];
+  if (g.sharedHost) lines.push('The load generator shares this host with the nodes it measures: it competes with them for the same cores.', '');
+  lines.push(g.trustworthy ? '**TRUST: trustworthy**' : `**TRUST: NOT trustworthy**: ${g.reasons.length ? g.reasons.map(text).join('; ') : 'no reason given'}`);
+  return lines;
+}
+
+function load(r: BenchReport): string[] {
+  const l = r.load;
+  const lines = ['', '## Load', ''];
+  if (l === null) lines.push('No scenario load (calibration-only run).');
+  else {
+    const shape = l.model === 'open' ? `open model at ${l.rate ?? '?'} req/s, up to ${l.connections} in flight` : `closed model, ${l.connections} connections`;
+    lines.push(`${shape}; ${l.durationS} s measured after ${l.warmupS} s warm-up; timeout ${l.timeoutS} s; ${l.workers} worker(s).`);
+  }
+  const t = r.throughput;
+  lines.push('', `Throughput: **${fixed(t.rps)} req/s** (${t.requests} requests over ${fixed(t.measuredS)} s measured).`);
+  return lines;
+}
+
+function latency(r: BenchReport): string[] {
+  const rows = orderedClasses(r).map(([c, s]) => [c, String(s.count), fixed(s.mean), fixed(s.p50), fixed(s.p90), fixed(s.p99), fixed(s.p999), fixed(s.max)]);
+  const lines = ['', '## Latency (ms)', ''];
+  return rows.length ? [...lines, ...table(['class', 'count', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'], rows)] : [...lines, 'No requests measured.'];
+}
+
+function outcome(r: BenchReport): string[] {
+  const errors = ERROR_KINDS.filter((k) => r.errors[k] > 0).map((k) => `${k} ${r.errors[k]}`);
+  const p = r.purchases;
+  return [
+    '',
+    '## Errors and purchases',
+    '',
+    `Errors: ${errors.length ? errors.join(', ') : 'none'}.`,
+    `Purchases: ${p.attempted} attempted, ${p.acknowledged} acknowledged, ${p.failed} failed, ${p.unknown} unknown; ${p.unitsSold} units sold.`,
+    r.ledger
+      ? `Ledger ${text(r.ledger.file)}: ${r.ledger.attempted} attempted, ${r.ledger.acknowledged} acknowledged, ${r.ledger.failed} failed, ${r.ledger.unknown} unknown; ${r.ledger.unitsSold} units sold.`
+      : 'Ledger: none written.',
+  ];
+}
+
+function server(r: BenchReport): string[] {
+  const s = r.server;
+  if (s === null) return ['', '## Server', '', 'Not collected.'];
+  const db = Object.entries(s.dbMaxConnections).map(([node, n]) => `${text(node)} ${n ?? 'n/a'}`);
+  const lines = [
+    '',
+    '## Server',
+    '',
+    `- cache hit rate (apps): ${percent(s.cacheHitRate)}; seen by the client: ${percent(s.clientCacheHitRate)}`,
+    `- lock waits: ${s.lockWaits.count}${s.lockWaits.meanMs === null ? '' : `, mean ${fixed(s.lockWaits.meanMs)} ms`}; lock timeouts: ${s.lockTimeouts}; pool wait timeouts: ${s.poolWaitTimeouts}`,
+    `- database max connections: ${db.length ? db.join(', ') : 'n/a'}`,
+  ];
+  if (s.problems.length) lines.push(`- problems: ${s.problems.map(text).join('; ')}`);
+  return lines;
+}
+
+function ceiling(r: BenchReport): string[] {
+  const c = r.ceiling;
+  if (c === null) return [];
+  const ratio = ceilingRatio(r);
+  const lines = [
+    '',
+    '## Ceiling',
+    '',
+    `GET /healthz through the load balancer: **${fixed(c.rps)} req/s** with ${c.connections} connections over ${c.durationS} s (p99 ${fixed(c.latency.p99)} ms).`,
+  ];
+  if (ratio !== null) lines.push(`Throughput / ceiling: ${fixed(ratio)} (${fixed(r.throughput.rps)} / ${fixed(c.rps)} req/s).`);
+  return lines;
+}
+
+function resources(r: BenchReport): string[] {
+  const usage = [...Object.entries(r.resources.nodes), ['generator', r.resources.generator] as const];
+  const rows = usage.map(([node, u]) => [text(node), u.cpuMeanPct.toFixed(1), u.cpuMaxPct.toFixed(1), mib(u.rssMaxBytes)]);
+  return ['', `## Resources (sampled every ${r.resources.intervalS} s)`, '', ...table(['node', 'cpu mean %', 'cpu max %', 'max RSS MiB'], rows)];
+}
+
+function host(r: BenchReport): string[] {
+  const h = r.host;
+  const versions = Object.entries(h.versions).map(([name, v]) => `${text(name)} ${v === null ? 'n/a' : text(v)}`);
+  return [
+    '',
+    '## Host',
+    '',
+    `${text(h.hostname)} (${text(h.os)}): ${h.cores} cores, ${(h.memoryBytes / 2 ** 30).toFixed(1)} GiB, Node ${text(h.node)}.`,
+    `Versions: ${versions.length ? versions.join(', ') : 'n/a'}.`,
+  ];
+}

@@ -37,6 +37,12 @@ export interface LoadProgress {
   connected: number;
 }
 
+export interface LoadHooks {
+  onProgress(progress: LoadProgress): void;
+  /** Called when warm-up ends and the measured window begins (server counters are read then). */
+  onMeasuredStart?: () => void;
+}
+
 export interface LoadResult {
   interrupted: boolean;
   measuredS: number;
@@ -66,7 +72,7 @@ const START_DELAY_MS = 300;
  * buckets added), per-second parts by second, counts by sum. `signal` ends the run early; the
  * result then holds everything sent until then.
  */
-export async function runLoad(plan: LoadPlan, onProgress: (p: LoadProgress) => void, signal?: AbortSignal): Promise<LoadResult> {
+export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSignal): Promise<LoadResult> {
   const startAt = now() + START_DELAY_MS;
   const warmupEndAt = startAt + plan.warmupMs;
   const endAt = warmupEndAt + plan.durationMs;
@@ -87,8 +93,9 @@ export async function runLoad(plan: LoadPlan, onProgress: (p: LoadProgress) => v
     const elapsedS = Math.max(0, (now() - startAt) / 1000);
     const tally = sumTallies([...tallies.values()]);
     const conns = [...connected.values()].reduce((a, b) => a + b, 0);
-    onProgress({ elapsedS, totalS: (endAt - startAt) / 1000, warmup: now() < warmupEndAt, last: series.sample(Math.floor(elapsedS) - 1), tally, connected: conns });
+    hooks.onProgress({ elapsedS, totalS: (endAt - startAt) / 1000, warmup: now() < warmupEndAt, last: series.sample(Math.floor(elapsedS) - 1), tally, connected: conns });
   }, 1000);
+  const measuredStart = setTimeout(() => hooks.onMeasuredStart?.(), Math.max(0, warmupEndAt - now()));
 
   try {
     const dones = await Promise.all(
@@ -107,6 +114,7 @@ export async function runLoad(plan: LoadPlan, onProgress: (p: LoadProgress) => v
     return merge(dones, series, Math.max(0, (measuredEnd - warmupEndAt) / 1000), stoppedAt !== undefined, plans);
   } finally {
     clearInterval(progress);
+    clearTimeout(measuredStart);
     signal?.removeEventListener('abort', stop);
     await Promise.all(workers.map((w) => w.terminate()));
   }

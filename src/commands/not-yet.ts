@@ -2,8 +2,8 @@ import { UsageError } from '../errors.js';
 import type { CommandSpec } from './command.js';
 
 /**
- * `bench` and `verify` are part of the contract (DESIGN.md section 2) and listed in `--help`,
- * but their issues have not landed: they refuse with exit 64 rather than pretend to pass.
+ * `verify` is part of the contract (DESIGN.md section 2) and listed in `--help`,
+ * but its issue has not landed: it refuses with exit 64 rather than pretend to pass.
  */
 function notYet(name: string, summary: string, issue: number): CommandSpec {
   return {
@@ -16,5 +16,4 @@ function notYet(name: string, summary: string, issue: number): CommandSpec {
   };
 }
 
-export const benchCommand = notYet('bench', 'drive the scenario\'s load, record every request, write a report', 4);
 export const verifyCommand = notYet('verify', 'evaluate thresholds and audit the databases and cache', 5);

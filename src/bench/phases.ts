@@ -1,0 +1,12 @@
+import type { ResourceSample } from '../report/model.js';
+import type { LoadProgress } from './engine.js';
+
+export type BenchPhase = 'calibrate' | 'scenario';
+
+/** What a bench tells its live view; the dashboard and the plain renderer both take these. */
+export type BenchEvent =
+  | { kind: 'phase'; phase: BenchPhase; description: string }
+  | { kind: 'progress'; phase: BenchPhase; progress: LoadProgress; resources: Record<string, ResourceSample | undefined> }
+  | { kind: 'phase-done'; phase: BenchPhase; summary: string };
+
+export type BenchListener = (event: BenchEvent) => void;

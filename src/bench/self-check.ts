@@ -1,0 +1,54 @@
+import type { GeneratorCheck, LoadSettings } from '../report/model.js';
+import type { LoadResult } from './engine.js';
+
+/** Descriptors the generator needs beyond its connections (stdio, ledger, /proc reads, libraries). */
+export const SPARE_FILES = 64;
+/** A worker whose event loop was busier than this could not send on time: the generator saturated. */
+export const MAX_EVENT_LOOP_UTILIZATION = 0.95;
+/** The open model must send at least this share of the asked rate. */
+export const MIN_RATE_SHARE = 0.95;
+/** Open model: sends leaving their schedule later than this (p99) mean the generator fell behind. */
+export const MAX_SEND_LAG_P99_MS = 50;
+
+/**
+ * Whether the generator itself can be trusted: enough file descriptors, every connection
+ * really open, the asked rate really sent, no worker thread saturated. Each failure is a
+ * reason in words; any reason makes the run exit 4.
+ */
+export function checkGenerator(load: LoadSettings, result: LoadResult, files: number, cpuMeanPct: number): GeneratorCheck {
+  const reasons: string[] = [];
+  const rateAchieved = result.measuredS > 0 ? result.measuredSent / result.measuredS : 0;
+  if (files < load.connections + SPARE_FILES) {
+    reasons.push(`the open-files limit (${files}) is below the ${load.connections} connections asked plus ${SPARE_FILES} spare; raise it with ulimit -n`);
+  }
+  if (load.model === 'closed' && result.peakConnections < load.connections) {
+    reasons.push(`only ${result.peakConnections} of the ${load.connections} connections asked were open at once`);
+  }
+  if (result.connectErrors > 0) reasons.push(`${result.connectErrors} connection attempt(s) failed`);
+  if (load.model === 'open' && load.rate !== null && rateAchieved < MIN_RATE_SHARE * load.rate) {
+    reasons.push(`sent ${rateAchieved.toFixed(1)} requests/s of the ${load.rate}/s asked (${result.dropped} dropped: no free connection among ${load.connections})`);
+  }
+  if (result.sendLagP99 !== null && result.sendLagP99 > MAX_SEND_LAG_P99_MS) {
+    reasons.push(`sends left their schedule up to ${result.sendLagP99.toFixed(1)} ms late (p99 > ${MAX_SEND_LAG_P99_MS} ms): the generator fell behind`);
+  }
+  result.eventLoopUtilization.forEach((elu, worker) => {
+    if (elu > MAX_EVENT_LOOP_UTILIZATION) {
+      reasons.push(`load worker ${worker} was busy ${(elu * 100).toFixed(0)} % of the measured window (> ${MAX_EVENT_LOOP_UTILIZATION * 100} %): the generator saturated`);
+    }
+  });
+  return {
+    trustworthy: reasons.length === 0,
+    reasons,
+    sharedHost: true,
+    fileLimit: files,
+    connectionsAsked: load.connections,
+    connectionsPeak: result.peakConnections,
+    connectErrors: result.connectErrors,
+    rateAsked: load.rate,
+    rateAchieved: Math.round(rateAchieved * 10) / 10,
+    dropped: result.dropped,
+    sendLagP99: result.sendLagP99,
+    eventLoopUtilization: result.eventLoopUtilization,
+    cpuMeanPct,
+  };
+}

@@ -1,0 +1,118 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { runBench } from '../bench/run.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { Interrupt } from '../provision/interrupt.js';
+import type { BenchReport } from '../report/model.js';
+import { durationSchema } from '../scenario/duration.js';
+import { loadScenario, type Scenario } from '../scenario/load.js';
+import { applyOverrides, parseMix } from '../scenario/overrides.js';
+import { loadTopology } from '../topology/load.js';
+import type { Topology } from '../topology/model.js';
+import { startBenchView } from '../ui/bench-view.js';
+import { writeErr } from '../ui/terminal.js';
+import { parseOptions, type CommandSpec } from './command.js';
+
+const whole = (min: number) => z.string().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.number().int().min(min));
+const positive = z.string().regex(/^\d+(\.\d+)?$/, 'expected a number of requests per second').transform(Number).pipe(z.number().positive());
+
+const options = z.object({
+  scenario: z.string().optional(),
+  topology: z.string().optional(),
+  connections: whole(1).optional(),
+  rate: positive.optional(),
+  duration: durationSchema.pipe(z.number().min(1000, 'expected at least 1s')).optional(),
+  warmup: durationSchema.optional(),
+  mix: z.string().transform(parseMix).optional(),
+  strategy: z.enum(['seed', 'atomic', 'batched']).optional(),
+  seed: whole(0).optional(),
+  out: z.string().default('reports'),
+  workers: whole(1).pipe(z.number().max(64)).optional(),
+  calibrate: z.boolean().default(false),
+  json: z.boolean().default(false),
+});
+
+export const benchCommand: CommandSpec = {
+  name: 'bench',
+  summary: "drive the scenario's load through the LB, record every request, write a report (exit 4: the measurement cannot be trusted)",
+  configure: (c) =>
+    c
+      .option('-s, --scenario <file>', 'scenario file, or the name of one in scenarios/ (default: seed)')
+      .option('-t, --topology <file>', 'topology file (default: topology/default.yaml)')
+      .option('--connections <n>', 'closed model: connections; open model: most requests in flight')
+      .option('--rate <r>', 'requests per second: runs the open model')
+      .option('--duration <d>', 'measured time, e.g. 30s or 2m')
+      .option('--warmup <d>', 'time before measuring, e.g. 5s')
+      .option('--mix <mix>', 'request mix, e.g. view=0.8,purchase=0.2')
+      .option('--strategy <s>', 'purchase strategy: seed, atomic or batched')
+      .option('--seed <n>', 'seed of the request sequence')
+      .option('--out <dir>', 'reports folder; the run writes <dir>/<run-id>/', 'reports')
+      .option('--workers <n>', 'load-generator threads (default: one per core)')
+      .option('--calibrate', 'first measure the ceiling: GET /healthz through the same LB; alone without -s')
+      .option('--json', 'print report.json on stdout'),
+  async action(raw) {
+    const opts = parseOptions(options, raw);
+    const topology = loadTopology(opts.topology);
+    const { scenario, applied } = applyOverrides(loadScenario(opts.scenario), {
+      connections: opts.connections,
+      rate: opts.rate,
+      durationMs: opts.duration,
+      warmupMs: opts.warmup,
+      mix: opts.mix,
+      strategy: opts.strategy,
+      seed: opts.seed,
+    });
+    checkAgainstTopology(scenario, topology);
+    const interrupt = new Interrupt();
+    const view = await startBenchView();
+    try {
+      const { report, dir } = await runBench({
+        topology,
+        scenario,
+        overrides: applied,
+        runScenario: !opts.calibrate || opts.scenario !== undefined,
+        calibrate: opts.calibrate,
+        workers: opts.workers,
+        reportsDir: resolve(opts.out),
+        listener: view.listener,
+        signal: interrupt.signal,
+      });
+      await view.close();
+      writeErr(summary(report, dir));
+      if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      if (interrupt.signal.aborted) throw interrupt.signal.reason;
+      return report.generator.trustworthy ? ExitCode.ok : ExitCode.untrustedMeasurement;
+    } finally {
+      await view.close();
+      interrupt.dispose();
+    }
+  },
+};
+
+/** Products asked for must exist in the topology's catalog: otherwise every request is a 404. */
+function checkAgainstTopology(scenario: Scenario, topology: Topology): void {
+  const catalog = topology.catalog.products;
+  if (scenario.products !== undefined && scenario.products > catalog) {
+    throw new UsageError(`${scenario.file}: products: ${scenario.products} is more than the ${catalog} products of topology ${topology.name} (${topology.file})`);
+  }
+  const p = scenario.popularity;
+  if (p.kind === 'hot' && p.productId > (scenario.products ?? catalog)) {
+    throw new UsageError(`${scenario.file}: popularity.productId: product ${p.productId} is not among the ${scenario.products ?? catalog} products asked for`);
+  }
+}
+
+function summary(report: BenchReport, dir: string): string {
+  const lines = [`report: ${dir}/report.html (report.json, report.md, ledger.ndjson)`];
+  if (report.ceiling !== null) lines.push(`ceiling: ${report.ceiling.rps} requests/s on GET /healthz with ${report.ceiling.connections} connections`);
+  if (report.load !== null) {
+    lines.push(`throughput: ${report.throughput.rps} requests/s over ${report.throughput.measuredS}s`);
+    for (const [cls, s] of Object.entries(report.classes)) lines.push(`  ${cls.padEnd(18)} n=${s.count} p50 ${s.p50} ms  p99 ${s.p99} ms  max ${s.max} ms`);
+    const errors = Object.entries(report.errors).filter(([, n]) => n > 0);
+    lines.push(`errors: ${errors.length === 0 ? 'none' : errors.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    lines.push(`purchases: ${report.purchases.acknowledged} acknowledged, ${report.purchases.failed} failed, ${report.purchases.unknown} unknown; ${report.purchases.unitsSold} units sold`);
+    if (report.server !== null) lines.push(`cache hit rate: ${report.server.cacheHitRate ?? 'n/a'}; database peak connections: ${Object.entries(report.server.dbMaxConnections).map(([n, v]) => `${n} ${v ?? 'n/a'}`).join(', ')}`);
+  }
+  lines.push(report.generator.trustworthy ? 'generator: trustworthy' : `generator: NOT trustworthy (exit 4):\n  ${report.generator.reasons.join('\n  ')}`);
+  if (report.interrupted) lines.push('interrupted: the report holds what was sent until then');
+  return lines.join('\n');
+}

@@ -1,0 +1,37 @@
+import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { renderHtml } from './html.js';
+import { renderMarkdown } from './markdown.js';
+import type { BenchReport } from './model.js';
+
+export const REPORT_FILES = { json: 'report.json', markdown: 'report.md', html: 'report.html', ledger: 'ledger.ndjson', verify: 'verify.json' } as const;
+
+/** A new run folder `<reports>/<run-id>/`; it must not exist yet, so no run overwrites another. */
+export function createRunDir(reportsDir: string, runId: string): string {
+  const dir = join(reportsDir, runId);
+  mkdirSync(reportsDir, { recursive: true });
+  mkdirSync(dir);
+  return dir;
+}
+
+/** report.json, report.md and report.html, each written whole (temporary file, then rename). */
+export function writeReport(dir: string, report: BenchReport, verify?: unknown): void {
+  writeWhole(join(dir, REPORT_FILES.json), `${JSON.stringify(report, null, 2)}\n`);
+  writeWhole(join(dir, REPORT_FILES.markdown), renderMarkdown(report));
+  writeWhole(join(dir, REPORT_FILES.html), renderHtml(report, verify));
+}
+
+/** `<reports>/latest` → the newest run folder (a relative link, so the folder can be moved). */
+export function pointLatestAt(dir: string): void {
+  const link = join(dirname(dir), 'latest');
+  const temporary = `${link}.${process.pid}.tmp`;
+  rmSync(temporary, { force: true });
+  symlinkSync(basename(dir), temporary);
+  renameSync(temporary, link);
+}
+
+function writeWhole(file: string, text: string): void {
+  const temporary = `${file}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
+}

@@ -1,0 +1,73 @@
+import { Box, Text, render } from 'ink';
+import { useEffect, useState } from 'react';
+import type { BenchEvent, BenchPhase } from '../bench/phases.js';
+import { formatCpu, formatErrors, formatLatencies } from './bench-lines.js';
+
+type Progress = Extract<BenchEvent, { kind: 'progress' }>;
+type Subscribe = (onEvent: (event: BenchEvent) => void) => void;
+
+interface State {
+  phases: { phase: BenchPhase; description: string; summary?: string }[];
+  progress?: Progress;
+}
+
+function Dashboard({ subscribe }: { subscribe: Subscribe }) {
+  const [state, setState] = useState<State>({ phases: [] });
+  useEffect(() => subscribe((event) => setState((current) => apply(current, event))), [subscribe]);
+  const p = state.progress?.progress;
+  return (
+    <Box flexDirection="column">
+      {state.phases.map((ph) => (
+        <Text key={ph.phase} color={ph.summary ? 'green' : 'yellow'}>
+          {ph.summary ? '✓' : '…'} {ph.description}
+          {ph.summary ? ` — ${ph.summary}` : ''}
+        </Text>
+      ))}
+      {p !== undefined && state.progress !== undefined ? (
+        <Box flexDirection="column" borderStyle="round" paddingX={1}>
+          <Text>
+            <Text bold>{state.progress.phase}</Text> {p.elapsedS.toFixed(0)}/{p.totalS.toFixed(0)}s{p.warmup ? <Text color="yellow"> warm-up</Text> : null}
+            {'   '}
+            <Text bold>{p.last?.rps ?? 0}</Text> req/s{'   '}connections {p.connected}
+          </Text>
+          <Text>latency p50/p99 ms: {formatLatencies(p) || '—'}</Text>
+          <Text color={Object.values(p.tally.errors).some((n) => (n ?? 0) > 0) ? 'red' : undefined}>{formatErrors(p)}</Text>
+          <Text>
+            purchases {p.tally.purchases.attempted} · acknowledged {p.tally.purchases.acknowledged} · units sold {p.tally.purchases.unitsSold} · unknown {p.tally.purchases.unknown}
+          </Text>
+          <Text dimColor>cpu {formatCpu(state.progress.resources)}</Text>
+        </Box>
+      ) : null}
+    </Box>
+  );
+}
+
+function apply(state: State, event: BenchEvent): State {
+  switch (event.kind) {
+    case 'phase':
+      return { phases: [...state.phases, { phase: event.phase, description: event.description }] };
+    case 'phase-done':
+      return { ...state, phases: state.phases.map((ph) => (ph.phase === event.phase ? { ...ph, summary: event.summary } : ph)) };
+    case 'progress':
+      return { ...state, progress: event };
+  }
+}
+
+/** The live bench dashboard on stderr: elapsed, rps, per-class p50/p99, errors, sold units, CPU per node. */
+export function inkBenchDashboard(): { listener: (event: BenchEvent) => void; close: () => Promise<void> } {
+  const pending: BenchEvent[] = [];
+  let deliver: ((event: BenchEvent) => void) | undefined;
+  const subscribe: Subscribe = (onEvent) => {
+    deliver = onEvent;
+    for (const event of pending.splice(0)) onEvent(event);
+  };
+  const instance = render(<Dashboard subscribe={subscribe} />, { stdout: process.stderr, exitOnCtrlC: false, patchConsole: false });
+  return {
+    listener: (event) => (deliver ? deliver(event) : pending.push(event)),
+    close: async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      instance.unmount();
+      await instance.waitUntilExit();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { BenchEvent } from '../bench/phases.js';
+import type { LoadProgress } from '../bench/engine.js';
+import type { ResourceSample } from '../report/model.js';
+
+const CLASS_LABELS: [string, string][] = [
+  ['view_hit', 'hit'],
+  ['view_miss', 'miss'],
+  ['purchase_ok', 'buy'],
+  ['purchase_sold_out', 'sold-out'],
+  ['error', 'err'],
+  ['healthz', 'healthz'],
+];
+
+/** `hit 1.2/8.4 ms` per class seen in the last full second: p50/p99. */
+export function formatLatencies(progress: LoadProgress): string {
+  const classes = progress.last?.classes ?? {};
+  return CLASS_LABELS.flatMap(([cls, label]) => {
+    const c = classes[cls as keyof typeof classes];
+    return c === undefined ? [] : [`${label} ${c.p50.toFixed(1)}/${c.p99.toFixed(1)}`];
+  }).join('  ');
+}
+
+export function formatErrors(progress: LoadProgress): string {
+  const entries = Object.entries(progress.tally.errors).filter(([, n]) => (n ?? 0) > 0);
+  return entries.length === 0 ? 'errors 0' : `errors ${entries.map(([kind, n]) => `${kind} ${n}`).join(', ')}`;
+}
+
+export function formatCpu(resources: Record<string, ResourceSample | undefined>): string {
+  return Object.entries(resources)
+    .flatMap(([name, sample]) => (sample === undefined ? [] : [`${name} ${Math.round(sample.cpuPct)}%`]))
+    .join(' ');
+}
+
+/** One plain line per bench event: what CI logs show instead of the dashboard. */
+export function formatBenchEvent(event: BenchEvent): string {
+  switch (event.kind) {
+    case 'phase':
+      return `bench ${event.description}`;
+    case 'phase-done':
+      return `bench ${event.phase} done: ${event.summary}`;
+    case 'progress': {
+      const p = event.progress;
+      const when = `${p.elapsedS.toFixed(0)}/${p.totalS.toFixed(0)}s${p.warmup ? ' (warm-up)' : ''}`;
+      const rps = p.last === undefined ? '' : ` ${p.last.rps} req/s`;
+      return `bench ${event.phase} ${when}${rps} conns ${p.connected} | ms p50/p99: ${formatLatencies(p)} | ${formatErrors(p)} | sold ${p.tally.purchases.unitsSold} | cpu ${formatCpu(event.resources)}`;
+    }
+  }
+}

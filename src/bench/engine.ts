@@ -59,6 +59,8 @@ export interface LoadResult {
   connectErrors: number;
   sendLagP99: number | null;
   eventLoopUtilization: number[];
+  /** Per worker: how late its event loop ran ready callbacks, p99 in ms. */
+  eventLoopDelayP99: number[];
   ledgerParts: string[];
 }
 
@@ -184,7 +186,8 @@ function merge(dones: DoneMessage[], series: Series, measuredS: number, interrup
     peakConnections: sum((d) => d.peakConnected),
     connectErrors: sum((d) => d.connectErrors),
     sendLagP99: sendLag === undefined ? null : summarize(sendLag).p99,
-    eventLoopUtilization: dones.map((d) => Math.round(d.eventLoopUtilization * 1000) / 1000),
+    eventLoopUtilization: dones.map((d) => Math.round(d.eventLoop.utilization * 1000) / 1000),
+    eventLoopDelayP99: dones.map((d) => Math.round(d.eventLoop.delayP99Ms * 10) / 10),
     ledgerParts: plans.flatMap((p) => (p.ledgerFile === null ? [] : [p.ledgerFile])),
   };
 }

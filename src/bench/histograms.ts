@@ -38,6 +38,10 @@ export function mergeEncoded(into: Histogram | undefined, encoded: string, creat
 
 const ms = (us: number) => Math.round(us) / 1000;
 
+/**
+ * Count, mean and percentiles in ms. `max` is the top of the highest bucket (p100), like every
+ * percentile here, so a summary is the same whether the histogram was recorded or merged.
+ */
 export function summarize(histogram: Histogram): LatencySummary {
   return {
     count: histogram.totalCount,
@@ -46,6 +50,6 @@ export function summarize(histogram: Histogram): LatencySummary {
     p90: ms(histogram.getValueAtPercentile(90)),
     p99: ms(histogram.getValueAtPercentile(99)),
     p999: ms(histogram.getValueAtPercentile(99.9)),
-    max: ms(histogram.maxValue),
+    max: ms(histogram.getValueAtPercentile(100)),
   };
 }

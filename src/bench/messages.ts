@@ -60,7 +60,8 @@ export interface DoneMessage {
   connectErrors: number;
   /** Open model: how late sends left the schedule (µs histogram), null for closed. */
   sendLag: string | null;
-  eventLoopUtilization: number;
+  /** Busy share of the measured window, and how late ready callbacks ran (p99, ms). */
+  eventLoop: { utilization: number; delayP99Ms: number };
 }
 
 export interface FailedMessage {

@@ -223,7 +223,7 @@ function topologyRecord(target: BenchTarget, scenario: Scenario): BenchReport['t
 
 function emptyResult(): LoadResult {
   const errors = { connect: 0, timeout: 0, reset: 0, http_5xx: 0, http_4xx: 0, aborted: 0 };
-  return { interrupted: false, measuredS: 0, classes: {}, histograms: {}, errors, series: [], purchases: { attempted: 0, acknowledged: 0, failed: 0, unknown: 0, unitsSold: 0 }, measuredSent: 0, measuredCompleted: 0, dropped: 0, peakConnections: 0, connectErrors: 0, sendLagP99: null, eventLoopUtilization: [], ledgerParts: [] };
+  return { interrupted: false, measuredS: 0, classes: {}, histograms: {}, errors, series: [], purchases: { attempted: 0, acknowledged: 0, failed: 0, unknown: 0, unitsSold: 0 }, measuredSent: 0, measuredCompleted: 0, dropped: 0, peakConnections: 0, connectErrors: 0, sendLagP99: null, eventLoopUtilization: [], eventLoopDelayP99: [], ledgerParts: [] };
 }
 
 function emptyUsage(): ResourceUsage {

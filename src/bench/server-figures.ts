@@ -40,12 +40,14 @@ export async function scrapeApps(target: BenchTarget, problems: string[]): Promi
 /**
  * `FLUSH STATUS` sets each database's Max_used_connections to the connections open now, so
  * the figure read at the end is the run's own peak rather than the server's since start.
+ * LOCAL keeps it out of the binary log: binlogged on the replica it would mint a GTID of the
+ * replica's own server id and stop replication under gtid_strict_mode.
  */
 export async function resetConnectionPeaks(target: BenchTarget, problems: string[]): Promise<void> {
   await Promise.all(
     nodesOfKind(target.topology, 'mysql').map(async (node) => {
       try {
-        await withDeadline(withMysql(adminLogin(node, target.secrets), (c) => c.query('FLUSH STATUS')), FETCH_TIMEOUT_MS);
+        await withDeadline(withMysql(adminLogin(node, target.secrets), (c) => c.query('FLUSH LOCAL STATUS')), FETCH_TIMEOUT_MS);
       } catch (error) {
         problems.push(`${node.name} FLUSH STATUS: ${(error as Error).message}`);
       }

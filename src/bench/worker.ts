@@ -1,4 +1,4 @@
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Connections } from './executors/connections.js';
 import { ClosedExecutor } from './executors/closed.js';
@@ -49,7 +49,7 @@ async function main(plan: WorkerPlan): Promise<void> {
     peakConnected: connections.peak,
     connectErrors: connections.connectErrors,
     sendLag: sendLag === null ? null : encodeHistogram(sendLag),
-    eventLoopUtilization: elu(),
+    eventLoop: elu(),
   };
   post(done);
 }
@@ -67,17 +67,31 @@ function tick(plan: WorkerPlan, recorder: Recorder, connections: Connections): T
   return { type: 'tick', worker: plan.worker, seconds: recorder.takeSeconds(), connected: connections.connected, tally: recorder.tally };
 }
 
-/** The event loop's busy share over the measured window (or as much of it as ran). */
-function measureEventLoop(fromAt: number, toAt: number): () => number {
+/**
+ * Over the measured window (or as much of it as ran): the event loop's busy share, and how late
+ * it ran a ready callback (p99, ms) — the delay this thread adds to every latency it measures.
+ */
+function measureEventLoop(fromAt: number, toAt: number): () => { utilization: number; delayP99Ms: number } {
   let start: EventLoopUtilization | undefined;
   let end: EventLoopUtilization | undefined;
-  const startTimer = setTimeout(() => (start = performance.eventLoopUtilization()), Math.max(0, fromAt - now()));
-  const endTimer = setTimeout(() => (end = performance.eventLoopUtilization()), Math.max(0, toAt - now()));
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  const startTimer = setTimeout(() => {
+    start = performance.eventLoopUtilization();
+    delay.enable();
+  }, Math.max(0, fromAt - now()));
+  const endTimer = setTimeout(() => {
+    end = performance.eventLoopUtilization();
+    delay.disable();
+  }, Math.max(0, toAt - now()));
   return () => {
     clearTimeout(startTimer);
     clearTimeout(endTimer);
+    delay.disable();
     const last = end ?? performance.eventLoopUtilization();
-    return start === undefined ? 0 : performance.eventLoopUtilization(last, start).utilization;
+    const utilization = start === undefined ? 0 : performance.eventLoopUtilization(last, start).utilization;
+    // The monitor's own timer fires every `resolution` ms: what it reports beyond that is lateness.
+    const delayP99Ms = delay.count === 0 ? 0 : Math.max(0, delay.percentile(99) / 1e6 - 5);
+    return { utilization, delayP99Ms };
   };
 }
 

@@ -125,6 +125,7 @@ export function sampleReport(overrides: Partial<BenchReport> = {}): BenchReport 
       dropped: 0,
       sendLagP99: null,
       eventLoopUtilization: [0.41, 0.39],
+      eventLoopDelayP99: [1.2, 1.4],
       cpuMeanPct: 45,
     },
     ceiling: null,

@@ -82,6 +82,8 @@ export interface GeneratorCheck {
   sendLagP99: number | null;
   /** Per worker thread: the share of the measured window its event loop was busy (0..1). */
   eventLoopUtilization: number[];
+  /** Per worker thread: how late its event loop ran ready callbacks, p99 in ms (added to every latency it measured). */
+  eventLoopDelayP99: number[];
   cpuMeanPct: number;
 }
 

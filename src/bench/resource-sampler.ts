@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readProcStat, type ProcStat } from '../provision/runtime/proc.js';
 import type { ResourceSample, ResourceUsage } from '../report/model.js';
 
 interface Reading {
@@ -62,7 +63,7 @@ export class ResourceSampler {
     const current = new Map<string, Reading>();
     for (const target of this.targets) {
       if (target.pid === null) continue;
-      const reading = target.group ? groupReading(stats, target.pid) : stats.get(target.pid)?.reading;
+      const reading = target.group ? groupReading(stats, target.pid) : readingOf(stats.get(target.pid));
       if (reading === undefined) continue;
       current.set(target.name, reading);
       const before = this.previous.get(target.name);
@@ -75,32 +76,15 @@ export class ResourceSampler {
   }
 }
 
-interface ProcStat {
-  pgrp: number;
-  reading: Reading;
-}
-
 /** Every process's /proc/PID/stat (those that vanish while read are skipped). */
 function readAllStats(): Map<number, ProcStat> {
   const stats = new Map<number, ProcStat>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    const stat = readStat(Number(entry));
+    const stat = readProcStat(Number(entry));
     if (stat !== undefined) stats.set(Number(entry), stat);
   }
   return stats;
-}
-
-function readStat(pid: number): ProcStat | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name may hold spaces and parentheses: fields are counted after the last ')'.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    const field = (n: number) => Number(fields[n - 3]);
-    return { pgrp: field(5), reading: { ticks: field(14) + field(15), rssPages: field(24) } };
-  } catch {
-    return undefined;
-  }
 }
 
 function groupReading(stats: Map<number, ProcStat>, leader: number): Reading | undefined {
@@ -109,10 +93,14 @@ function groupReading(stats: Map<number, ProcStat>, leader: number): Reading | u
   const total: Reading = { ticks: 0, rssPages: 0 };
   for (const stat of stats.values()) {
     if (stat.pgrp !== pgrp) continue;
-    total.ticks += stat.reading.ticks;
-    total.rssPages += stat.reading.rssPages;
+    total.ticks += stat.cpuTicks;
+    total.rssPages += stat.rssPages;
   }
   return total;
+}
+
+function readingOf(stat: ProcStat | undefined): Reading | undefined {
+  return stat === undefined ? undefined : { ticks: stat.cpuTicks, rssPages: stat.rssPages };
 }
 
 function usage(pid: number | null, series: ResourceSample[]): ResourceUsage {

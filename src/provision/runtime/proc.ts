@@ -5,11 +5,14 @@ import { basename } from 'node:path';
  * Linux /proc readings that let shopctl stop only what it started: a pid can be reused by an
  * unrelated process, but not together with the same start time.
  */
-interface ProcStat {
+export interface ProcStat {
   state: string;
   pgrp: number;
   session: number;
   startTicks: number;
+  /** User plus system CPU time, in clock ticks (the bench's resource sampler reads it). */
+  cpuTicks: number;
+  rssPages: number;
 }
 
 export function readProcStat(pid: number): ProcStat | undefined {
@@ -22,9 +25,11 @@ export function readProcStat(pid: number): ProcStat | undefined {
   // The command name (field 2) may hold spaces and parentheses: fields start after the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const [state, , pgrp, session] = fields;
+  // Field n of proc(5) is fields[n - 3]: utime 14, stime 15, starttime 22, rss 24.
   const startTicks = fields[19];
   if (state === undefined || pgrp === undefined || session === undefined || startTicks === undefined) return undefined;
-  return { state, pgrp: Number(pgrp), session: Number(session), startTicks: Number(startTicks) };
+  const cpuTicks = Number(fields[11]) + Number(fields[12]);
+  return { state, pgrp: Number(pgrp), session: Number(session), startTicks: Number(startTicks), cpuTicks, rssPages: Number(fields[21]) };
 }
 
 /** Alive and not a zombie waiting to be reaped. */

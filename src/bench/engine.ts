@@ -32,6 +32,9 @@ export interface LoadProgress {
   elapsedS: number;
   totalS: number;
   warmup: boolean;
+  /** Answers per second since the last progress report. */
+  rps: number;
+  /** Two seconds back, when nearly all its answers are in (latencies by class). */
   last: SecondSample | undefined;
   tally: Tally;
   connected: number;
@@ -81,6 +84,7 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSi
   const series = new Series(plan.warmupMs / 1000);
   const tallies = new Map<number, Tally>();
   const connected = new Map<number, number>();
+  const answered = new Map<number, number>();
   let stoppedAt: number | undefined;
 
   const plans = workerPlans(plan, startAt, warmupEndAt, endAt);
@@ -91,11 +95,16 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSi
     for (const worker of workers) worker.postMessage(message);
   };
   signal?.addEventListener('abort', stop, { once: true });
+  const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  let previous = { at: now(), answered: 0 };
   const progress = setInterval(() => {
-    const elapsedS = Math.max(0, (now() - startAt) / 1000);
-    const tally = sumTallies([...tallies.values()]);
-    const conns = [...connected.values()].reduce((a, b) => a + b, 0);
-    hooks.onProgress({ elapsedS, totalS: (endAt - startAt) / 1000, warmup: now() < warmupEndAt, last: series.sample(Math.floor(elapsedS) - 1), tally, connected: conns });
+    const at = now();
+    const elapsedS = Math.max(0, (at - startAt) / 1000);
+    const rps = Math.round((sum(answered) - previous.answered) / ((at - previous.at) / 1000));
+    previous = { at, answered: sum(answered) };
+    // Seconds are filed by send time; two seconds back, nearly all of a second's answers are in.
+    const last = series.sample(Math.floor(elapsedS - Math.min(plan.timeoutMs / 1000, 2)));
+    hooks.onProgress({ elapsedS, totalS: (endAt - startAt) / 1000, warmup: at < warmupEndAt, rps, last, tally: sumTallies([...tallies.values()]), connected: sum(connected) });
   }, 1000);
   const measuredStart = setTimeout(() => hooks.onMeasuredStart?.(), Math.max(0, warmupEndAt - now()));
 
@@ -107,6 +116,7 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSi
           if (message.type === 'tick') {
             tallies.set(message.worker, message.tally);
             connected.set(message.worker, message.connected);
+            answered.set(message.worker, message.answered);
             series.connections(Math.floor((now() - startAt) / 1000), message.worker, message.connected);
           }
         }),

@@ -42,6 +42,8 @@ export interface TickMessage {
   worker: number;
   seconds: SecondPart[];
   connected: number;
+  /** Requests answered (or failed) so far, warm-up included: the live view's rate. */
+  answered: number;
   /** Counts so far (measured window for classes and errors, the whole run for purchases). */
   tally: Tally;
 }

@@ -22,6 +22,7 @@ export class Recorder {
   readonly tally: Tally = { classes: {}, errors: {}, purchases: { attempted: 0, acknowledged: 0, failed: 0, unknown: 0, unitsSold: 0 } };
   measuredSent = 0;
   measuredCompleted = 0;
+  answered = 0;
   dropped = 0;
 
   constructor(
@@ -41,6 +42,7 @@ export class Recorder {
   }
 
   complete(intendedAt: number, finishedAt: number, verdict: Verdict, entry: Omit<LedgerEntry, 'outcome'> | null): void {
+    this.answered += 1;
     if (entry !== null && verdict.outcome !== null) this.purchase(entry, verdict.outcome);
     const bucket = this.bucket(intendedAt);
     const latencyMs = finishedAt - intendedAt;

@@ -64,7 +64,7 @@ function createExecutor(plan: WorkerPlan, ctx: ExecutorContext, onLag: (ms: numb
 }
 
 function tick(plan: WorkerPlan, recorder: Recorder, connections: Connections): TickMessage {
-  return { type: 'tick', worker: plan.worker, seconds: recorder.takeSeconds(), connected: connections.connected, tally: recorder.tally };
+  return { type: 'tick', worker: plan.worker, seconds: recorder.takeSeconds(), connected: connections.connected, answered: recorder.answered, tally: recorder.tally };
 }
 
 /**

@@ -28,7 +28,7 @@ function Dashboard({ subscribe }: { subscribe: Subscribe }) {
           <Text>
             <Text bold>{state.progress.phase}</Text> {p.elapsedS.toFixed(0)}/{p.totalS.toFixed(0)}s{p.warmup ? <Text color="yellow"> warm-up</Text> : null}
             {'   '}
-            <Text bold>{p.last?.rps ?? 0}</Text> req/s{'   '}connections {p.connected}
+            <Text bold>{p.rps}</Text> req/s{'   '}connections {p.connected}
           </Text>
           <Text>latency p50/p99 ms: {formatLatencies(p) || '—'}</Text>
           <Text color={Object.values(p.tally.errors).some((n) => (n ?? 0) > 0) ? 'red' : undefined}>{formatErrors(p)}</Text>

@@ -84,4 +84,24 @@ describe('load engine on a real socket', () => {
     expect(entries.filter((e) => e.outcome === 'acknowledged').every((e) => e.status === 201 && typeof e.orderId === 'number')).toBe(true);
     expect(result.purchases).toMatchObject({ acknowledged: entries.length - unknown.length, unknown: unknown.length, failed: 0 });
   });
+
+  it('a request with no answer within the timeout is a timeout, and its purchase outcome unknown', async () => {
+    stub = await startStubService(29504, { every: 5, ms: 4000 });
+    const workload = { ...plan('', {}).workload, mix: { view: 0, purchase: 1 } };
+    const result = await runLoad(plan(stub.origin, { rate: 100, durationMs: 2000, timeoutMs: 1000, workload }), quiet);
+    expect(result.errors.timeout).toBeGreaterThan(0);
+    expect(result.errors.timeout).toBe(result.purchases.unknown);
+    expect(result.purchases.acknowledged + result.purchases.unknown).toBe(result.purchases.attempted);
+    expect(result.classes.purchase_ok?.max).toBeLessThan(1000);
+  });
+
+  it('nothing listening: every request is a connect error and every purchase definitely failed', async () => {
+    const workload = { ...plan('', {}).workload, mix: { view: 0.5, purchase: 0.5 } };
+    const result = await runLoad(plan('http://127.0.0.1:29505', { rate: 100, durationMs: 1000, workload }), quiet);
+    expect(result.measuredSent).toBe(100);
+    expect(result.errors.connect).toBe(100);
+    expect(result.connectErrors).toBe(100);
+    expect(result.peakConnections).toBe(0);
+    expect(result.purchases.failed).toBe(result.purchases.attempted);
+  });
 });

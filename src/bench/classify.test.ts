@@ -26,10 +26,12 @@ describe('request classes', () => {
 
   it('a purchase that never connected definitely failed; after a timeout, reset or abort it may have sold', () => {
     expect(classifyFailure(purchase, errorWith('ECONNREFUSED'))).toEqual({ cls: 'error', error: 'connect', outcome: 'failed' });
-    expect(classifyFailure(purchase, errorWith('UND_ERR_HEADERS_TIMEOUT'))).toEqual({ cls: 'error', error: 'timeout', outcome: 'unknown' });
+    expect(classifyFailure(purchase, errorWith('SHOPCTL_TIMEOUT'))).toEqual({ cls: 'error', error: 'timeout', outcome: 'unknown' });
     expect(classifyFailure(purchase, errorWith('ECONNRESET'))).toEqual({ cls: 'error', error: 'reset', outcome: 'unknown' });
-    expect(classifyFailure(purchase, errorWith('UND_ERR_SOCKET'))).toEqual({ cls: 'error', error: 'reset', outcome: 'unknown' });
-    expect(classifyFailure(purchase, errorWith('UND_ERR_DESTROYED'))).toEqual({ cls: 'error', error: 'aborted', outcome: 'unknown' });
+    expect(classifyFailure(purchase, errorWith('SHOPCTL_CLOSED'))).toEqual({ cls: 'error', error: 'reset', outcome: 'unknown' });
+    expect(classifyFailure(purchase, errorWith('SHOPCTL_ABORTED'))).toEqual({ cls: 'error', error: 'aborted', outcome: 'unknown' });
+    expect(classifyFailure(purchase, errorWith('SHOPCTL_CONNECT_TIMEOUT'))).toEqual({ cls: 'error', error: 'connect', outcome: 'failed' });
+    expect(classifyFailure(purchase, errorWith('SHOPCTL_BAD_RESPONSE'))).toEqual({ cls: 'error', error: 'reset', outcome: 'unknown' });
     expect(classifyFailure(view, errorWith('ECONNREFUSED'))).toEqual({ cls: 'error', error: 'connect', outcome: null });
   });
 });

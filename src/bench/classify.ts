@@ -34,9 +34,11 @@ function httpErrorKind(status: number): ErrorKind {
   return status >= 500 ? 'http_5xx' : 'http_4xx';
 }
 
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EADDRNOTAVAIL', 'EMFILE', 'ENFILE', 'ENETUNREACH', 'EHOSTUNREACH']);
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-const ABORT_CODES = new Set(['UND_ERR_DESTROYED', 'UND_ERR_ABORTED', 'UND_ERR_CLOSED', 'UND_ERR_ABORT']);
+// Codes from node:net and from http1/connection.ts; anything else (ECONNRESET, EPIPE, a closed
+// connection, a malformed answer) is a reset.
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'SHOPCTL_CONNECT_TIMEOUT', 'SHOPCTL_CONNECT_FAILED', 'EADDRNOTAVAIL', 'EMFILE', 'ENFILE', 'ENETUNREACH', 'EHOSTUNREACH']);
+const TIMEOUT_CODES = new Set(['SHOPCTL_TIMEOUT']);
+const ABORT_CODES = new Set(['SHOPCTL_ABORTED']);
 
 /**
  * A request that got no answer. A connect error means the request never left this machine, so

@@ -35,7 +35,7 @@ async function main(plan: WorkerPlan): Promise<void> {
   const ticker = setInterval(() => post(tick(plan, recorder, connections)), TICK_MS);
   await executor.run();
   clearInterval(ticker);
-  await connections.destroyAll();
+  connections.destroyAll();
   await ledger?.close();
   const done: DoneMessage = {
     type: 'done',

@@ -1,5 +1,5 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
-import { CLASS_ORDER, mib, orderedClasses, percent } from './markdown.js';
+import { CLASS_ORDER, mib, orderedClasses, percent } from './format.js';
 import { ERROR_KINDS, type BenchReport, type SecondSample } from './model.js';
 import { escapeMarkup, lineChart, type ChartBand, type ChartSeries } from './svg-chart.js';
 

@@ -1,8 +1,9 @@
-import type { Client } from 'undici';
 import { classifyAnswer, classifyFailure, type Verdict } from '../classify.js';
-import { send, type Answer, type ClientOptions } from '../http-client.js';
+import type { HttpConnection } from '../http1/connection.js';
+import { send, type Answer } from '../http-client.js';
 import type { LedgerEntry } from '../ledger.js';
 import type { Recorder } from '../recorder.js';
+import type { Connections } from './connections.js';
 import type { BenchRequest } from '../workload.js';
 
 /** Absolute milliseconds, comparable across worker threads (each has its own performance.now origin). */
@@ -13,9 +14,9 @@ export const now = (): number => performance.timeOrigin + performance.now();
  * included), then calls `next`. Every request sent is recorded exactly once, also when it ends
  * in an error or is aborted at the end of the run.
  */
-export function attempt(client: Client, request: BenchRequest, intendedAt: number, options: ClientOptions, recorder: Recorder, next: () => void): void {
+export function attempt(connection: HttpConnection, connections: Connections, request: BenchRequest, intendedAt: number, recorder: Recorder, next: () => void): void {
   recorder.sent(intendedAt);
-  send(client, request, options, (error, answer) => {
+  send(connection, connections.host, request, connections.options, (error, answer) => {
     const finishedAt = now();
     const verdict = error !== null || answer === null ? classifyFailure(request, error ?? new Error('no answer')) : answerVerdict(request, answer);
     recorder.complete(intendedAt, finishedAt, verdict, ledgerEntry(request, answer));

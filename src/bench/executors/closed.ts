@@ -1,6 +1,6 @@
-import type { Client } from 'undici';
+import type { HttpConnection } from '../http1/connection.js';
 import { attempt, now } from './attempt.js';
-import { drain, type Executor, type ExecutorContext } from './executor.js';
+import { drain, END_MARGIN_MS, type Executor, type ExecutorContext } from './executor.js';
 
 /** Connections start spread over this much of the warm-up, so the LB's accept queue is not hit by all at once. */
 const MAX_RAMP_MS = 1000;
@@ -24,13 +24,13 @@ export class ClosedExecutor implements Executor {
   run(): Promise<void> {
     const ramp = Math.min(MAX_RAMP_MS, this.rampMs);
     for (let i = 0; i < this.users; i++) {
-      const client = this.ctx.connections.open();
+      const connection = this.ctx.connections.open();
       const startAt = this.ctx.startAt + (ramp * i) / this.users;
-      setTimeout(() => this.loop(client), Math.max(0, startAt - now()));
+      setTimeout(() => this.loop(connection), Math.max(0, startAt - now()));
     }
     return new Promise((resolve) => {
       this.finish = (graceMs) => void drain(this.ctx, () => this.inFlight, graceMs).then(resolve);
-      setTimeout(() => this.end(this.timeoutMs), Math.max(0, this.ctx.endAt - now()));
+      setTimeout(() => this.end(this.timeoutMs + END_MARGIN_MS), Math.max(0, this.ctx.endAt - now()));
     });
   }
 
@@ -44,13 +44,13 @@ export class ClosedExecutor implements Executor {
     this.finish?.(graceMs);
   }
 
-  private loop(client: Client): void {
+  private loop(connection: HttpConnection): void {
     const sentAt = now();
     if (this.stopped || sentAt >= this.ctx.endAt) return;
     this.inFlight += 1;
-    attempt(client, this.ctx.next(), sentAt, this.ctx.connections.options, this.ctx.recorder, () => {
+    attempt(connection, this.ctx.connections, this.ctx.next(), sentAt, this.ctx.recorder, () => {
       this.inFlight -= 1;
-      this.loop(client);
+      this.loop(connection);
     });
   }
 }

@@ -1,5 +1,5 @@
-import type { Client } from 'undici';
-import { openClient, type ClientOptions } from '../http-client.js';
+import { HttpConnection } from '../http1/connection.js';
+import { openConnection, type ClientOptions } from '../http-client.js';
 
 /**
  * Every connection a worker opened, with the counts the self-check needs: how many are open
@@ -9,35 +9,40 @@ export class Connections {
   connected = 0;
   peak = 0;
   connectErrors = 0;
-  private readonly clients: Client[] = [];
+  /** `host:port` as the Host header carries it. */
+  readonly host: string;
+  private readonly all: HttpConnection[] = [];
 
   constructor(
     private readonly origin: string,
     readonly options: ClientOptions,
-  ) {}
+  ) {
+    this.host = new URL(origin).host;
+  }
 
-  open(): Client {
-    const client = openClient(this.origin, this.options);
-    client.on('connect', () => {
-      this.connected += 1;
-      if (this.connected > this.peak) this.peak = this.connected;
+  open(): HttpConnection {
+    const connection = openConnection(this.origin, this.options, {
+      connected: () => {
+        this.connected += 1;
+        if (this.connected > this.peak) this.peak = this.connected;
+      },
+      closed: () => {
+        this.connected -= 1;
+      },
+      connectFailed: () => {
+        this.connectErrors += 1;
+      },
     });
-    client.on('disconnect', () => {
-      this.connected -= 1;
-    });
-    client.on('connectionError', () => {
-      this.connectErrors += 1;
-    });
-    this.clients.push(client);
-    return client;
+    this.all.push(connection);
+    return connection;
   }
 
   get opened(): number {
-    return this.clients.length;
+    return this.all.length;
   }
 
-  /** Closes every connection; requests still in flight fail with an abort and are recorded as such. */
-  async destroyAll(): Promise<void> {
-    await Promise.all(this.clients.map((client) => client.destroy().catch(() => undefined)));
+  /** Closes every connection; requests still in flight fail as aborted and are recorded as such. */
+  destroyAll(): void {
+    for (const connection of this.all) connection.destroy();
   }
 }

@@ -19,6 +19,12 @@ export interface Executor {
 }
 
 /**
+ * At the planned end, requests in flight get their whole timeout plus this margin, so each one
+ * ends as answered or timed out, never cut short by the end of the run.
+ */
+export const END_MARGIN_MS = 1000;
+
+/**
  * Resolves when `inFlight()` reaches 0, or aborts what is left `graceMs` after `stop`. Shared by
  * both executors so the end of a run is the same whatever the model.
  */
@@ -30,6 +36,6 @@ export function drain(ctx: ExecutorContext, inFlight: () => number, graceMs: num
       clearTimeout(abort);
       resolve();
     }, 5);
-    const abort = setTimeout(() => void ctx.connections.destroyAll(), graceMs);
+    const abort = setTimeout(() => ctx.connections.destroyAll(), graceMs);
   });
 }

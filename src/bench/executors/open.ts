@@ -1,6 +1,6 @@
-import type { Client } from 'undici';
+import type { HttpConnection } from '../http1/connection.js';
 import { attempt, now } from './attempt.js';
-import { drain, type Executor, type ExecutorContext } from './executor.js';
+import { drain, END_MARGIN_MS, type Executor, type ExecutorContext } from './executor.js';
 import { OpenSchedule } from './open-schedule.js';
 
 /**
@@ -9,7 +9,7 @@ import { OpenSchedule } from './open-schedule.js';
  * dropped_iterations); it never waits, which would hide the server's stall from the latencies.
  */
 export class OpenExecutor implements Executor {
-  private readonly free: Client[] = [];
+  private readonly free: HttpConnection[] = [];
   private inFlight = 0;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
@@ -48,23 +48,23 @@ export class OpenExecutor implements Executor {
     for (const intendedAt of this.schedule.takeDue(at)) this.sendAt(intendedAt, at);
     const nextAt = this.schedule.nextAt();
     if (nextAt === undefined) {
-      this.end(this.timeoutMs);
+      this.end(this.timeoutMs + END_MARGIN_MS);
       return;
     }
     this.timer = setTimeout(() => this.wake(), Math.max(0, nextAt - now()));
   }
 
   private sendAt(intendedAt: number, at: number): void {
-    const client = this.free.pop() ?? (this.ctx.connections.opened < this.maxConnections ? this.ctx.connections.open() : undefined);
-    if (client === undefined) {
+    const connection = this.free.pop() ?? (this.ctx.connections.opened < this.maxConnections ? this.ctx.connections.open() : undefined);
+    if (connection === undefined) {
       this.ctx.recorder.drop(intendedAt);
       return;
     }
     this.onLag(at - intendedAt, intendedAt);
     this.inFlight += 1;
-    attempt(client, this.ctx.next(), intendedAt, this.ctx.connections.options, this.ctx.recorder, () => {
+    attempt(connection, this.ctx.connections, this.ctx.next(), intendedAt, this.ctx.recorder, () => {
       this.inFlight -= 1;
-      this.free.push(client);
+      this.free.push(connection);
     });
   }
 }

@@ -2,32 +2,20 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Connection } from 'mysql2/promise';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../src/bench/ledger.js';
 import type { BenchReport } from '../src/report/model.js';
 import { LAUNCHER, shopctl, startShopctl } from './support/cli.js';
-import { adminConnection, rows } from './support/databases.js';
+import { rows } from './support/databases.js';
+import { runningTopology } from './support/running-topology.js';
 import { testTopology } from './support/topology.js';
 
 const topo = testTopology('e2e-bench', 29400, (t) => {
   t.catalog.products = 500;
 });
 const reports = join(topo.home, 'reports');
-const run = (...args: string[]) => shopctl(topo.home, [...args, '-t', topo.file]);
-let primary: Connection;
-
-beforeAll(async () => {
-  const up = await run('up');
-  expect(up.code, up.stderr).toBe(0);
-  primary = await adminConnection(topo, 'mysql-primary');
-});
-
-afterAll(async () => {
-  await primary?.end();
-  await run('down', '--purge');
-  rmSync(topo.home, { recursive: true, force: true });
-});
+const topology = runningTopology(topo);
+const run = topology.run;
 
 const readReport = (dir: string) => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as BenchReport;
 const readLedger = (dir: string) =>
@@ -62,7 +50,7 @@ describe('shopctl bench on a real topology', () => {
     expect(new Set(ledger.map((e) => e.key)).size).toBe(ledger.length);
     expect(ledger.filter((e) => e.outcome === 'acknowledged').length).toBe(report.purchases.acknowledged);
     // What the client saw acknowledged is exactly what the primary holds for this run's keys.
-    const orders = await rows<{ idempotency_key: string; id: number; quantity: number }>(primary, 'SELECT idempotency_key, id, quantity FROM orders WHERE idempotency_key LIKE ?', [`${report.runId}-%`]);
+    const orders = await rows<{ idempotency_key: string; id: number; quantity: number }>(topology.primary(), 'SELECT idempotency_key, id, quantity FROM orders WHERE idempotency_key LIKE ?', [`${report.runId}-%`]);
     const byKey = new Map(orders.map((o) => [o.idempotency_key, o]));
     for (const entry of ledger.filter((e) => e.outcome === 'acknowledged')) expect(byKey.get(entry.key)).toEqual({ idempotency_key: entry.key, id: entry.orderId, quantity: entry.quantity });
     expect(orders.length).toBe(report.purchases.acknowledged);

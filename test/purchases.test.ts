@@ -1,10 +1,8 @@
-import { rmSync } from 'node:fs';
-import type { Connection } from 'mysql2/promise';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shopctl } from './support/cli.js';
-import { adminConnection, conservation, insertProduct, rows } from './support/databases.js';
+import { describe, expect, it } from 'vitest';
+import { conservation, insertProduct, rows } from './support/databases.js';
 import { countBy, newKey, order, type OrderAttempt } from './support/orders.js';
 import { eventually } from './support/processes.js';
+import { runningTopology } from './support/running-topology.js';
 import { testTopology } from './support/topology.js';
 
 const topo = testTopology('e2e-buy', 29100, (t) => {
@@ -12,25 +10,12 @@ const topo = testTopology('e2e-buy', 29100, (t) => {
   // Long enough that only an order.created event can refresh a near-cached answer in time.
   t.app.nearCacheMs = 60_000;
 });
-const run = (...args: string[]) => shopctl(topo.home, [...args, '-t', topo.file]);
+const topology = runningTopology(topo);
 const lb = `http://127.0.0.1:${topo.ports.lb}`;
-let primary: Connection;
-
-beforeAll(async () => {
-  const up = await run('up');
-  expect(up.code, up.stderr).toBe(0);
-  primary = await adminConnection(topo, 'mysql-primary');
-});
-
-afterAll(async () => {
-  await primary?.end();
-  await run('down', '--purge');
-  rmSync(topo.home, { recursive: true, force: true });
-});
 
 /** Every 201 has its order row with its key; no 409 key has one; nothing else was answered. */
 async function expectExactAnswers(attempts: OrderAttempt[], productId: number): Promise<void> {
-  const orders = await rows<{ id: number; idempotency_key: string; quantity: number }>(primary, 'SELECT id, idempotency_key, quantity FROM orders WHERE product_id = ?', [productId]);
+  const orders = await rows<{ id: number; idempotency_key: string; quantity: number }>(topology.primary(), 'SELECT id, idempotency_key, quantity FROM orders WHERE product_id = ?', [productId]);
   const byKey = new Map(orders.map((o) => [o.idempotency_key, o]));
   for (const attempt of attempts) {
     if (attempt.status === 201) {
@@ -48,22 +33,22 @@ describe.each(['seed', 'atomic', 'batched'])('strategy %s', (strategy) => {
 
   it('2000 concurrent purchases of 1 against stock 100: exactly 100 orders, stock 0', async () => {
     const productId = base + 1;
-    await insertProduct(primary, productId, 100);
+    await insertProduct(topology.primary(), productId, 100);
     const attempts = await Promise.all(Array.from({ length: 2000 }, () => order(lb, { productId, quantity: 1 }, { strategy })));
     expect(countBy(attempts, (a) => a.status)).toEqual({ 201: 100, 409: 1900 });
-    expect(await conservation(primary, productId)).toEqual({ stock: 0, initialStock: 100, orders: 100, sold: 100 });
+    expect(await conservation(topology.primary(), productId)).toEqual({ stock: 0, initialStock: 100, orders: 100, sold: 100 });
     await expectExactAnswers(attempts, productId);
     expect(new Set(attempts.filter((a) => a.status === 409).map((a) => a.body.error))).toEqual(new Set(['sold_out']));
   });
 
   it('concurrent retries of one key buy once and all get the same order', async () => {
     const productId = base + 2;
-    await insertProduct(primary, productId, 10);
+    await insertProduct(topology.primary(), productId, 10);
     const key = newKey(`retry-${strategy}`);
     const attempts = await Promise.all(Array.from({ length: 50 }, () => order(lb, { productId, quantity: 2 }, { strategy, key })));
     expect(countBy(attempts, (a) => a.status)).toEqual({ 201: 50 });
     expect(new Set(attempts.map((a) => a.body.orderId)).size).toBe(1);
-    expect(await conservation(primary, productId)).toEqual({ stock: 8, initialStock: 10, orders: 1, sold: 2 });
+    expect(await conservation(topology.primary(), productId)).toEqual({ stock: 8, initialStock: 10, orders: 1, sold: 2 });
     // Once sold out, the key still gets its order back, not "sold out".
     await order(lb, { productId, quantity: 8 }, { strategy });
     const again = await order(lb, { productId, quantity: 2 }, { strategy, key });
@@ -75,11 +60,11 @@ describe.each(['seed', 'atomic', 'batched'])('strategy %s', (strategy) => {
 
   it('mixed quantities against a small stock never oversell', async () => {
     const productId = base + 3;
-    await insertProduct(primary, productId, 37);
+    await insertProduct(topology.primary(), productId, 37);
     const quantities = Array.from({ length: 300 }, (_, i) => 1 + (i % 7));
     const attempts = await Promise.all(quantities.map((quantity) => order(lb, { productId, quantity }, { strategy })));
     expect(Object.keys(countBy(attempts, (a) => a.status)).sort()).toEqual(['201', '409']);
-    const state = await conservation(primary, productId);
+    const state = await conservation(topology.primary(), productId);
     expect(state.stock).toBeGreaterThanOrEqual(0);
     expect(state.stock + state.sold).toBe(37);
     expect(state.sold).toBe(attempts.filter((a) => a.status === 201).reduce((sum, a) => sum + a.quantity, 0));
@@ -93,20 +78,20 @@ describe.each(['seed', 'atomic', 'batched'])('strategy %s', (strategy) => {
 describe('Idempotency-Keys', () => {
   it('differ by case: k-A and k-a are two purchases', async () => {
     const productId = 730_020;
-    await insertProduct(primary, productId, 5);
+    await insertProduct(topology.primary(), productId, 5);
     const key = newKey('CaseKey');
     const upper = await order(lb, { productId, quantity: 1 }, { key: `${key}-A` });
     const lower = await order(lb, { productId, quantity: 1 }, { key: `${key}-a` });
     expect([upper.status, lower.status]).toEqual([201, 201]);
     expect(upper.body.orderId).not.toBe(lower.body.orderId);
-    expect(await conservation(primary, productId)).toEqual({ stock: 3, initialStock: 5, orders: 2, sold: 2 });
+    expect(await conservation(topology.primary(), productId)).toEqual({ stock: 3, initialStock: 5, orders: 2, sold: 2 });
   });
 });
 
 describe('the near cache of each app', () => {
   it('answers hot views from memory and shows a purchase made through the other app at once', async () => {
     const productId = 730_010;
-    await insertProduct(primary, productId, 9);
+    await insertProduct(topology.primary(), productId, 9);
     const app1 = `http://127.0.0.1:${topo.ports.app1}`;
     const app2 = `http://127.0.0.1:${topo.ports.app2}`;
     await eventually('the product on app1', async () => ((await fetch(`${app1}/products/${productId}`)).status === 200 ? true : undefined));
@@ -125,7 +110,7 @@ describe('the near cache of each app', () => {
 describe('a product inserted straight into the database', () => {
   it('is viewable and sellable at once', async () => {
     const productId = 730_001;
-    await insertProduct(primary, productId, 3);
+    await insertProduct(topology.primary(), productId, 3);
     const view = await fetch(`${lb}/products/${productId}`);
     expect(view.status).toBe(200);
     expect(await view.json()).toMatchObject({ id: productId, stock: 3 });

@@ -1,19 +1,11 @@
 import { build, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
+import { seededRandom } from '../seeded-random.js';
 import { REPORT_SCHEMA, type BenchReport, type LatencySummary, type RequestClass, type ResourceUsage, type SecondSample } from './model.js';
 
 /** A report as a 60 s closed-model run on a two-app topology would write it, for renderer tests. */
 
-// Deterministic, so a failing test shows the same figures on every run (mulberry32).
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+// Deterministic, so a failing test shows the same figures on every run.
+const random = seededRandom;
 
 /** A class measured for real: microseconds recorded into an HDR histogram, the summary in ms read back from it. */
 export function measuredClass(medianUs: number, count: number, seed: number): { summary: LatencySummary; histogram: string } {

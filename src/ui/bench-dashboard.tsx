@@ -1,10 +1,11 @@
-import { Box, Text, render } from 'ink';
+import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
 import type { BenchEvent, BenchPhase } from '../bench/phases.js';
 import { formatCpu, formatErrors, formatLatencies } from './bench-lines.js';
+import { renderLive, type Subscribe as LiveSubscribe } from './live-ink.js';
 
 type Progress = Extract<BenchEvent, { kind: 'progress' }>;
-type Subscribe = (onEvent: (event: BenchEvent) => void) => void;
+type Subscribe = LiveSubscribe<BenchEvent>;
 
 interface State {
   phases: { phase: BenchPhase; description: string; summary?: string }[];
@@ -55,19 +56,5 @@ function apply(state: State, event: BenchEvent): State {
 
 /** The live bench dashboard on stderr: elapsed, rps, per-class p50/p99, errors, sold units, CPU per node. */
 export function inkBenchDashboard(): { listener: (event: BenchEvent) => void; close: () => Promise<void> } {
-  const pending: BenchEvent[] = [];
-  let deliver: ((event: BenchEvent) => void) | undefined;
-  const subscribe: Subscribe = (onEvent) => {
-    deliver = onEvent;
-    for (const event of pending.splice(0)) onEvent(event);
-  };
-  const instance = render(<Dashboard subscribe={subscribe} />, { stdout: process.stderr, exitOnCtrlC: false, patchConsole: false });
-  return {
-    listener: (event) => (deliver ? deliver(event) : pending.push(event)),
-    close: async () => {
-      await new Promise((r) => setTimeout(r, 50));
-      instance.unmount();
-      await instance.waitUntilExit();
-    },
-  };
+  return renderLive<BenchEvent>((subscribe) => <Dashboard subscribe={subscribe} />);
 }

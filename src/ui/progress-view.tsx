@@ -1,6 +1,7 @@
-import { Box, Text, render } from 'ink';
+import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
 import type { NodePhase, ProvisionEvent } from '../provision/events.js';
+import { renderLive, type Subscribe as LiveSubscribe } from './live-ink.js';
 
 interface Row {
   name: string;
@@ -22,7 +23,7 @@ const SYMBOL: Record<Row['phase'], { text: string; color: string }> = {
   failed: { text: '✗', color: 'red' },
 };
 
-type Subscribe = (onEvent: (event: ProvisionEvent) => void) => void;
+type Subscribe = LiveSubscribe<ProvisionEvent>;
 
 function ProgressView({ title, subscribe }: { title: string; subscribe: Subscribe }) {
   const [rows, setRows] = useState<Row[]>([]);
@@ -73,19 +74,5 @@ function applyEvent(rows: Row[], event: ProvisionEvent): Row[] {
 
 /** A live ink view of provisioning on stderr: one line per node, starting → ready, with times. */
 export function inkProgress(title: string): { listener: (event: ProvisionEvent) => void; close: () => Promise<void> } {
-  const pending: ProvisionEvent[] = [];
-  let deliver: ((event: ProvisionEvent) => void) | undefined;
-  const subscribe: Subscribe = (onEvent) => {
-    deliver = onEvent;
-    for (const event of pending.splice(0)) onEvent(event);
-  };
-  const instance = render(<ProgressView title={title} subscribe={subscribe} />, { stdout: process.stderr, exitOnCtrlC: false, patchConsole: false });
-  return {
-    listener: (event) => (deliver ? deliver(event) : pending.push(event)),
-    close: async () => {
-      await new Promise((r) => setTimeout(r, 50));
-      instance.unmount();
-      await instance.waitUntilExit();
-    },
-  };
+  return renderLive<ProvisionEvent>((subscribe) => <ProgressView title={title} subscribe={subscribe} />);
 }

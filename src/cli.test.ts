@@ -48,10 +48,10 @@ describe('the CLI maps outcomes to the contract exit codes', () => {
     expect((await exitCode('shell')).code).toBe(64);
   });
 
-  it('a command whose issue has not landed refuses with 64 instead of passing', async () => {
-    const verify = await exitCode('verify', '--json');
+  it('verify without a report exits 64 and says where it looked', async () => {
+    const verify = await exitCode('verify', '--report', '/nonexistent/run', '--json');
     expect(verify.code).toBe(64);
-    expect(verify.stderr).toContain('not implemented yet');
+    expect(verify.stderr).toContain('no bench report in /nonexistent/run');
   });
 
   it('bench checks its flags before it contacts anything', async () => {

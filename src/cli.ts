@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import type { CommandSpec } from './commands/command.js';
 import { downCommand } from './commands/down.js';
 import { benchCommand } from './commands/bench.js';
-import { verifyCommand } from './commands/not-yet.js';
+import { verifyCommand } from './commands/verify.js';
 import { serveCommand } from './commands/serve.js';
 import { shellCommand } from './commands/shell.js';
 import { statusCommand } from './commands/status.js';

@@ -11,6 +11,7 @@ import { loadTopology } from '../topology/load.js';
 import type { Topology } from '../topology/model.js';
 import { startBenchView } from '../ui/bench-view.js';
 import { writeErr } from '../ui/terminal.js';
+import { parseThresholds } from '../verify/thresholds/parse.js';
 import { parseOptions, type CommandSpec } from './command.js';
 
 const whole = (min: number) => z.string().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.number().int().min(min));
@@ -23,6 +24,7 @@ const options = z.object({
   rate: positive.optional(),
   duration: durationSchema.pipe(z.number().min(1000, 'expected at least 1s')).optional(),
   warmup: durationSchema.optional(),
+  timeout: durationSchema.pipe(z.number().min(100, 'expected at least 100ms')).optional(),
   mix: z.string().transform(parseMix).optional(),
   strategy: z.enum(['seed', 'atomic', 'batched']).optional(),
   seed: whole(0).optional(),
@@ -43,6 +45,7 @@ export const benchCommand: CommandSpec = {
       .option('--rate <r>', 'requests per second: runs the open model')
       .option('--duration <d>', 'measured time, e.g. 30s or 2m')
       .option('--warmup <d>', 'time before measuring, e.g. 5s')
+      .option('--timeout <d>', 'per request: no answer by then is a timeout (purchase outcome unknown)')
       .option('--mix <mix>', 'request mix, e.g. view=0.8,purchase=0.2')
       .option('--strategy <s>', 'purchase strategy: seed, atomic or batched')
       .option('--seed <n>', 'seed of the request sequence')
@@ -58,11 +61,14 @@ export const benchCommand: CommandSpec = {
       rate: opts.rate,
       durationMs: opts.duration,
       warmupMs: opts.warmup,
+      timeoutMs: opts.timeout,
       mix: opts.mix,
       strategy: opts.strategy,
       seed: opts.seed,
     });
     checkAgainstTopology(scenario, topology);
+    // Thresholds are evaluated by verify, but a typo in one should stop the run before it starts.
+    parseThresholds(scenario.thresholds, scenario.file);
     const interrupt = new Interrupt();
     const view = await startBenchView();
     try {

@@ -21,6 +21,12 @@ export function writeReport(dir: string, report: BenchReport, verify?: unknown):
   writeWhole(join(dir, REPORT_FILES.html), renderHtml(report, verify));
 }
 
+/** verify's verdict beside the report, and the HTML page drawn again to show it. */
+export function writeVerify(dir: string, report: BenchReport, verify: unknown): void {
+  writeWhole(join(dir, REPORT_FILES.verify), `${JSON.stringify(verify, null, 2)}\n`);
+  writeWhole(join(dir, REPORT_FILES.html), renderHtml(report, verify));
+}
+
 /** `<reports>/latest` → the newest run folder (a relative link, so the folder can be moved). */
 export function pointLatestAt(dir: string): void {
   const link = join(dirname(dir), 'latest');

@@ -9,6 +9,7 @@ export interface ScenarioOverrides {
   rate?: number;
   durationMs?: number;
   warmupMs?: number;
+  timeoutMs?: number;
   mix?: Mix;
   strategy?: Scenario['strategy'];
   seed?: number;
@@ -37,6 +38,10 @@ export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): { scen
   if (o.warmupMs !== undefined) {
     load = { ...load, warmup: o.warmupMs };
     applied.push(`--warmup ${formatDuration(o.warmupMs)}`);
+  }
+  if (o.timeoutMs !== undefined) {
+    load = { ...load, timeout: o.timeoutMs };
+    applied.push(`--timeout ${formatDuration(o.timeoutMs)}`);
   }
   const next: Scenario = { ...scenario, load };
   if (o.mix !== undefined) {

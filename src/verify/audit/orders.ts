@@ -1,0 +1,79 @@
+import type { Connection } from 'mysql2/promise';
+import type { LedgerIndex } from '../ledger-index.js';
+import { invariantResult, type InvariantResult } from './invariant.js';
+
+export interface RunOrder {
+  id: number;
+  productId: number;
+  quantity: number;
+}
+
+/** The clocks of the bench and the database are one machine's, but allow for rounding. */
+const CLOCK_MARGIN_MS = 2000;
+
+/**
+ * The orders the run is answerable for, from the primary: every order with one of the run's
+ * keys (`<run-id>-…`), and every order created since the run began, whatever its key, so an
+ * order no client attempted cannot hide under another name.
+ */
+export async function runOrders(primary: Connection, runId: string, startedAt: string): Promise<Map<string, RunOrder>> {
+  const since = new Date(Date.parse(startedAt) - CLOCK_MARGIN_MS);
+  const [rows] = await primary.query({
+    sql: 'SELECT idempotency_key, id, product_id, quantity FROM orders WHERE idempotency_key LIKE ? OR created_at >= ?',
+    values: [`${runId}-%`, since],
+    rowsAsArray: true,
+  });
+  const orders = new Map<string, RunOrder>();
+  for (const row of rows as unknown as [string, number | string, number | string, number][]) {
+    orders.set(row[0], { id: Number(row[1]), productId: Number(row[2]), quantity: Number(row[3]) });
+  }
+  return orders;
+}
+
+/** I2: every acknowledged attempt has its order on the primary, with its product, quantity and id. */
+export function checkNoLostOrder(ledger: LedgerIndex, orders: Map<string, RunOrder>): InvariantResult {
+  const violations: Record<string, unknown>[] = [];
+  for (const [key, attempt] of ledger.attempts) {
+    if (attempt.outcome !== 'acknowledged') continue;
+    const order = orders.get(key);
+    if (order === undefined) {
+      violations.push({ key, productId: attempt.productId, quantity: attempt.quantity, orderId: attempt.orderId, found: 'no order' });
+    } else if (order.productId !== attempt.productId || order.quantity !== attempt.quantity || (attempt.orderId !== null && order.id !== attempt.orderId)) {
+      violations.push({ key, productId: attempt.productId, quantity: attempt.quantity, orderId: attempt.orderId, found: order });
+    }
+  }
+  return invariantResult('I2', `${ledger.acknowledged} acknowledged attempts looked up among ${orders.size} orders of the run on the primary`, violations);
+}
+
+/**
+ * I3: every order of the run was attempted by the client, no key was attempted twice, and the
+ * orders of attempted keys number between the acknowledged and the acknowledged + unknown.
+ */
+export function checkNoPhantom(ledger: LedgerIndex, orders: Map<string, RunOrder>): InvariantResult {
+  const violations: Record<string, unknown>[] = [];
+  let attemptedOrders = 0;
+  for (const [key, order] of orders) {
+    const attempt = ledger.attempts.get(key);
+    if (attempt === undefined) violations.push({ kind: 'phantom', key, orderId: order.id, productId: order.productId, quantity: order.quantity });
+    else attemptedOrders += 1;
+  }
+  for (const key of ledger.repeated) violations.push({ kind: 'double', key, detail: 'attempted more than once in the ledger' });
+  const low = ledger.acknowledged;
+  const high = ledger.acknowledged + ledger.unknown;
+  if (attemptedOrders < low || attemptedOrders > high) {
+    violations.push({ kind: 'count', orders: attemptedOrders, acknowledged: low, acknowledgedPlusUnknown: high });
+  }
+  const checked = `${orders.size} orders of the run against ${ledger.attempts.size} attempts: ${attemptedOrders} orders for attempted keys, expected ${low}..${high} (acknowledged..acknowledged + unknown)`;
+  return invariantResult('I3', checked, violations);
+}
+
+/** I4: no order exists for a key the service definitely refused (409, 400, 404, …) or never received. */
+export function checkNoSaleAfterFailure(ledger: LedgerIndex, orders: Map<string, RunOrder>): InvariantResult {
+  const violations: Record<string, unknown>[] = [];
+  for (const [key, attempt] of ledger.attempts) {
+    if (attempt.outcome !== 'failed') continue;
+    const order = orders.get(key);
+    if (order !== undefined) violations.push({ key, productId: attempt.productId, status: attempt.status, orderId: order.id, quantity: order.quantity });
+  }
+  return invariantResult('I4', `${ledger.failed} definitely failed attempts: none may have an order`, violations);
+}

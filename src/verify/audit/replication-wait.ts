@@ -1,0 +1,27 @@
+import type { Connection } from 'mysql2/promise';
+import { gtidPosition } from '../../provision/nodes/mysql-client.js';
+
+export interface CatchUp {
+  caughtUp: boolean;
+  waitedMs: number;
+  primaryPosition: string;
+  replicaPosition: string;
+}
+
+export const CATCH_UP_LIMIT_MS = 30_000;
+
+/**
+ * Waits (at most CATCH_UP_LIMIT_MS) until the replica has applied every transaction the primary
+ * logged: its gtid_slave_pos equals the primary's gtid_binlog_pos (MariaDB's GTIDs).
+ */
+export async function waitForReplica(primary: Connection, replica: Connection, limitMs = CATCH_UP_LIMIT_MS): Promise<CatchUp> {
+  const started = Date.now();
+  const primaryPosition = await gtidPosition(primary, 'gtid_binlog_pos');
+  for (;;) {
+    const replicaPosition = await gtidPosition(replica, 'gtid_slave_pos');
+    const waitedMs = Date.now() - started;
+    if (replicaPosition === primaryPosition) return { caughtUp: true, waitedMs, primaryPosition, replicaPosition };
+    if (waitedMs >= limitMs) return { caughtUp: false, waitedMs, primaryPosition, replicaPosition };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

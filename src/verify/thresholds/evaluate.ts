@@ -1,0 +1,91 @@
+import type { Histogram } from 'hdr-histogram-js';
+import { decodeHistogram } from '../../bench/histograms.js';
+import { ERROR_KINDS, type BenchReport } from '../../report/model.js';
+import { METRICS } from './metrics.js';
+import type { Comparator, Threshold } from './parse.js';
+
+export interface ThresholdResult {
+  threshold: string;
+  /** The figure compared, or null when the run has no data for it (then it passes, marked so). */
+  actual: number | null;
+  ok: boolean;
+  detail: string;
+}
+
+const COMPARE: Record<Comparator, (a: number, b: number) => boolean> = {
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+  '==': (a, b) => a === b,
+  '!=': (a, b) => a !== b,
+};
+
+/** Evaluates each threshold on the report's aggregated figures (latencies from its exact histograms). */
+export function evaluateThresholds(report: BenchReport, thresholds: Threshold[]): ThresholdResult[] {
+  return thresholds.map((t) => {
+    const { value, unit, none } = figure(report, t);
+    if (value === null) return { threshold: t.source, actual: null, ok: true, detail: `no data: ${none}` };
+    const ok = COMPARE[t.comparator](value, t.bound);
+    const shown = Number.isInteger(value) ? String(value) : value.toFixed(unit === 'ms' ? 2 : 4);
+    return { threshold: t.source, actual: value, ok, detail: `${label(t)} = ${shown}${unit === 'ms' ? ' ms' : ''} (${ok ? 'meets' : 'fails'} ${t.comparator} ${t.bound})` };
+  });
+}
+
+function label(t: Threshold): string {
+  const aggregate = t.aggregate === 'p' ? `p(${t.percentile})` : t.aggregate;
+  return aggregate === '' ? t.metric : `${t.metric} ${aggregate}`;
+}
+
+interface Figure {
+  value: number | null;
+  unit: 'ms' | '';
+  none: string;
+}
+
+function figure(report: BenchReport, t: Threshold): Figure {
+  const spec = METRICS[t.metric];
+  switch (spec?.kind) {
+    case 'latency':
+      return latency(report, spec.classes ?? [], t);
+    case 'ratio':
+      return { value: report.server?.cacheHitRate ?? null, unit: '', none: report.server === null ? 'no server figures in the report' : 'no views were measured' };
+    case 'errors': {
+      const count = ERROR_KINDS.reduce((sum, kind) => sum + report.errors[kind], 0);
+      if (t.aggregate === 'count') return { value: count, unit: '', none: '' };
+      return { value: report.throughput.requests === 0 ? null : count / report.throughput.requests, unit: '', none: 'no request was measured' };
+    }
+    case 'connections': {
+      const peaks = Object.values(report.server?.dbMaxConnections ?? {}).filter((n): n is number => n !== null);
+      const value = peaks.length === 0 ? null : t.aggregate === 'sum' ? peaks.reduce((a, b) => a + b, 0) : Math.max(...peaks);
+      return { value, unit: '', none: "no database's peak could be read" };
+    }
+    case 'throughput':
+      return { value: report.load === null ? null : report.throughput.rps, unit: '', none: 'no scenario ran' };
+    default:
+      return { value: null, unit: '', none: 'unknown metric' };
+  }
+}
+
+/** The classes' histograms added together (exactly), then the aggregate, in ms. */
+function latency(report: BenchReport, classes: readonly string[], t: Threshold): Figure {
+  let merged: Histogram | undefined;
+  for (const cls of classes) {
+    const encoded = report.histograms[cls as keyof typeof report.histograms];
+    if (encoded === undefined) continue;
+    const h = decodeHistogram(encoded);
+    if (merged === undefined) merged = h;
+    else merged.add(h);
+  }
+  if (merged === undefined || merged.totalCount === 0) return { value: null, unit: 'ms', none: `no ${classes.join(' or ')} request was measured` };
+  const ms = (us: number) => us / 1000;
+  const value = {
+    p: () => ms(merged.getValueAtPercentile(t.percentile ?? 50)),
+    avg: () => ms(merged.mean),
+    med: () => ms(merged.getValueAtPercentile(50)),
+    min: () => ms(merged.minNonZeroValue),
+    max: () => ms(merged.getValueAtPercentile(100)),
+    count: () => merged.totalCount,
+  }[t.aggregate as 'p'];
+  return { value: value(), unit: t.aggregate === 'count' ? '' : 'ms', none: '' };
+}

@@ -1,0 +1,38 @@
+import { ExitCode } from '../errors.js';
+import type { AuditResult } from './audit/audit.js';
+import type { ThresholdResult } from './thresholds/evaluate.js';
+
+export const VERIFY_SCHEMA = 'shopctl.verify/1';
+
+export type Verdict = 'pass' | 'threshold_failed' | 'untrusted' | 'invariant_violated' | 'unreachable';
+
+/** verify.json: what `verify --json` prints and what it appends to the run's folder. */
+export interface VerifyResult {
+  schema: typeof VERIFY_SCHEMA;
+  verdict: Verdict;
+  exitCode: ExitCode;
+  runId: string;
+  report: string;
+  verifiedAt: string;
+  durationMs: number;
+  generator: { trustworthy: boolean; reasons: string[] };
+  thresholds: ThresholdResult[];
+  /** Why nothing could be audited (exit 3), or null. */
+  unreachable: string | null;
+  audit: AuditResult | null;
+  /** Every threshold and invariant as one line each, for the HTML report and JUnit. */
+  checks: { name: string; ok: boolean; detail: string }[];
+}
+
+/**
+ * The exit code, by precedence (DESIGN.md §2, issue #5): 3 when nothing could be checked, 2
+ * when any invariant fails (whatever else), 4 when the measurement cannot be trusted, 1 when a
+ * threshold fails, else 0.
+ */
+export function verdictOf(unreachable: boolean, audit: AuditResult | null, trustworthy: boolean, thresholds: ThresholdResult[]): { verdict: Verdict; exitCode: ExitCode } {
+  if (unreachable || audit === null) return { verdict: 'unreachable', exitCode: ExitCode.environment };
+  if (audit.invariants.some((i) => !i.ok)) return { verdict: 'invariant_violated', exitCode: ExitCode.invariantViolated };
+  if (!trustworthy) return { verdict: 'untrusted', exitCode: ExitCode.untrustedMeasurement };
+  if (thresholds.some((t) => !t.ok)) return { verdict: 'threshold_failed', exitCode: ExitCode.thresholdFailed };
+  return { verdict: 'pass', exitCode: ExitCode.ok };
+}

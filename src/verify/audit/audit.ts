@@ -31,7 +31,7 @@ export async function audit(topology: Topology, run: RunOnDisk): Promise<AuditRe
     const invariants = [
       await checkConservation(target.primary),
       checkNoLostOrder(ledger, orders),
-      checkNoPhantom(ledger, orders),
+      checkNoPhantom(ledger, orders, run.report.runId),
       checkNoSaleAfterFailure(ledger, orders),
       await checkCache(target.cache, target.primary),
     ];

@@ -27,7 +27,7 @@ export interface Threshold {
   source: string;
 }
 
-const EXPRESSION = /^\s*(?:(p)\(\s*(\d+(?:\.\d+)?)\s*\)|([a-z]*))\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
+const EXPRESSION = /^\s*(?:(p)\(\s*(\d+(?:\.\d+)?)\s*\)|([a-z][a-z0-9]*|))\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
 
 /** Parses one expression for `metric`; `where` names its place (file and key, or the flag) in errors. */
 export function parseThreshold(metric: string, expression: string, where: string): Threshold {
@@ -43,7 +43,8 @@ export function parseThreshold(metric: string, expression: string, where: string
   const aggregate = p ?? word ?? '';
   if (!AGGREGATES[spec.kind].includes(aggregate)) {
     const allowed = AGGREGATES[spec.kind].map((a) => (a === 'p' ? 'p(N)' : a === '' ? '(nothing: the value itself)' : a)).join(', ');
-    throw new UsageError(`${where}: ${metric} has no aggregate "${aggregate === 'p' ? 'p(N)' : aggregate || '(none)'}"`, [`${metric} (${spec.description}) takes: ${allowed}`]);
+    const hint = /^p\d/.test(aggregate) ? [`write a percentile as p(${aggregate.slice(1)})`] : [];
+    throw new UsageError(`${where}: ${metric} has no aggregate "${aggregate === 'p' ? 'p(N)' : aggregate || '(none)'}"`, [`${metric} (${spec.description}) takes: ${allowed}`, ...hint]);
   }
   const pct = percentile === undefined ? null : Number(percentile);
   if (pct !== null && (pct <= 0 || pct > 100)) throw new UsageError(`${where}: p(${percentile}) must be a percentile above 0 and at most 100`);

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { latencyHistogram, encodeHistogram, recordMs } from '../../bench/histograms.js';
+import { sampleReport } from '../../report/fixture.test-support.js';
+import { evaluateThresholds } from './evaluate.js';
+import { parseThreshold, type Threshold } from './parse.js';
+
+const t = (metric: string, expression: string): Threshold => parseThreshold(metric, expression, 'test');
+
+/** A histogram holding exactly these latencies (ms). */
+function encoded(values: number[]): string {
+  const h = latencyHistogram();
+  for (const v of values) recordMs(h, v);
+  return encodeHistogram(h);
+}
+
+describe('threshold evaluation', () => {
+  const report = sampleReport({
+    histograms: { purchase_ok: encoded([10, 20, 30, 40]), purchase_sold_out: encoded([1000]), view_hit: encoded(Array.from({ length: 100 }, (_, i) => i + 1)) },
+    errors: { connect: 0, timeout: 3, reset: 1, http_5xx: 0, http_4xx: 0, aborted: 0 },
+    throughput: { rps: 1000, requests: 4000, measuredS: 4 },
+  });
+  report.server = { ...(report.server as NonNullable<typeof report.server>), cacheHitRate: 0.85, dbMaxConnections: { primary: 250, replica: 120, broken: null } };
+
+  it('computes latency aggregates from the exact histograms, adding classes together', () => {
+    const [p99, avg, max, count, union] = evaluateThresholds(report, [t('view_hit', 'p(99)<100'), t('purchase_ok', 'avg<30'), t('view_hit', 'max<=100.1'), t('purchase', 'count==5'), t('purchase', 'p(90)<100')]);
+    expect(p99).toMatchObject({ ok: true });
+    expect(p99?.actual).toBeCloseTo(99, 0);
+    expect(avg).toMatchObject({ ok: true });
+    expect(avg?.actual).toBeCloseTo(25, 1);
+    expect(max?.ok).toBe(true);
+    expect(count).toMatchObject({ ok: true, actual: 5 });
+    // 1 of the 5 purchases took 1000 ms: p(90) of the union lands on it.
+    expect(union?.ok).toBe(false);
+    expect(union?.detail).toMatch(/purchase p\(90\) = 100\d\.\d\d ms \(fails < 100\)/);
+  });
+
+  it('rates, ratios, connections and throughput', () => {
+    const results = evaluateThresholds(report, [t('errors', 'rate<0.001'), t('errors', 'count<5'), t('cache_hit_rate', '>0.80'), t('db_connections', 'max<300'), t('db_connections', 'sum<300'), t('throughput', 'rps>500')]);
+    expect(results.map((r) => [r.actual, r.ok])).toEqual([
+      [0.001, false],
+      [4, true],
+      [0.85, true],
+      [250, true],
+      [370, false],
+      [1000, true],
+    ]);
+  });
+
+  it('a metric without samples passes, marked "no data" rather than faked', () => {
+    const [miss] = evaluateThresholds(report, [t('view_miss', 'p(99)<50')]);
+    expect(miss).toEqual({ threshold: 'view_miss: p(99)<50', actual: null, ok: true, detail: 'no data: no view_miss request was measured' });
+  });
+});

@@ -14,7 +14,7 @@ const seriesNames = (svg: string) => [...svg.matchAll(/data-series="([^"]*)"/g)]
 
 describe('html report', () => {
   it('is one self-contained page: no script, nothing fetched', () => {
-    const html = renderHtml(sampleReport(), { verdict: 'pass', checks: [] });
+    const html = renderHtml(sampleReport(), { verdict: 'pass', exitCode: 0, checks: [] });
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/\b(src|href)\s*=\s*["']?\s*(https?:)?\/\//i);
@@ -86,13 +86,11 @@ describe('html report', () => {
     expect(figure(html, 'throughput')).toContain('no data');
   });
 
-  it('shows verify checks as a table, and anything else as JSON', () => {
-    const table = renderHtml(sampleReport(), { verdict: 'fail', checks: [{ name: 'no oversell', ok: true, detail: 'sold 4500 of 4500' }, { name: 'p99 < 50 ms', ok: false, detail: '<62 ms>' }] });
-    expect(table).toContain('Verdict: <strong>fail</strong>');
+  it('shows verify checks as a table, escaped', () => {
+    const table = renderHtml(sampleReport(), { verdict: 'fail', exitCode: 1, checks: [{ name: 'no oversell', ok: true, detail: 'sold 4500 of 4500' }, { name: 'p99 < 50 ms', ok: false, detail: '<62 ms>' }] });
+    expect(table).toContain('Verdict: <strong>fail</strong> (exit 1)');
     expect(table).toContain('<td>✓</td><td>no oversell</td><td>sold 4500 of 4500</td>');
     expect(table).toContain('<td>✗</td><td>p99 &lt; 50 ms</td><td>&lt;62 ms&gt;</td>');
-    const other = renderHtml(sampleReport(), { status: '<odd>' });
-    expect(other).toContain('<pre>{\n  &quot;status&quot;: &quot;&lt;odd&gt;&quot;\n}</pre>');
     expect(renderHtml(sampleReport())).not.toContain('<h2>Verify</h2>');
   });
 });

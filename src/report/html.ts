@@ -1,14 +1,14 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { CLASS_ORDER, mib, orderedClasses, percent } from './format.js';
-import { ERROR_KINDS, type BenchReport, type SecondSample } from './model.js';
+import { ERROR_KINDS, type BenchReport, type SecondSample, type VerifySummary } from './model.js';
 import { escapeMarkup, lineChart, type ChartBand, type ChartSeries } from './svg-chart.js';
 
 /**
  * The run as one self-contained HTML page: inline CSS and SVG, no script and nothing fetched,
  * so it opens offline and from a CI artifact. Pure: returns the text.
- * `verify` is the output of the verify command (issue #5), shown when given.
+ * `verify` is the verdict of `shopctl verify`, shown when given.
  */
-export function renderHtml(report: BenchReport, verify?: unknown): string {
+export function renderHtml(report: BenchReport, verify?: VerifySummary): string {
   const scenario = report.scenario?.name ?? 'calibration only';
   const body = [
     header(report),
@@ -208,31 +208,8 @@ function hostTable(r: BenchReport): string {
   return table(['host', 'value'], [...rows, ...Object.entries(h.versions).map(([name, v]): Cell[] => [name, v])]);
 }
 
-interface VerifyCheck {
-  name: string;
-  ok: boolean;
-  detail?: unknown;
-}
-
-function isVerdict(v: unknown): v is { verdict: string; checks: VerifyCheck[] } {
-  if (typeof v !== 'object' || v === null) return false;
-  const { verdict, checks } = v as { verdict?: unknown; checks?: unknown };
-  const isCheck = (c: unknown) => typeof c === 'object' && c !== null && typeof (c as VerifyCheck).name === 'string' && typeof (c as VerifyCheck).ok === 'boolean';
-  return typeof verdict === 'string' && Array.isArray(checks) && checks.every(isCheck);
-}
-
-// verify's output is not settled yet (issue #5): show its known shape as a table, anything else as JSON.
-function verifyHtml(v: unknown): string {
-  if (isVerdict(v)) {
-    const detail = (d: unknown) => (d === undefined ? '' : typeof d === 'string' ? d : JSON.stringify(d));
-    const rows = v.checks.map((c): Cell[] => [c.ok ? '✓' : '✗', c.name, detail(c.detail)]);
-    return `<p>Verdict: <strong>${esc(v.verdict)}</strong></p>\n${table(['ok', 'check', 'detail'], rows)}`;
-  }
-  let json: string;
-  try {
-    json = JSON.stringify(v, null, 2) ?? String(v);
-  } catch {
-    json = String(v);
-  }
-  return `<pre>${esc(json)}</pre>`;
+/** verify's checks, one row each: every threshold, the measurement's trust, every invariant. */
+function verifyHtml(v: VerifySummary): string {
+  const rows = v.checks.map((c): Cell[] => [c.ok ? '✓' : '✗', c.name, c.detail]);
+  return `<p>Verdict: <strong>${esc(v.verdict)}</strong> (exit ${v.exitCode})</p>\n${table(['ok', 'check', 'detail'], rows)}`;
 }

@@ -1,7 +1,7 @@
 /**
  * The bench report (`reports/<run-id>/report.json`), documented field by field in
  * docs/report.md. Times are milliseconds unless a name says otherwise; rates are per second.
- * `verify` (issue #5) reads it back, so a field's meaning never changes without a new `schema`.
+ * `verify` reads it back, so a field's meaning never changes without a new `schema`.
  */
 export const REPORT_SCHEMA = 'shopctl.bench-report/1';
 
@@ -168,4 +168,11 @@ export interface ScenarioRecord {
   strategy: string | null;
   thresholds: Record<string, string[]>;
   overrides: string[];
+}
+
+/** What the HTML report shows of `verify`'s verdict (verify/verdict.ts has the whole of it). */
+export interface VerifySummary {
+  verdict: string;
+  exitCode: number;
+  checks: { name: string; ok: boolean; detail: string }[];
 }

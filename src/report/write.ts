@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:
 import { basename, dirname, join } from 'node:path';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
-import type { BenchReport } from './model.js';
+import type { BenchReport, VerifySummary } from './model.js';
 
 export const REPORT_FILES = { json: 'report.json', markdown: 'report.md', html: 'report.html', ledger: 'ledger.ndjson', verify: 'verify.json' } as const;
 
@@ -15,14 +15,14 @@ export function createRunDir(reportsDir: string, runId: string): string {
 }
 
 /** report.json, report.md and report.html, each written whole (temporary file, then rename). */
-export function writeReport(dir: string, report: BenchReport, verify?: unknown): void {
+export function writeReport(dir: string, report: BenchReport, verify?: VerifySummary): void {
   writeWhole(join(dir, REPORT_FILES.json), `${JSON.stringify(report, null, 2)}\n`);
   writeWhole(join(dir, REPORT_FILES.markdown), renderMarkdown(report));
   writeWhole(join(dir, REPORT_FILES.html), renderHtml(report, verify));
 }
 
 /** verify's verdict beside the report, and the HTML page drawn again to show it. */
-export function writeVerify(dir: string, report: BenchReport, verify: unknown): void {
+export function writeVerify(dir: string, report: BenchReport, verify: VerifySummary): void {
   writeWhole(join(dir, REPORT_FILES.verify), `${JSON.stringify(verify, null, 2)}\n`);
   writeWhole(join(dir, REPORT_FILES.html), renderHtml(report, verify));
 }

@@ -43,7 +43,7 @@ export const quantitySchema = z
   .strictObject({ min: z.number().int().min(1).max(100), max: z.number().int().min(1).max(100) })
   .refine((q) => q.min <= q.max, { message: 'min must not exceed max' });
 
-/** Threshold expressions stay text here; `verify` parses them (issue #5). */
+/** Threshold expressions stay text here; verify/thresholds/parse.ts parses them (bench checks them at start). */
 const thresholdsSchema = z.record(z.string(), z.array(z.string()).min(1));
 
 export const scenarioSchema = z.strictObject({

@@ -17,7 +17,7 @@ export const shellCommand: CommandSpec = {
       .option('-e, --execute <statements>', 'SQL statements separated by ";" (mysql) or one command per line (redis)'),
   async action(node, raw) {
     const opts = parseOptions(options, raw);
-    const client = clientFor(loadTopology(opts.topology), String(node), opts.execute);
+    const client = await clientFor(loadTopology(opts.topology), String(node), opts.execute);
     const { code, signal } = await runClient(client);
     if (signal !== null) throw new EnvironmentError(`${client.command} was ended by ${signal}`);
     if (code !== 0) throw new UsageError(`${client.command} exited with code ${code}: the statements failed (see above)`);

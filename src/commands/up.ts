@@ -25,12 +25,11 @@ export const upCommand: CommandSpec = {
       .option('--json', 'print the result as JSON on stdout'),
   async action(raw) {
     const opts = parseOptions(options, raw);
-    if (opts.driver === 'docker') throw new UsageError('--driver docker is not available yet (issue #6); use --driver local');
     const topology = loadTopology(opts.topology);
-    requireLocalEngines(topology);
+    if (opts.driver === 'local') requireLocalEngines(topology);
     const progress = await startProgress(`shopctl up: topology ${topology.name}`);
     try {
-      const result = await up(topology, { fresh: opts.fresh, listener: progress.listener });
+      const result = await up(topology, { fresh: opts.fresh, driver: opts.driver, listener: progress.listener });
       await progress.close();
       const what = result.started.length === 0 ? 'already up' : `${result.started.length} node(s) started`;
       writeErr(`topology ${topology.name} is up (${what}) in ${(result.ms / 1000).toFixed(1)}s; LB on http://127.0.0.1:${lbPort(topology)}`);
@@ -43,11 +42,11 @@ export const upCommand: CommandSpec = {
   },
 };
 
-/** The process runtime runs Debian's MariaDB; MySQL 8 needs the docker driver (issue #6). */
+/** The process runtime runs Debian's MariaDB; MySQL 8 runs only in a container. */
 function requireLocalEngines(topology: Topology): void {
   const mysql8 = topology.nodes.find((n) => n.kind === 'mysql' && n.flavor === 'mysql');
   if (mysql8 !== undefined) {
-    throw new UsageError(`${topology.file}: nodes.${mysql8.name}.flavor: "mysql" needs --driver docker (not available yet); the local driver runs mariadb`);
+    throw new UsageError(`${topology.file}: nodes.${mysql8.name}.flavor: "mysql" needs --driver docker; the local driver runs Debian's mariadb`);
   }
 }
 

@@ -2,7 +2,9 @@ import { rmSync } from 'node:fs';
 import { ignoreEvents, type ProvisionListener } from './events.js';
 import { topologyPaths, type TopologyPaths } from './home.js';
 import { acquireLock } from './lock.js';
-import { ProcessRuntime } from './runtime/process-runtime.js';
+import { runtimeFor, type Driver } from './runtime/select.js';
+import { loadTopology } from '../topology/load.js';
+import type { Topology } from '../topology/model.js';
 import type { Runtime } from './runtime/runtime.js';
 import { inspectState, nodeDirectories } from './state.js';
 
@@ -26,7 +28,8 @@ export async function down(topology: string, options: { purge: boolean; listener
   if (reading.kind === 'foreign') return { topology, stopped: [], purged: false, skipped: `${paths.root} has no state.json: not a shopctl topology, left untouched` };
   const release = acquireLock(paths.lockFile, topology);
   try {
-    const stopped = await stopAllNodes(paths, new ProcessRuntime(), options.listener ?? ignoreEvents);
+    const driver = reading.kind === 'ok' ? reading.state.driver : 'local';
+    const stopped = await stopAllNodes(paths, runtimeForDown(topology, driver, reading.kind === 'ok' ? reading.state.file : undefined), options.listener ?? ignoreEvents);
     if (options.purge) rmSync(paths.root, { recursive: true, force: true });
     return { topology, stopped, purged: options.purge };
   } finally {
@@ -40,7 +43,7 @@ export async function stopAllNodes(paths: TopologyPaths, runtime: Runtime, liste
   await Promise.all(
     nodeDirectories(paths).map(async (name) => {
       const node = paths.node(name);
-      const running = runtime.isRunning(node);
+      const running = await runtime.isRunning(node);
       const started = Date.now();
       if (running) listener({ type: 'node', node: name, kind: '', phase: 'stopping' });
       await runtime.stop(node);
@@ -51,4 +54,31 @@ export async function stopAllNodes(paths: TopologyPaths, runtime: Runtime, liste
     }),
   );
   return stopped.sort();
+}
+
+/**
+ * The runtime that started the nodes. For containers, the topology file (as `up` recorded it)
+ * says which engine each server uses; when it is gone or broken, DOCKER_HOST's engine is asked,
+ * since `down` must work whatever state the file is in.
+ */
+function runtimeForDown(name: string, driver: Driver, file: string | undefined): Runtime {
+  if (driver === 'local') return runtimeFor('local', bareTopology(name));
+  try {
+    if (file !== undefined) return runtimeFor('docker', loadTopology(file));
+  } catch {
+    // fall through to the bare topology
+  }
+  return runtimeFor('docker', bareTopology(name));
+}
+
+function bareTopology(name: string): Topology {
+  return {
+    name,
+    file: '',
+    limits: { maxServers: 4, connectionsPerDatabase: 300 },
+    app: { strategy: 'seed', pools: { primary: 1, replica: 1 }, cacheTtlSeconds: 300, nearCacheMs: 0 },
+    catalog: { products: 1, stock: { min: 0, max: 0 }, priceCents: { min: 1, max: 1 }, seed: 1 },
+    docker: { images: { nginx: '', app: '', redis: '', mariadb: '', mysql: '' }, hosts: {} },
+    nodes: [],
+  };
 }

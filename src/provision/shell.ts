@@ -5,7 +5,7 @@ import { requirePrograms } from './binaries.js';
 import { provisionContext } from './context.js';
 import { topologyPaths } from './home.js';
 import { clientConfigFile } from './nodes/mysql.js';
-import { ProcessRuntime } from './runtime/process-runtime.js';
+import { recordedRuntime } from './runtime/select.js';
 import { readSecrets } from './secrets.js';
 import { readState } from './state.js';
 
@@ -22,7 +22,7 @@ export interface ClientInvocation {
  * for mysql nodes, `redis-cli` for redis nodes. Passwords go through an option file or the
  * environment, never the command line.
  */
-export function clientFor(topology: Topology, nodeName: string, statements: string | undefined): ClientInvocation {
+export async function clientFor(topology: Topology, nodeName: string, statements: string | undefined): Promise<ClientInvocation> {
   const node = findNode(topology, nodeName);
   if (node === undefined) {
     throw new UsageError(`no node "${nodeName}" in topology ${topology.name}`, [`nodes: ${topology.nodes.map((n) => n.name).join(', ')}`]);
@@ -31,8 +31,8 @@ export function clientFor(topology: Topology, nodeName: string, statements: stri
   if (readState(paths)?.bootstrappedAt === undefined || !existsSync(paths.secretsFile)) {
     throw new EnvironmentError(`topology ${topology.name} is not up; run: shopctl up`);
   }
-  const runtime = new ProcessRuntime();
-  if (!runtime.isRunning(paths.node(node.name))) {
+  const runtime = recordedRuntime(topology);
+  if (!(await runtime.isRunning(paths.node(node.name)))) {
     throw new EnvironmentError(`node ${node.name} is not running; run: shopctl up`);
   }
   const secrets = readSecrets(paths.secretsFile);

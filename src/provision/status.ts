@@ -4,7 +4,7 @@ import type { Topology, TopologyNode } from '../topology/model.js';
 import { provisionContext, type NodeHealth, type ProvisionContext } from './context.js';
 import { topologyPaths } from './home.js';
 import { withKind } from './nodes/kinds.js';
-import { ProcessRuntime } from './runtime/process-runtime.js';
+import { recordedRuntime } from './runtime/select.js';
 import { readSecrets } from './secrets.js';
 import { readState } from './state.js';
 
@@ -37,12 +37,12 @@ const HEALTH_TIMEOUT_MS = 3000;
 export async function topologyStatus(topology: Topology): Promise<TopologyStatus> {
   const paths = topologyPaths(topology.name);
   const state = readState(paths);
-  const runtime = new ProcessRuntime();
+  const runtime = recordedRuntime(topology);
   const ctx: ProvisionContext | undefined =
     state?.bootstrappedAt !== undefined && existsSync(paths.secretsFile) ? provisionContext(topology, paths, readSecrets(paths.secretsFile), runtime) : undefined;
   const nodes = await Promise.all(
     topology.nodes.map(async (node): Promise<NodeStatus> => {
-      const pid = runtime.pidOf(paths.node(node.name)) ?? null;
+      const pid = (await runtime.pidOf(paths.node(node.name))) ?? null;
       const base = { name: node.name, kind: node.kind, role: node.role, server: node.server, port: node.port, pid, running: pid !== null };
       if (ctx === undefined) return { ...base, healthy: false, detail: 'not provisioned (run shopctl up)', replication: null, connections: null };
       if (pid === null) return { ...base, healthy: false, detail: 'not running', replication: null, connections: null };

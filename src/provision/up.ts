@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { EnvironmentError, ShopctlError } from '../errors.js';
+import { EnvironmentError, ShopctlError, UsageError } from '../errors.js';
 import type { Topology, TopologyNode } from '../topology/model.js';
-import { requirePrograms, type Program } from './binaries.js';
+import type { Program } from './binaries.js';
 import { provisionContext, type ProvisionContext } from './context.js';
 import { stopAllNodes } from './down.js';
 import { ignoreEvents, type ProvisionListener } from './events.js';
@@ -13,7 +13,8 @@ import { logTail } from './log-tail.js';
 import { withKind } from './nodes/kinds.js';
 import { bootstrapDatabases } from './nodes/mysql-bootstrap.js';
 import { requireFreePorts } from './ports.js';
-import { ProcessRuntime } from './runtime/process-runtime.js';
+import type { PullListener } from './runtime/docker/images.js';
+import { runtimeFor, type Driver } from './runtime/select.js';
 import type { Runtime } from './runtime/runtime.js';
 import { loadOrCreateSecrets } from './secrets.js';
 import { inspectState, writeState, type TopologyState } from './state.js';
@@ -26,6 +27,8 @@ const ALREADY_RUNNING_TIMEOUT_MS = 10_000;
 
 export interface UpOptions {
   fresh: boolean;
+  /** Where nodes run: processes here (`local`) or containers (`docker`). */
+  driver?: Driver;
   listener?: ProvisionListener;
 }
 
@@ -49,16 +52,20 @@ const STAGES: readonly (readonly TopologyNode['kind'][])[] = [['redis', 'mysql']
 export async function up(topology: Topology, options: UpOptions): Promise<UpResult> {
   const startedAt = Date.now();
   const paths = topologyPaths(topology.name);
-  const runtime = new ProcessRuntime();
   const listener = options.listener ?? ignoreEvents;
+  const driver = options.driver ?? 'local';
+  const runtime = runtimeFor(driver, topology, pullProgress(listener));
   const interrupt = new Interrupt();
   const release = acquireLock(paths.lockFile, topology.name);
   let leaveNothing = false;
   try {
     const previous = await previousState(paths, runtime, listener, options.fresh);
+    if (previous !== undefined && previous.driver !== driver) {
+      throw new UsageError(`topology ${topology.name} was brought up with --driver ${previous.driver}`, [`stop it first (shopctl down -t ${topology.file}), or keep --driver ${previous.driver}`]);
+    }
     const firstUp = previous?.bootstrappedAt === undefined;
     leaveNothing = firstUp;
-    const state = initialState(topology, previous);
+    const state = initialState(topology, previous, driver);
     writeState(paths, state);
     const ctx = provisionContext(topology, paths, loadOrCreateSecrets(paths.secretsFile), runtime, interrupt.signal);
     const run = new UpRun(ctx, listener, firstUp);
@@ -105,8 +112,8 @@ async function previousState(paths: TopologyPaths, runtime: Runtime, listener: P
   return previous;
 }
 
-function initialState(topology: Topology, previous: TopologyState | undefined): TopologyState {
-  const base = previous ?? { topology: topology.name, driver: 'local' as const, createdAt: new Date().toISOString() };
+function initialState(topology: Topology, previous: TopologyState | undefined, driver: Driver): TopologyState {
+  const base = previous ?? { topology: topology.name, driver, createdAt: new Date().toISOString() };
   return { ...base, file: topology.file, nodes: topology.nodes.map((n) => n.name) };
 }
 
@@ -130,8 +137,9 @@ class UpRun {
 
   async execute(): Promise<{ started: string[]; alreadyRunning: string[]; products?: number }> {
     const { topology, runtime, paths } = this.ctx;
-    const toStart = topology.nodes.filter((n) => !runtime.isRunning(paths.node(n.name)));
-    this.ctx.programs = requirePrograms(programsFor(toStart));
+    const running = await Promise.all(topology.nodes.map((n) => runtime.isRunning(paths.node(n.name))));
+    const toStart = topology.nodes.filter((_, i) => !running[i]);
+    this.ctx.programs = runtime.programs(programsFor(toStart));
     // Orphans of a killed node (nginx workers) may still hold its port.
     await Promise.all(toStart.map((n) => runtime.stop(paths.node(n.name))));
     await requireFreePorts(toStart);
@@ -161,7 +169,7 @@ class UpRun {
     const began = Date.now();
     const event = (phase: 'starting' | 'ready' | 'running' | 'failed', message?: string) =>
       this.listener({ type: 'node', node: node.name, kind: node.kind, phase, ms: Date.now() - began, ...(message === undefined ? {} : { message }) });
-    const running = this.ctx.runtime.isRunning(paths);
+    const running = await this.ctx.runtime.isRunning(paths);
     if (!running) event('starting');
     try {
       await withKind(node, async (kind, n) => {
@@ -173,7 +181,7 @@ class UpRun {
         }
         await kind.prepare(n, this.ctx);
         this.ctx.signal?.throwIfAborted();
-        const started = this.ctx.runtime.start(paths, kind.launch(n, this.ctx));
+        const started = await this.ctx.runtime.start(paths, kind.launch(n, this.ctx));
         this.started.push(node);
         const abandon = started.exited.then((code) => `the process exited with code ${String(code)}`);
         await waitUntilReady(kind.readiness(n, this.ctx), { timeoutMs: READY_TIMEOUT_MS, abandon, signal: this.ctx.signal });
@@ -219,4 +227,17 @@ function nodeFailure(node: TopologyNode, logFile: string, error: unknown): Error
   if (error instanceof ShopctlError) return error;
   const reason = error instanceof WaitTimeout ? `${error.what}: ${error.lastReason}` : error instanceof Error ? error.message : String(error);
   return new EnvironmentError(`node ${node.name} (${node.kind}, port ${node.port}) did not become ready: ${reason}`, logTail(logFile), { cause: error });
+}
+
+/** Image pulls (docker driver) shown as steps of `up`. */
+function pullProgress(listener: ProvisionListener): PullListener {
+  const began = new Map<string, number>();
+  return (image, status) => {
+    if (status === 'pulling') {
+      began.set(image, Date.now());
+      listener({ type: 'step', step: `pull ${image}`, phase: 'started' });
+    } else if (status === 'pulled') {
+      listener({ type: 'step', step: `pull ${image}`, phase: 'done', ms: Date.now() - (began.get(image) ?? Date.now()) });
+    }
+  };
 }

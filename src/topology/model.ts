@@ -21,6 +21,7 @@ export interface Topology {
   limits: TopologyFile['limits'];
   app: TopologyFile['app'];
   catalog: TopologyFile['catalog'];
+  docker: TopologyFile['docker'];
   nodes: TopologyNode[];
 }
 
@@ -33,7 +34,7 @@ export function resolveTopology(file: string, t: TopologyFile): Topology {
     role: roleOf(spec),
     server: serverOf.get(name) ?? 'local',
   }));
-  return { name: t.name, file, limits: t.limits, app: t.app, catalog: t.catalog, nodes };
+  return { name: t.name, file, limits: t.limits, app: t.app, catalog: t.catalog, docker: t.docker, nodes };
 }
 
 function roleOf(spec: NodeSpec): NodeRole {

@@ -77,6 +77,25 @@ const catalog = z.strictObject({
   seed: z.number().int().min(0).default(1),
 });
 
+/**
+ * Where the docker driver runs nodes: an image per node kind (the official images by default;
+ * topology/docker-local.yaml names the ones scripts/docker/build-images.sh builds), and the
+ * Docker engine of each server (default: DOCKER_HOST, or the local socket).
+ */
+const dockerSettings = z.strictObject({
+  images: z
+    .strictObject({
+      nginx: z.string().min(1).default('nginx:1.27-bookworm'),
+      app: z.string().min(1).default('node:20-bookworm-slim'),
+      redis: z.string().min(1).default('redis:7.0-bookworm'),
+      mariadb: z.string().min(1).default('mariadb:10.11'),
+      mysql: z.string().min(1).default('mysql:8.0'),
+    })
+    .prefault({}),
+  /** Server name → its engine, e.g. tcp://10.0.0.2:2376 or unix:///var/run/docker.sock. */
+  hosts: z.record(nodeName, z.string().regex(/^(unix|tcp|http|https):\/\//, 'expected unix://…, tcp://… or http(s)://…')).default({}),
+});
+
 export const topologySchema = z.strictObject({
   name: nodeName,
   description: z.string().optional(),
@@ -93,6 +112,7 @@ export const topologySchema = z.strictObject({
   nodes: z.record(nodeName, nodeSchema),
   app: appSettings.prefault({}),
   catalog,
+  docker: dockerSettings.prefault({}),
 });
 
 export type TopologyFile = z.output<typeof topologySchema>;

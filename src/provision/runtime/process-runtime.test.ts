@@ -17,23 +17,23 @@ afterEach(async () => {
 
 describe('ProcessRuntime', () => {
   it('starts a server in its own group, records it, and stops it with its children', async () => {
-    const started = runtime.start(node, { command: '/bin/sh', args: ['-c', 'echo started; sleep 60 & wait'] });
+    const started = await runtime.start(node, { command: '/bin/sh', args: ['-c', 'echo started; sleep 60 & wait'] });
     await new Promise((r) => setTimeout(r, 200));
-    expect(runtime.isRunning(node)).toBe(true);
-    expect(runtime.pidOf(node)).toBe(started.pid);
+    expect(await runtime.isRunning(node)).toBe(true);
+    expect(await runtime.pidOf(node)).toBe(started.pid);
     expect(processGroupMembers(started.pid)).toHaveLength(2);
     expect(readFileSync(node.logFile, 'utf8')).toContain('started');
     await runtime.stop(node);
-    expect(runtime.isRunning(node)).toBe(false);
+    expect(await runtime.isRunning(node)).toBe(false);
     expect(processGroupMembers(started.pid)).toEqual([]);
   });
 
   it('stops the orphans of a leader killed with SIGKILL', async () => {
-    const started = runtime.start(node, { command: '/bin/sh', args: ['-c', 'sleep 60 & wait'] });
+    const started = await runtime.start(node, { command: '/bin/sh', args: ['-c', 'sleep 60 & wait'] });
     await new Promise((r) => setTimeout(r, 200));
     process.kill(started.pid, 'SIGKILL');
     await started.exited;
-    expect(runtime.isRunning(node)).toBe(false);
+    expect(await runtime.isRunning(node)).toBe(false);
     expect(processGroupMembers(started.pid)).toHaveLength(1);
     await runtime.stop(node);
     expect(processGroupMembers(started.pid)).toEqual([]);
@@ -43,7 +43,7 @@ describe('ProcessRuntime', () => {
     // Record this test process under another start time: it must be left alone.
     const self = readProcStat(process.pid);
     writeFileSync(node.processFile, JSON.stringify({ pid: process.pid, startTicks: (self?.startTicks ?? 0) + 1, command: 'x', args: [], startedAt: '' }));
-    expect(runtime.isRunning(node)).toBe(false);
+    expect(await runtime.isRunning(node)).toBe(false);
     await runtime.stop(node);
     expect(isLive(readProcStat(process.pid))).toBe(true);
   });

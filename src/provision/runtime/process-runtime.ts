@@ -3,6 +3,7 @@ import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSyn
 import { z } from 'zod';
 import { EnvironmentError } from '../../errors.js';
 import { temporaryOf, writeFileAtomic } from '../atomic-write.js';
+import { requirePrograms, type Program } from '../binaries.js';
 import type { NodePaths } from '../home.js';
 import { isLive, processGroupMembers, readProcStat, sessionLeadersIn } from './proc.js';
 import type { LaunchSpec, Runtime, StartedNode, TaskOptions, TaskResult } from './runtime.js';
@@ -27,7 +28,13 @@ const POLL_MS = 50;
  * workers a killed master left behind (nginx), and nothing else.
  */
 export class ProcessRuntime implements Runtime {
-  start(node: NodePaths, spec: LaunchSpec): StartedNode {
+  readonly driver = 'local';
+
+  programs(names: readonly Program[]): Record<Program, string> {
+    return requirePrograms(names);
+  }
+
+  async start(node: NodePaths, spec: LaunchSpec): Promise<StartedNode> {
     mkdirSync(node.dir, { recursive: true });
     const log = openSync(node.logFile, 'a');
     try {
@@ -80,12 +87,12 @@ export class ProcessRuntime implements Runtime {
     }
   }
 
-  isRunning(node: NodePaths): boolean {
+  async isRunning(node: NodePaths): Promise<boolean> {
     const record = readRecord(node.processFile);
     return record !== undefined && isOurLeader(record);
   }
 
-  pidOf(node: NodePaths): number | undefined {
+  async pidOf(node: NodePaths): Promise<number | undefined> {
     const record = readRecord(node.processFile);
     return record !== undefined && isOurLeader(record) ? record.pid : undefined;
   }

@@ -1,3 +1,4 @@
+import type { Program } from '../binaries.js';
 import type { NodePaths } from '../home.js';
 
 /** How to start a node's server: a program, its arguments and environment. */
@@ -31,16 +32,23 @@ export interface StartedNode {
  * The process runtime is the default; a docker runtime implements the same calls.
  */
 export interface Runtime {
-  start(node: NodePaths, spec: LaunchSpec): StartedNode;
+  /** `local` (processes on this machine) or `docker` (containers); recorded in state.json. */
+  readonly driver: 'local' | 'docker';
+  /**
+   * The programs as this runtime runs them: paths found on this machine (process runtime), or
+   * names the image's PATH resolves (docker). Throws, naming the package, when one is missing.
+   */
+  programs(names: readonly Program[]): Record<Program, string>;
+  start(node: NodePaths, spec: LaunchSpec): Promise<StartedNode>;
   /**
    * Runs a one-off program for the node to completion (initializing its data directory),
    * tracked like a server so that `stop` ends it too if this CLI dies while it runs.
    */
   runTask(node: NodePaths, spec: LaunchSpec, options: TaskOptions): Promise<TaskResult>;
   /** The node's server is running and is the one this runtime started. */
-  isRunning(node: NodePaths): boolean;
+  isRunning(node: NodePaths): Promise<boolean>;
   /** The pid (or container) to show in `status`, when running. */
-  pidOf(node: NodePaths): number | undefined;
+  pidOf(node: NodePaths): Promise<number | undefined>;
   /** Stops everything this runtime started for the node, also orphans of a crash; idempotent. */
   stop(node: NodePaths): Promise<void>;
 }

@@ -1,0 +1,170 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { basename } from 'node:path';
+import type Docker from 'dockerode';
+import { EnvironmentError } from '../../../errors.js';
+import { PACKAGE_ROOT } from '../../../package-root.js';
+import { findNode, type Topology } from '../../../topology/model.js';
+import type { Program } from '../../binaries.js';
+import type { NodePaths } from '../../home.js';
+import type { LaunchSpec, Runtime, StartedNode, TaskOptions, TaskResult } from '../runtime.js';
+import { dockerEngine } from './engine.js';
+import { ensureImage, imageFor, type PullListener } from './images.js';
+import { containerName, labelsFor, nodeFilter, type ContainerRole } from './labels.js';
+
+/** A server's output goes to its node's log file, as with the process runtime. */
+const LOGGED = ['/bin/sh', '-c', 'exec "$0" "$@" >>"$SHOPCTL_LOG" 2>&1'];
+const STOP_TIMEOUT_S = 10;
+
+/**
+ * Runs each node in a container on its server's Docker engine, with host networking (every port
+ * on 127.0.0.1, as the tests here use) and the node's folder mounted at the same path, so the
+ * node kinds' configs, data and logs are the same files as with the process runtime. Programs
+ * are named, not located (a path on this machine means nothing in an image): its PATH finds them. The app image also gets this package
+ * mounted read-only, to run `shopctl serve` from it.
+ */
+export class DockerRuntime implements Runtime {
+  readonly driver = 'docker';
+  private readonly engines = new Map<string, Docker>();
+
+  constructor(
+    private readonly topology: Topology,
+    private readonly onPull: PullListener = () => {},
+  ) {}
+
+  programs(names: readonly Program[]): Record<Program, string> {
+    return Object.fromEntries(names.map((name) => [name, name])) as Record<Program, string>;
+  }
+
+  async start(node: NodePaths, spec: LaunchSpec): Promise<StartedNode> {
+    await this.removeContainers(node, 'server');
+    const engine = this.engine(node);
+    const image = this.image(node);
+    await ensureImage(engine, image, this.onPull);
+    mkdirSync(node.dir, { recursive: true });
+    const container = await engine.createContainer({
+      name: containerName(this.topology.name, node, 'server'),
+      Image: image,
+      Entrypoint: LOGGED,
+      Cmd: [basename(spec.command), ...spec.args],
+      Env: Object.entries({ ...spec.env, SHOPCTL_LOG: node.logFile }).map(([k, v]) => `${k}=${v}`),
+      WorkingDir: node.dir,
+      Labels: labelsFor(this.topology.name, node, 'server'),
+      // No init process: the server is the container's pid 1 and the pid `status` shows, its
+      // workers in its process group, which the bench's resource sampler adds up.
+      HostConfig: { NetworkMode: 'host', Binds: this.binds(node) },
+    });
+    await container.start();
+    const info = await container.inspect();
+    const exited = container
+      .wait()
+      .then((r: { StatusCode?: number }) => r.StatusCode ?? null)
+      .catch(() => null);
+    return { pid: info.State.Pid, exited };
+  }
+
+  async runTask(node: NodePaths, spec: LaunchSpec, options: TaskOptions): Promise<TaskResult> {
+    options.signal?.throwIfAborted();
+    await this.removeContainers(node, 'task');
+    const engine = this.engine(node);
+    const image = this.image(node);
+    await ensureImage(engine, image, this.onPull);
+    mkdirSync(node.dir, { recursive: true });
+    const container = await engine.createContainer({
+      name: containerName(this.topology.name, node, 'task'),
+      Image: image,
+      Entrypoint: [basename(spec.command)],
+      Cmd: spec.args,
+      Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
+      WorkingDir: node.dir,
+      Tty: true, // one plain stream of output, as the task printed it
+      Labels: labelsFor(this.topology.name, node, 'task'),
+      HostConfig: { NetworkMode: 'host', Binds: this.binds(node) },
+    });
+    const kill = () => void container.kill().catch(() => undefined);
+    const timer = setTimeout(kill, options.timeoutMs);
+    options.signal?.addEventListener('abort', kill, { once: true });
+    try {
+      await container.start();
+      const result = (await container.wait()) as { StatusCode?: number };
+      const output = (await container.logs({ stdout: true, stderr: true })).toString('utf8');
+      appendFileSync(node.logFile, `--- ${spec.command} exited ${String(result.StatusCode)} ---\n${output}`);
+      options.signal?.throwIfAborted();
+      return { code: result.StatusCode ?? null, output };
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', kill);
+      await container.remove({ force: true }).catch(() => undefined);
+    }
+  }
+
+  async isRunning(node: NodePaths): Promise<boolean> {
+    return (await this.serverState(node))?.Running === true;
+  }
+
+  async pidOf(node: NodePaths): Promise<number | undefined> {
+    const state = await this.serverState(node);
+    return state?.Running === true ? state.Pid : undefined;
+  }
+
+  /** Stops and removes every container of the node, found by its labels (also after a crash). */
+  async stop(node: NodePaths): Promise<void> {
+    await this.removeContainers(node);
+  }
+
+  private async serverState(node: NodePaths): Promise<{ Running: boolean; Pid: number } | undefined> {
+    const [found] = await this.list(node, 'server');
+    if (found === undefined) return undefined;
+    try {
+      return (await this.engine(node).getContainer(found.Id).inspect()).State;
+    } catch {
+      return undefined; // removed while we looked
+    }
+  }
+
+  private async removeContainers(node: NodePaths, role?: ContainerRole): Promise<void> {
+    const engine = this.engine(node);
+    const found = await this.list(node, role);
+    await Promise.all(
+      found.map(async (c) => {
+        const container = engine.getContainer(c.Id);
+        await container.stop({ t: STOP_TIMEOUT_S }).catch(() => undefined); // already stopped: fine
+        await container.remove({ force: true, v: true }).catch(() => undefined);
+      }),
+    );
+  }
+
+  private async list(node: NodePaths, role?: ContainerRole): Promise<Docker.ContainerInfo[]> {
+    try {
+      return await this.engine(node).listContainers({ all: true, filters: nodeFilter(this.topology.name, node, role) });
+    } catch (error) {
+      throw new EnvironmentError(`the Docker engine of node ${node.name} does not answer: ${(error as Error).message}`, [
+        'start one, or point DOCKER_HOST (or the topology\'s docker.hosts) at it',
+      ]);
+    }
+  }
+
+  private engine(node: NodePaths): Docker {
+    const server = findNode(this.topology, node.name)?.server ?? 'local';
+    const address = this.topology.docker.hosts[server] ?? process.env.DOCKER_HOST;
+    const key = address ?? 'default';
+    let engine = this.engines.get(key);
+    if (engine === undefined) {
+      engine = dockerEngine(address);
+      this.engines.set(key, engine);
+    }
+    return engine;
+  }
+
+  private image(node: NodePaths): string {
+    const spec = findNode(this.topology, node.name);
+    if (spec === undefined) throw new Error(`node ${node.name} is not in topology ${this.topology.name}`);
+    return imageFor(this.topology, spec);
+  }
+
+  private binds(node: NodePaths): string[] {
+    const binds = [`${node.dir}:${node.dir}`];
+    const project = PACKAGE_ROOT.replace(/\/$/, '');
+    if (findNode(this.topology, node.name)?.kind === 'app') binds.push(`${project}:${project}:ro`);
+    return binds;
+  }
+}

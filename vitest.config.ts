@@ -14,12 +14,23 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['test/**/*.test.ts'],
+          include: ['test/*.test.ts'],
           globalSetup: ['test/support/build.ts'],
           // Each file stands up real servers: one at a time on a 2-core machine.
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: 'docker',
+          include: ['test/docker/**/*.test.ts'],
+          // Builds dist/, then starts a private Docker engine when none answers and builds the images.
+          globalSetup: ['test/support/build.ts', 'test/docker/engine.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 900_000,
         },
       },
     ],

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what shopctl needs on a Debian machine with Node 20, then builds it:
-# npm packages, and nginx, redis-server and mariadb-server through apt when run as root
+# npm packages, and nginx, redis-server, mariadb-server, docker.io and debootstrap through apt
+# when run as root
 # (otherwise it prints the exact command to run and exits 3). Safe to run again: each step
 # is skipped when already done.
 set -euo pipefail
@@ -28,6 +29,10 @@ command -v redis-server >/dev/null || packages+=(redis-server)
 command -v redis-cli >/dev/null || packages+=(redis-tools)
 { command -v mariadbd >/dev/null && command -v mariadb-install-db >/dev/null; } || packages+=(mariadb-server)
 command -v mariadb >/dev/null || packages+=(mariadb-client)
+# The docker driver's tests: an engine of their own (dockerd, started privately) and the tools
+# that build its images from Debian packages.
+command -v dockerd >/dev/null || packages+=(docker.io)
+command -v debootstrap >/dev/null || packages+=(debootstrap)
 if [ "${#packages[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     say "missing Debian packages: ${packages[*]}"

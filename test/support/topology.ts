@@ -20,9 +20,9 @@ type Yaml = { name: string; nodes: Record<string, { port: number }>; catalog: { 
  * The default topology under another name, with every port moved to `basePort + i`, so a test
  * never meets a developer's running topology; `edit` changes anything else.
  */
-export function testTopology(name: string, basePort: number, edit: (t: Yaml) => void = () => {}): TestTopology {
+export function testTopology(name: string, basePort: number, edit: (t: Yaml) => void = () => {}, source = DEFAULT_TOPOLOGY): TestTopology {
   const home = mkdtempSync(join(tmpdir(), `shopctl-${name}-`));
-  const yaml = parse(readFileSync(DEFAULT_TOPOLOGY, 'utf8')) as Yaml;
+  const yaml = parse(readFileSync(source, 'utf8')) as Yaml;
   yaml.name = name;
   const ports: Record<string, number> = {};
   Object.entries(yaml.nodes).forEach(([node, spec], i) => {

@@ -54,6 +54,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
       if (pid === dockerd.pid) process.kill(pid, 'SIGTERM');
       const until = Date.now() + 30_000;
       while (dockerd.exitCode === null && dockerd.signalCode === null && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+      // dockerd leaves its default network namespace mounted under its exec-root.
+      try {
+        execFileSync('umount', [join(dir, 'exec', 'netns', 'default')], { stdio: 'ignore' });
+      } catch {
+        // not mounted
+      }
       rmSync(dir, { recursive: true, force: true });
     };
   }

@@ -39,7 +39,7 @@ describe('the CLI maps outcomes to the contract exit codes', () => {
     writeFileSync(file, yaml.replace('mysql-primary: { kind: mysql, port: 13306 }', 'mysql-primary: { kind: mysql, port: 13306, flavor: mysql }'));
     const result = await exitCode('up', '-t', file);
     expect(result.code).toBe(64);
-    expect(result.stderr).toContain('nodes.mysql-primary.flavor: "mysql" needs --driver docker');
+    expect(result.stderr).toContain('nodes.mysql-primary.flavor: "mysql" is not supported');
   });
 
   it('an unknown command or option exits 64', async () => {

@@ -40,8 +40,9 @@ async function secureServer(node: NodeOfKind<'mysql'>, ctx: ProvisionContext): P
 }
 
 async function startReplication(replica: NodeOfKind<'mysql'>, primary: NodeOfKind<'mysql'>, startPosition: string, ctx: ProvisionContext): Promise<void> {
-  const source = { port: primary.port, password: ctx.secrets.mysqlReplicationPassword };
-  await withMysql(adminLogin(replica, ctx.secrets), (c) => runAll(c, startReplicaStatements(source, startPosition)));
+  // Every node listens on this machine's loopback (processes, or containers on the host network).
+  const source = { host: '127.0.0.1', port: primary.port, password: ctx.secrets.mysqlReplicationPassword };
+  await withMysql(adminLogin(replica, ctx.secrets), (c) => runAll(c, startReplicaStatements(replica.flavor, source, startPosition)));
   markReplicating(ctx, replica);
 }
 

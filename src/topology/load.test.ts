@@ -13,6 +13,7 @@ interface EditableTopology {
   servers: Record<string, (string | undefined)[]>;
   app: { strategy: string; pools: { primary: number; replica: number } };
   catalog: { stock: { min: number; max: number } };
+  docker?: { hosts: Record<string, string> };
 }
 type Edit = (t: EditableTopology) => void;
 
@@ -70,6 +71,8 @@ describe('an invalid topology names the key and the expectation', () => {
     ['unknown node on a server', (t) => (t.servers['app-b'] = ['app2', 'ghost']), 'servers.app-b.1: unknown node "ghost"'],
     ['node on no server', (t) => (t.servers['app-b'] = []), 'servers: node "app2" is on no server; list it under one'],
     ['node on two servers', (t) => t.servers['app-b']!.push('app1'), 'servers.app-b.1: node "app1" is already on server "app-a"'],
+    ['docker engine of an unknown server', (t) => (t.docker = { hosts: { 'db-z': 'tcp://127.0.0.1:2375' } }), 'docker.hosts.db-z: unknown server "db-z"; the servers are app-a, app-b, db-a, db-b'],
+    ['docker engine that is not an address', (t) => (t.docker = { hosts: { 'db-a': 'somewhere' } }), 'docker.hosts.db-a: expected unix://…, tcp://… or http(s)://…'],
     ['two mysql primaries', (t) => delete t.nodes['mysql-replica']!.replicaOf, 'nodes: expected exactly one mysql node without replicaOf (the primary), found 2'],
     ['stock range upside down', (t) => (t.catalog.stock = { min: 10, max: 1 }), 'catalog.stock: expected min <= max'],
     ['unknown strategy', (t) => (t.app.strategy = 'optimistic'), 'app.strategy: Invalid option: expected one of "seed"|"atomic"|"batched"'],

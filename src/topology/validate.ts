@@ -36,6 +36,9 @@ function serverIssues(t: TopologyFile): Issue[] {
   for (const name of Object.keys(t.nodes)) {
     if (!placed.has(name)) issues.push({ path: ['servers'], message: `node "${name}" is on no server; list it under one` });
   }
+  for (const server of Object.keys(t.docker.hosts)) {
+    if (!(server in t.servers)) issues.push({ path: ['docker', 'hosts', server], message: `unknown server "${server}"; the servers are ${Object.keys(t.servers).join(', ')}` });
+  }
   return issues;
 }
 

@@ -95,6 +95,7 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSi
     for (const worker of workers) worker.postMessage(message);
   };
   signal?.addEventListener('abort', stop, { once: true });
+  if (signal?.aborted) stop(); // interrupted before the load began: an abort event will not come again
   const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
   let previous = { at: now(), answered: 0 };
   const progress = setInterval(() => {

@@ -73,9 +73,12 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   const { [GENERATOR]: generatorUsage, ...nodeUsage } = resources;
   const generatorCpu = generatorUsage?.cpuMeanPct ?? 0;
   const checked = measured?.result ?? calibration;
-  const generator = checkGenerator(load, checked ?? emptyResult(), files, generatorCpu);
+  const checkedLoad: LoadSettings = measured === undefined ? { ...load, model: 'closed', rate: null } : load;
+  const generator = checkGenerator(checkedLoad, checked ?? emptyResult(), files, generatorCpu);
   if (measured !== undefined && calibration !== undefined) {
-    for (const reason of checkGenerator(load, calibration, files, generatorCpu).reasons) generator.reasons.push(`calibration: ${reason}`);
+    // The calibration is a closed run whatever the scenario's model: check it as one.
+    const calibrationLoad: LoadSettings = { ...load, model: 'closed', rate: null };
+    for (const reason of checkGenerator(calibrationLoad, calibration, files, generatorCpu).reasons) generator.reasons.push(`calibration: ${reason}`);
     generator.trustworthy = generator.reasons.length === 0;
   }
   const report: BenchReport = {

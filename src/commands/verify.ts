@@ -70,10 +70,19 @@ export const verifyCommand: CommandSpec = {
         ...(audited?.invariants ?? []).map((i) => ({ name: `${i.id} ${i.name}`, ok: i.ok, detail: i.ok ? i.checked : `${i.violations} violation(s), e.g. ${JSON.stringify(i.examples[0])}` })),
       ],
     };
-    writeVerify(run.dir, report, result);
-    if (opts.junit !== undefined) writeFileSync(resolve(opts.junit), renderJunit(result));
     writeErr(renderVerdict(result));
+    // A file that cannot be written is said, but never changes the verdict's exit code.
+    tryWrite(`${run.dir}/verify.json`, () => writeVerify(run.dir, report, result));
+    if (opts.junit !== undefined) tryWrite(opts.junit, () => writeFileSync(resolve(opts.junit as string), renderJunit(result)));
     if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return exitCode;
   },
 };
+
+function tryWrite(what: string, write: () => void): void {
+  try {
+    write();
+  } catch (error) {
+    writeErr(`shopctl: could not write ${what}: ${(error as Error).message}`);
+  }
+}

@@ -7,7 +7,7 @@ const VERDICT_LINES: Record<VerifyResult['verdict'], string> = {
   threshold_failed: 'FAIL (exit 1): a threshold failed',
   untrusted: 'UNTRUSTED (exit 4): the measurement cannot be trusted',
   invariant_violated: 'FAIL (exit 2): a consistency invariant was violated',
-  unreachable: 'NOT CHECKED (exit 3): the topology could not be reached',
+  unreachable: 'NOT CHECKED (exit 3): the topology could not be reached, or an invariant could not be checked',
 };
 
 /** The readable verdict for stderr: each threshold and invariant with ✓/✗ and its figure. */
@@ -19,8 +19,8 @@ export function renderVerdict(result: VerifyResult): string {
   lines.push('', 'invariants:');
   if (result.audit === null) lines.push(`  not audited: ${result.unreachable ?? ''}`);
   for (const i of result.audit?.invariants ?? []) {
-    lines.push(`  ${mark(i.ok)} ${i.id} ${i.name}`, `       ${i.checked}`);
-    if (!i.ok) {
+    lines.push(`  ${i.unchecked === undefined ? mark(i.ok) : '?'} ${i.id} ${i.name}`, `       ${i.checked}`);
+    if (i.violations > 0) {
       lines.push(`       ${i.violations} violation(s)${i.violations > i.examples.length ? `, the first ${i.examples.length}` : ''}:`);
       for (const e of i.examples) lines.push(`         ${JSON.stringify(e)}`);
     }

@@ -24,3 +24,13 @@ describe('verify exit codes by precedence', () => {
     expect(verdictOf(unreachable, a, trustworthy, thresholds(ok)).exitCode).toBe(code);
   });
 });
+
+describe('an invariant that could not be checked', () => {
+  it('exits 3, unless another invariant is violated (2)', async () => {
+    const { uncheckedResult, invariantResult: result } = await import('./audit/invariant.js');
+    const unchecked: AuditResult = { ...audit(false), invariants: [result('I1', 'x', []), uncheckedResult('I6', 'the replica did not catch up')] };
+    expect(verdictOf(false, unchecked, true, thresholds(true)).exitCode).toBe(3);
+    const both: AuditResult = { ...unchecked, invariants: [...unchecked.invariants, result('I2', 'x', [{ key: 'k' }])] };
+    expect(verdictOf(false, both, true, thresholds(true)).exitCode).toBe(2);
+  });
+});

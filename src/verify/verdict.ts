@@ -25,13 +25,14 @@ export interface VerifyResult {
 }
 
 /**
- * The exit code, by precedence (DESIGN.md §2, issue #5): 3 when nothing could be checked, 2
- * when any invariant fails (whatever else), 4 when the measurement cannot be trusted, 1 when a
- * threshold fails, else 0.
+ * The exit code, by precedence (DESIGN.md §2, issue #5): 2 when any invariant is violated
+ * (whatever else), 3 when the topology could not be reached or an invariant could not be
+ * checked, 4 when the measurement cannot be trusted, 1 when a threshold fails, else 0.
  */
 export function verdictOf(unreachable: boolean, audit: AuditResult | null, trustworthy: boolean, thresholds: ThresholdResult[]): { verdict: Verdict; exitCode: ExitCode } {
-  if (unreachable || audit === null) return { verdict: 'unreachable', exitCode: ExitCode.environment };
-  if (audit.invariants.some((i) => !i.ok)) return { verdict: 'invariant_violated', exitCode: ExitCode.invariantViolated };
+  if (audit !== null && audit.invariants.some((i) => i.violations > 0)) return { verdict: 'invariant_violated', exitCode: ExitCode.invariantViolated };
+  // Nothing, or not everything, could be checked: no pass can be given, and no violation was proven.
+  if (unreachable || audit === null || audit.invariants.some((i) => i.unchecked !== undefined)) return { verdict: 'unreachable', exitCode: ExitCode.environment };
   if (!trustworthy) return { verdict: 'untrusted', exitCode: ExitCode.untrustedMeasurement };
   if (thresholds.some((t) => !t.ok)) return { verdict: 'threshold_failed', exitCode: ExitCode.thresholdFailed };
   return { verdict: 'pass', exitCode: ExitCode.ok };

@@ -37,7 +37,11 @@ export class OpenExecutor implements Executor {
   }
 
   private end(graceMs: number): void {
-    if (this.stopped) return;
+    if (this.stopped) {
+      // Interrupted while already draining at the planned end: the shorter grace wins.
+      setTimeout(() => this.ctx.connections.destroyAll(), graceMs);
+      return;
+    }
     this.stopped = true;
     this.finish?.(graceMs);
   }

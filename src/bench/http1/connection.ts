@@ -119,7 +119,11 @@ export class HttpConnection {
       pending.done(null, response);
       return;
     }
-    const reason = error ?? codedError(wasConnected ? 'SHOPCTL_CLOSED' : 'SHOPCTL_CONNECT_FAILED', 'the connection closed before the answer');
+    // Once connected, the request may have been sent: whatever the socket's error code says, the
+    // outcome is unknown (a connect-style code here must not read as "never sent").
+    const reason = wasConnected
+      ? codedError('SHOPCTL_CLOSED', `the connection closed before the answer${error === undefined ? '' : `: ${error.message}`}`)
+      : (error ?? codedError('SHOPCTL_CONNECT_FAILED', 'the connection closed before it was established'));
     this.fail(reason);
   }
 

@@ -23,6 +23,22 @@ export interface InvariantResult {
   violations: number;
   /** The first MAX_EXAMPLES of them: product ids, keys and the numbers that prove it. */
   examples: Record<string, unknown>[];
+  /** Set when the check could not be made (a query failed, the replica never caught up): not ok, but no violation either. */
+  unchecked?: string;
+}
+
+/** A check that could not be made: it neither passes nor proves a violation (exit 3 unless another invariant fails). */
+export function uncheckedResult(id: InvariantId, reason: string): InvariantResult {
+  return { id, name: INVARIANTS[id], ok: false, checked: `not checked: ${reason}`, violations: 0, examples: [], unchecked: reason };
+}
+
+/** Runs one check; an error in it is reported as that invariant unchecked, and the others still run. */
+export async function guarded(id: InvariantId, check: () => Promise<InvariantResult> | InvariantResult): Promise<InvariantResult> {
+  try {
+    return await check();
+  } catch (error) {
+    return uncheckedResult(id, error instanceof Error ? error.message : String(error));
+  }
 }
 
 export function invariantResult(id: InvariantId, checked: string, violations: Record<string, unknown>[]): InvariantResult {

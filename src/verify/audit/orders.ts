@@ -18,10 +18,11 @@ const BENCH_KEY = /^(\d{8}-\d{6}-[0-9a-f]{4})-\d+-\d+$/;
  */
 export async function runOrders(primary: Connection, runId: string, startedAt: string): Promise<Map<string, RunOrder>> {
   // The bench's clock and the database's are this machine's; no margin, or the last orders of
-  // a run that ended just before this one began would be taken for this run's.
-  const since = new Date(Date.parse(startedAt));
+  // a run that ended just before this one began would be taken for this run's. Epoch seconds
+  // with FROM_UNIXTIME keep the time zones of Node and of the server out of the comparison.
+  const since = Date.parse(startedAt) / 1000;
   const [rows] = await primary.query({
-    sql: 'SELECT idempotency_key, id, product_id, quantity FROM orders WHERE idempotency_key LIKE ? OR created_at >= ?',
+    sql: 'SELECT idempotency_key, id, product_id, quantity FROM orders WHERE idempotency_key LIKE ? OR created_at >= FROM_UNIXTIME(?)',
     values: [`${runId}-%`, since],
     rowsAsArray: true,
   });

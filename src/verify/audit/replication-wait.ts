@@ -12,15 +12,22 @@ export const CATCH_UP_LIMIT_MS = 30_000;
 
 /**
  * Waits (at most CATCH_UP_LIMIT_MS) until the replica has applied every transaction the primary
- * logged: its gtid_slave_pos equals the primary's gtid_binlog_pos (MariaDB's GTIDs).
+ * logged — its gtid_slave_pos equals the primary's gtid_binlog_pos (MariaDB's GTIDs) — and the
+ * primary has written nothing more meanwhile: a purchase whose client gave up may still commit
+ * after the bench ended, and the audit must not start in the middle of that.
  */
 export async function waitForReplica(primary: Connection, replica: Connection, limitMs = CATCH_UP_LIMIT_MS): Promise<CatchUp> {
   const started = Date.now();
-  const primaryPosition = await gtidPosition(primary, 'gtid_binlog_pos');
+  let primaryPosition = await gtidPosition(primary, 'gtid_binlog_pos');
   for (;;) {
     const replicaPosition = await gtidPosition(replica, 'gtid_slave_pos');
     const waitedMs = Date.now() - started;
-    if (replicaPosition === primaryPosition) return { caughtUp: true, waitedMs, primaryPosition, replicaPosition };
+    if (replicaPosition === primaryPosition) {
+      const now = await gtidPosition(primary, 'gtid_binlog_pos');
+      if (now === primaryPosition) return { caughtUp: true, waitedMs, primaryPosition, replicaPosition };
+      primaryPosition = now;
+      continue;
+    }
     if (waitedMs >= limitMs) return { caughtUp: false, waitedMs, primaryPosition, replicaPosition };
     await new Promise((r) => setTimeout(r, 100));
   }

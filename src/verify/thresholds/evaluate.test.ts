@@ -51,3 +51,13 @@ describe('threshold evaluation', () => {
     expect(miss).toEqual({ threshold: 'view_miss: p(99)<50', actual: null, ok: true, detail: 'no data: no view_miss request was measured' });
   });
 });
+
+describe('no data', () => {
+  it('fails a union metric the scenario asked for (every purchase failed), passes a single class that may be empty', () => {
+    const report = sampleReport({ histograms: { view_hit: encoded([1, 2, 3]) } });
+    const [purchase, soldOut] = evaluateThresholds(report, [t('purchase', 'p(99)<100'), t('purchase_sold_out', 'p(99)<100')]);
+    expect(purchase).toMatchObject({ ok: false, actual: null });
+    expect(purchase?.detail).toContain('though the scenario sent such requests');
+    expect(soldOut).toMatchObject({ ok: true, actual: null });
+  });
+});

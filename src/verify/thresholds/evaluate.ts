@@ -25,11 +25,28 @@ const COMPARE: Record<Comparator, (a: number, b: number) => boolean> = {
 export function evaluateThresholds(report: BenchReport, thresholds: Threshold[]): ThresholdResult[] {
   return thresholds.map((t) => {
     const { value, unit, none } = figure(report, t);
-    if (value === null) return { threshold: t.source, actual: null, ok: true, detail: `no data: ${none}` };
+    if (value === null) {
+      // No samples of a kind the scenario sent (every purchase failed, say) is no pass.
+      const expected = askedFor(report, t.metric);
+      return { threshold: t.source, actual: null, ok: !expected, detail: `no data: ${none}${expected ? ', though the scenario sent such requests' : ''}` };
+    }
     const ok = COMPARE[t.comparator](value, t.bound);
     const shown = Number.isInteger(value) ? String(value) : value.toFixed(unit === 'ms' ? 2 : 4);
     return { threshold: t.source, actual: value, ok, detail: `${label(t)} = ${shown}${unit === 'ms' ? ' ms' : ''} (${ok ? 'meets' : 'fails'} ${t.comparator} ${t.bound})` };
   });
+}
+
+/**
+ * Whether the run sent requests that this metric should have samples of: the unions `view`,
+ * `purchase` and `all` cover every good answer of their kind. A single class (`view_miss`,
+ * `purchase_sold_out`) may rightly have none.
+ */
+function askedFor(report: BenchReport, metric: string): boolean {
+  const mix = report.scenario?.mix;
+  if (mix === undefined) return false;
+  if (metric === 'view') return mix.view > 0;
+  if (metric === 'purchase') return mix.purchase > 0;
+  return metric === 'all';
 }
 
 function label(t: Threshold): string {

@@ -12,7 +12,8 @@ export interface ProductView {
 }
 
 /**
- * The view path: the app's near cache, then Redis; on a miss the replica (the primary if the replica fails), then
+ * The view path: the app's near cache, then Redis; on a miss the replica (the primary if the
+ * replica fails or does not have the row yet), then
  * fill the cache with a TTL. Concurrent misses of one product share one database read, so a
  * hot product whose entry expires sends one query to the replica, not thousands. A view may be
  * as stale as the replica; a purchase never relies on it.
@@ -59,7 +60,9 @@ export class ProductViews {
   }
 
   private async loadAndFill(id: number): Promise<Product | undefined> {
-    const product = await this.read(this.replica, id).catch(() => this.read(this.primary, id));
+    // A product the replica does not have may be one it has not replicated yet: only the
+    // primary can say 404 (one primary-key read, and concurrent misses share it).
+    const product = (await this.read(this.replica, id).catch(() => undefined)) ?? (await this.read(this.primary, id));
     return product === undefined ? undefined : this.cache.fill(product);
   }
 

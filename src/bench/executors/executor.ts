@@ -39,3 +39,33 @@ export function drain(ctx: ExecutorContext, inFlight: () => number, graceMs: num
     const abort = setTimeout(() => ctx.connections.destroyAll(), graceMs);
   });
 }
+
+/**
+ * How a run ends, the same for both models: the first `end` stops sending and drains what is
+ * in flight for its grace; a second (Ctrl-C during the planned end's drain) shortens it.
+ */
+export class RunEnd {
+  stopped = false;
+  private finish: ((graceMs: number) => void) | undefined;
+
+  constructor(
+    private readonly ctx: ExecutorContext,
+    private readonly inFlight: () => number,
+  ) {}
+
+  /** Resolves once the run has ended and nothing is in flight. */
+  settled(): Promise<void> {
+    return new Promise((resolve) => {
+      this.finish = (graceMs) => void drain(this.ctx, this.inFlight, graceMs).then(resolve);
+    });
+  }
+
+  end(graceMs: number): void {
+    if (this.stopped) {
+      setTimeout(() => this.ctx.connections.destroyAll(), graceMs);
+      return;
+    }
+    this.stopped = true;
+    this.finish?.(graceMs);
+  }
+}

@@ -1,6 +1,6 @@
 import type { HttpConnection } from '../http1/connection.js';
 import { attempt, now } from './attempt.js';
-import { drain, END_MARGIN_MS, type Executor, type ExecutorContext } from './executor.js';
+import { END_MARGIN_MS, RunEnd, type Executor, type ExecutorContext } from './executor.js';
 import { OpenSchedule } from './open-schedule.js';
 
 /**
@@ -11,9 +11,8 @@ import { OpenSchedule } from './open-schedule.js';
 export class OpenExecutor implements Executor {
   private readonly free: HttpConnection[] = [];
   private inFlight = 0;
-  private stopped = false;
   private timer: NodeJS.Timeout | undefined;
-  private finish: ((graceMs: number) => void) | undefined;
+  private readonly ending: RunEnd;
 
   constructor(
     private readonly ctx: ExecutorContext,
@@ -22,37 +21,28 @@ export class OpenExecutor implements Executor {
     private readonly timeoutMs: number,
     /** How late each send left its schedule, in ms: the self-check's view of this thread's lag. */
     private readonly onLag: (ms: number, intendedAt: number) => void,
-  ) {}
+  ) {
+    this.ending = new RunEnd(ctx, () => this.inFlight);
+  }
 
   run(): Promise<void> {
-    return new Promise((resolve) => {
-      this.finish = (graceMs) => void drain(this.ctx, () => this.inFlight, graceMs).then(resolve);
-      this.wake();
-    });
+    const settled = this.ending.settled();
+    this.wake();
+    return settled;
   }
 
   stop(graceMs: number): void {
     clearTimeout(this.timer);
-    this.end(graceMs);
-  }
-
-  private end(graceMs: number): void {
-    if (this.stopped) {
-      // Interrupted while already draining at the planned end: the shorter grace wins.
-      setTimeout(() => this.ctx.connections.destroyAll(), graceMs);
-      return;
-    }
-    this.stopped = true;
-    this.finish?.(graceMs);
+    this.ending.end(graceMs);
   }
 
   private wake(): void {
-    if (this.stopped) return;
+    if (this.ending.stopped) return;
     const at = now();
     for (const intendedAt of this.schedule.takeDue(at)) this.sendAt(intendedAt, at);
     const nextAt = this.schedule.nextAt();
     if (nextAt === undefined) {
-      this.end(this.timeoutMs + END_MARGIN_MS);
+      this.ending.end(this.timeoutMs + END_MARGIN_MS);
       return;
     }
     this.timer = setTimeout(() => this.wake(), Math.max(0, nextAt - now()));

@@ -9,31 +9,18 @@
 // Needs wrk (apt-get install -y wrk) and a build (npm run build). Stands up its own topology on
 // ports 19300-19306 under a temporary SHOPCTL_HOME and removes it at the end.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse, stringify } from 'yaml';
+import { ownTopology, requireWrk, ROOT } from './lib/own-topology.mjs';
 
 const { values } = parseArgs({
   options: { duration: { type: 'string', default: '10' }, 'seed-duration': { type: 'string', default: '30' }, strategies: { type: 'string', default: 'seed,batched' } },
 });
 const CONNECTIONS = 6000;
-const root = new URL('..', import.meta.url).pathname;
-const launcher = join(root, 'bin/shopctl.js');
-if (spawnSync('wrk', ['--version']).error) {
-  console.error('wrk is missing; install it with: sudo apt-get install -y wrk');
-  process.exit(3);
-}
-
-const home = mkdtempSync(join(tmpdir(), 'shopctl-bench-gen-'));
-const topology = parse(readFileSync(join(root, 'topology/default.yaml'), 'utf8'));
-topology.name = 'bench-gen';
-Object.values(topology.nodes).forEach((node, i) => (node.port = 19300 + i));
-const topologyFile = join(home, 'bench-gen.yaml');
-writeFileSync(topologyFile, stringify(topology));
-const env = { ...process.env, SHOPCTL_HOME: home, CI: '1' };
-const shopctl = (...args) => spawnSync(process.execPath, [launcher, ...args, '-t', topologyFile, ...(args[0] === 'bench' ? ['--out', join(home, 'reports'), '--json'] : [])], { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+requireWrk();
+const own = ownTopology('bench-gen', 19300);
+const { home, topology } = own;
+const shopctl = (...args) => own.shopctl(...args, ...(args[0] === 'bench' ? ['--out', join(home, 'reports'), '--json'] : []));
 const healthz = `http://127.0.0.1:${topology.nodes.lb.port}/healthz`;
 
 try {
@@ -53,8 +40,7 @@ try {
   }
   for (const strategy of values.strategies.split(',')) seed(strategy);
 } finally {
-  shopctl('down', '--purge');
-  rmSync(home, { recursive: true, force: true });
+  own.remove();
 }
 
 function wrk() {
@@ -65,7 +51,7 @@ function wrk() {
 }
 
 function autocannon() {
-  const bin = join(root, 'node_modules/.bin/autocannon');
+  const bin = join(ROOT, 'node_modules/.bin/autocannon');
   const run = spawnSync(bin, ['-c', String(CONNECTIONS), '-d', values.duration, '-w', '2', '-t', '10', '-j', healthz], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   try {
     const result = JSON.parse(run.stdout);

@@ -8,30 +8,17 @@
 // Needs wrk (apt-get install -y wrk) and a build (npm run build). Stands up its own topology
 // on ports 19100-19106 under a temporary SHOPCTL_HOME and removes it at the end.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
-import { parse, stringify } from 'yaml';
+import { ownTopology, requireWrk, ROOT } from './lib/own-topology.mjs';
 
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '64' } } });
-const root = new URL('..', import.meta.url).pathname;
-const launcher = join(root, 'bin/shopctl.js');
-if (spawnSync('wrk', ['--version']).error) {
-  console.error('wrk is missing; install it with: sudo apt-get install -y wrk');
-  process.exit(3);
-}
-
-const home = mkdtempSync(join(tmpdir(), 'shopctl-bench-'));
-const topology = parse(readFileSync(join(root, 'topology/default.yaml'), 'utf8'));
-topology.name = 'bench';
-topology.catalog.products = 1000;
-Object.values(topology.nodes).forEach((node, i) => (node.port = 19100 + i));
-const topologyFile = join(home, 'bench.yaml');
-writeFileSync(topologyFile, stringify(topology));
-const env = { ...process.env, SHOPCTL_HOME: home, CI: '1' };
-const shopctl = (...args) => spawnSync(process.execPath, [launcher, ...args, '-t', topologyFile], { env, encoding: 'utf8' });
+requireWrk();
+const own = ownTopology('bench', 19100, (t) => (t.catalog.products = 1000));
+const { topology, shopctl } = own;
 
 const children = [];
 try {
@@ -46,7 +33,7 @@ try {
     require('node:http').createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(${JSON.stringify(constantBody)}); })
       .listen(19190, '127.0.0.1', () => console.log('ready'));`);
   const fastify = await startBaseline('fastify', 19191, `
-    const app = require(${JSON.stringify(join(root, 'node_modules/fastify'))})();
+    const app = require(${JSON.stringify(join(ROOT, 'node_modules/fastify'))})();
     app.get('/products/:id', async () => (${constantBody}));
     app.listen({ port: 19191, host: '127.0.0.1' }).then(() => console.log('ready'));`);
 
@@ -63,12 +50,11 @@ try {
   report(rows);
 } finally {
   for (const child of children) child.kill('SIGTERM');
-  shopctl('down', '--purge');
-  rmSync(home, { recursive: true, force: true });
+  own.remove();
 }
 
 async function insertHotProducts() {
-  const secrets = JSON.parse(readFileSync(join(home, 'bench/secrets.json'), 'utf8'));
+  const secrets = JSON.parse(readFileSync(join(own.home, 'bench/secrets.json'), 'utf8'));
   const c = await mysql.createConnection({ host: '127.0.0.1', port: topology.nodes['mysql-primary'].port, user: 'shopctl_admin', password: secrets.mysqlAdminPassword, database: 'shop' });
   await c.query("INSERT INTO products (id, name, price_cents, stock, initial_stock) VALUES (900001, 'hot seed', 100, 10000000, 10000000), (900002, 'hot atomic', 100, 10000000, 10000000), (900003, 'hot batched', 100, 10000000, 10000000)");
   await c.end();
@@ -85,7 +71,7 @@ async function startBaseline(name, port, code) {
 }
 
 function wrk(url, script, args = []) {
-  const result = spawnSync('wrk', ['-t1', `-c${values.connections}`, `-d${values.duration}s`, '--latency', '-s', join(root, 'scripts/bench', script), url, ...(args.length ? ['--', ...args] : [])], { encoding: 'utf8' });
+  const result = spawnSync('wrk', ['-t1', `-c${values.connections}`, `-d${values.duration}s`, '--latency', '-s', join(ROOT, 'scripts/bench', script), url, ...(args.length ? ['--', ...args] : [])], { encoding: 'utf8' });
   const line = result.stdout.trim().split('\n').at(-1) ?? '';
   try {
     return JSON.parse(line);

@@ -6,25 +6,16 @@
 // Usage: node scripts/measure-verify.mjs [--entries 1000000]
 // Needs a build (npm run build). Stands up its own topology on ports 19400-19406 under a
 // temporary SHOPCTL_HOME and removes it at the end.
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
-import { parse, stringify } from 'yaml';
+import { ownTopology, ROOT } from './lib/own-topology.mjs';
 
 const { values } = parseArgs({ options: { entries: { type: 'string', default: '1000000' } } });
 const ENTRIES = Number(values.entries);
-const root = new URL('..', import.meta.url).pathname;
-const home = mkdtempSync(join(tmpdir(), 'shopctl-measure-verify-'));
-const topology = parse(readFileSync(join(root, 'topology/default.yaml'), 'utf8'));
-topology.name = 'measure-verify';
-Object.values(topology.nodes).forEach((node, i) => (node.port = 19400 + i));
-const topologyFile = join(home, 'measure-verify.yaml');
-writeFileSync(topologyFile, stringify(topology));
-const env = { ...process.env, SHOPCTL_HOME: home, CI: '1' };
-const shopctl = (...args) => spawnSync(process.execPath, [join(root, 'bin/shopctl.js'), ...args, '-t', topologyFile], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+const own = ownTopology('measure-verify', 19400);
+const { home, topology, shopctl } = own;
 
 try {
   if (shopctl('up').status !== 0) throw new Error('shopctl up failed');
@@ -75,7 +66,7 @@ try {
   }
   await db.end();
   // The cached stocks of the smoke run are now older than the database: drop them, as TTLs would.
-  spawnSync(process.execPath, [join(root, 'bin/shopctl.js'), 'shell', 'redis-master', '-e', 'FLUSHALL', '-t', topologyFile], { env });
+  shopctl('shell', 'redis-master', '-e', 'FLUSHALL');
   console.log(`synthesized ${ENTRIES} ledger entries and their orders in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   for (let round = 1; round <= 2; round++) {
@@ -87,6 +78,5 @@ try {
     console.log(`verify round ${round}: ${seconds.toFixed(2)} s wall (its own measure ${(result.durationMs / 1000).toFixed(2)} s), exit ${verify.status}, ledger ${result.audit.ledger.entries} entries, ${result.audit.ordersAudited} orders audited, replica caught up in ${result.audit.replication.waitedMs} ms, invariants broken: ${broken.length ? broken.join(' ') : 'none'}`);
   }
 } finally {
-  shopctl('down', '--purge');
-  rmSync(home, { recursive: true, force: true });
+  own.remove();
 }

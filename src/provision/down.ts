@@ -4,7 +4,7 @@ import { topologyPaths, type TopologyPaths } from './home.js';
 import { acquireLock } from './lock.js';
 import { runtimeFor, type Driver } from './runtime/select.js';
 import { loadTopology } from '../topology/load.js';
-import type { Topology } from '../topology/model.js';
+import { DOCKER_DEFAULTS } from '../topology/schema.js';
 import type { Runtime } from './runtime/runtime.js';
 import { inspectState, nodeDirectories } from './state.js';
 
@@ -58,27 +58,15 @@ export async function stopAllNodes(paths: TopologyPaths, runtime: Runtime, liste
 
 /**
  * The runtime that started the nodes. For containers, the topology file (as `up` recorded it)
- * says which engine each server uses; when it is gone or broken, DOCKER_HOST's engine is asked,
- * since `down` must work whatever state the file is in.
+ * says which engine each server uses; when it is gone or broken, the default engine
+ * (DOCKER_HOST) is asked, since `down` must work whatever state the file is in.
  */
 function runtimeForDown(name: string, driver: Driver, file: string | undefined): Runtime {
-  if (driver === 'local') return runtimeFor('local', bareTopology(name));
+  const bare = { name, nodes: [], docker: DOCKER_DEFAULTS };
+  if (driver === 'local' || file === undefined) return runtimeFor(driver, bare);
   try {
-    if (file !== undefined) return runtimeFor('docker', loadTopology(file));
+    return runtimeFor('docker', loadTopology(file));
   } catch {
-    // fall through to the bare topology
+    return runtimeFor('docker', bare);
   }
-  return runtimeFor('docker', bareTopology(name));
-}
-
-function bareTopology(name: string): Topology {
-  return {
-    name,
-    file: '',
-    limits: { maxServers: 4, connectionsPerDatabase: 300 },
-    app: { strategy: 'seed', pools: { primary: 1, replica: 1 }, cacheTtlSeconds: 300, nearCacheMs: 0 },
-    catalog: { products: 1, stock: { min: 0, max: 0 }, priceCents: { min: 1, max: 1 }, seed: 1 },
-    docker: { images: { nginx: '', app: '', redis: '', mariadb: '', mysql: '' }, hosts: {} },
-    nodes: [],
-  };
 }

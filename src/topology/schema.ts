@@ -96,6 +96,9 @@ const dockerSettings = z.strictObject({
   hosts: z.record(nodeName, z.string().regex(/^(unix|tcp|http|https):\/\//, 'expected unix://…, tcp://… or http(s)://…')).default({}),
 });
 
+/** The docker settings of a topology that names none: official images, DOCKER_HOST's engine. */
+export const DOCKER_DEFAULTS = dockerSettings.parse({});
+
 export const topologySchema = z.strictObject({
   name: nodeName,
   description: z.string().optional(),

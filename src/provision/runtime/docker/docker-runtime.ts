@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type Docker from 'dockerode';
 import { EnvironmentError } from '../../../errors.js';
 import { PACKAGE_ROOT } from '../../../package-root.js';
-import { findNode, type Topology } from '../../../topology/model.js';
+import type { Topology } from '../../../topology/model.js';
 import type { Program } from '../../binaries.js';
 import type { NodePaths } from '../../home.js';
 import type { LaunchSpec, Runtime, StartedNode, TaskOptions, TaskResult } from '../runtime.js';
@@ -22,12 +22,15 @@ const STOP_TIMEOUT_S = 10;
  * are named, not located (a path on this machine means nothing in an image): its PATH finds them. The app image also gets this package
  * mounted read-only, to run `shopctl serve` from it.
  */
+/** What the docker runtime needs of a topology: its name, its nodes (kind, server) and its docker settings. */
+export type DockerPlacement = Pick<Topology, 'name' | 'nodes' | 'docker'>;
+
 export class DockerRuntime implements Runtime {
   readonly driver = 'docker';
   private readonly engines = new Map<string, Docker>();
 
   constructor(
-    private readonly topology: Topology,
+    private readonly topology: DockerPlacement,
     private readonly onPull: PullListener = () => {},
   ) {}
 
@@ -36,22 +39,12 @@ export class DockerRuntime implements Runtime {
   }
 
   async start(node: NodePaths, spec: LaunchSpec): Promise<StartedNode> {
-    await this.removeContainers(node, 'server');
-    const engine = this.engine(node);
-    const image = this.image(node);
-    await ensureImage(engine, image, this.onPull);
-    mkdirSync(node.dir, { recursive: true });
-    const container = await engine.createContainer({
-      name: containerName(this.topology.name, node, 'server'),
-      Image: image,
+    // No init process: the server is the container's pid 1 and the pid `status` shows, its
+    // workers in its process group, which the bench's resource sampler adds up.
+    const container = await this.create(node, 'server', {
       Entrypoint: LOGGED,
       Cmd: [basename(spec.command), ...spec.args],
-      Env: Object.entries({ ...spec.env, SHOPCTL_LOG: node.logFile }).map(([k, v]) => `${k}=${v}`),
-      WorkingDir: node.dir,
-      Labels: labelsFor(this.topology.name, node, 'server'),
-      // No init process: the server is the container's pid 1 and the pid `status` shows, its
-      // workers in its process group, which the bench's resource sampler adds up.
-      HostConfig: { NetworkMode: 'host', Binds: this.binds(node) },
+      Env: environment({ ...spec.env, SHOPCTL_LOG: node.logFile }),
     });
     await container.start();
     const info = await container.inspect();
@@ -64,21 +57,11 @@ export class DockerRuntime implements Runtime {
 
   async runTask(node: NodePaths, spec: LaunchSpec, options: TaskOptions): Promise<TaskResult> {
     options.signal?.throwIfAborted();
-    await this.removeContainers(node, 'task');
-    const engine = this.engine(node);
-    const image = this.image(node);
-    await ensureImage(engine, image, this.onPull);
-    mkdirSync(node.dir, { recursive: true });
-    const container = await engine.createContainer({
-      name: containerName(this.topology.name, node, 'task'),
-      Image: image,
+    const container = await this.create(node, 'task', {
       Entrypoint: [basename(spec.command)],
       Cmd: spec.args,
-      Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
-      WorkingDir: node.dir,
+      Env: environment(spec.env ?? {}),
       Tty: true, // one plain stream of output, as the task printed it
-      Labels: labelsFor(this.topology.name, node, 'task'),
-      HostConfig: { NetworkMode: 'host', Binds: this.binds(node) },
     });
     const kill = () => void container.kill().catch(() => undefined);
     const timer = setTimeout(kill, options.timeoutMs);
@@ -109,6 +92,26 @@ export class DockerRuntime implements Runtime {
   /** Stops and removes every container of the node, found by its labels (also after a crash). */
   async stop(node: NodePaths): Promise<void> {
     await this.removeContainers(node);
+  }
+
+  /**
+   * A new container for the node (any earlier one of that role removed first): its image
+   * (pulled if missing), labels, host networking, and its folder mounted at the same path.
+   */
+  private async create(node: NodePaths, role: ContainerRole, run: Pick<Docker.ContainerCreateOptions, 'Entrypoint' | 'Cmd' | 'Env' | 'Tty'>): Promise<Docker.Container> {
+    await this.removeContainers(node, role);
+    const engine = this.engine(node);
+    const image = this.image(node);
+    await ensureImage(engine, image, this.onPull);
+    mkdirSync(node.dir, { recursive: true });
+    return engine.createContainer({
+      ...run,
+      name: containerName(this.topology.name, node, role),
+      Image: image,
+      WorkingDir: node.dir,
+      Labels: labelsFor(this.topology.name, node, role),
+      HostConfig: { NetworkMode: 'host', Binds: this.binds(node) },
+    });
   }
 
   private async serverState(node: NodePaths): Promise<{ Running: boolean; Pid: number } | undefined> {
@@ -144,7 +147,7 @@ export class DockerRuntime implements Runtime {
   }
 
   private engine(node: NodePaths): Docker {
-    const server = findNode(this.topology, node.name)?.server ?? 'local';
+    const server = this.topology.nodes.find((n) => n.name === node.name)?.server ?? 'local';
     const address = this.topology.docker.hosts[server] ?? process.env.DOCKER_HOST;
     const key = address ?? 'default';
     let engine = this.engines.get(key);
@@ -156,7 +159,7 @@ export class DockerRuntime implements Runtime {
   }
 
   private image(node: NodePaths): string {
-    const spec = findNode(this.topology, node.name);
+    const spec = this.topology.nodes.find((n) => n.name === node.name);
     if (spec === undefined) throw new Error(`node ${node.name} is not in topology ${this.topology.name}`);
     return imageFor(this.topology, spec);
   }
@@ -164,7 +167,9 @@ export class DockerRuntime implements Runtime {
   private binds(node: NodePaths): string[] {
     const binds = [`${node.dir}:${node.dir}`];
     const project = PACKAGE_ROOT.replace(/\/$/, '');
-    if (findNode(this.topology, node.name)?.kind === 'app') binds.push(`${project}:${project}:ro`);
+    if (this.topology.nodes.find((n) => n.name === node.name)?.kind === 'app') binds.push(`${project}:${project}:ro`);
     return binds;
   }
 }
+
+const environment = (vars: Record<string, string>): string[] => Object.entries(vars).map(([k, v]) => `${k}=${v}`);

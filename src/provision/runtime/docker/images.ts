@@ -3,7 +3,7 @@ import { EnvironmentError } from '../../../errors.js';
 import type { Topology, TopologyNode } from '../../../topology/model.js';
 
 /** The image a node runs in, by its kind (and a database's flavor), from the topology. */
-export function imageFor(topology: Topology, node: TopologyNode): string {
+export function imageFor(topology: Pick<Topology, 'docker'>, node: TopologyNode): string {
   const images = topology.docker.images;
   switch (node.kind) {
     case 'nginx':

@@ -53,6 +53,7 @@ export async function stopAllNodes(paths: TopologyPaths, runtime: Runtime, liste
       }
     }),
   );
+  await runtime.releaseTopology();
   return stopped.sort();
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { EnvironmentError, ShopctlError, UsageError } from '../errors.js';
 import type { Topology, TopologyNode } from '../topology/model.js';
 import type { Program } from './binaries.js';
-import { provisionContext, type ProvisionContext } from './context.js';
+import { prepareNode, provisionContext, type ProvisionContext } from './context.js';
 import { stopAllNodes } from './down.js';
 import { ignoreEvents, type ProvisionListener } from './events.js';
 import { topologyPaths, type TopologyPaths } from './home.js';
@@ -179,7 +179,7 @@ class UpRun {
           this.alreadyRunning.push(node.name);
           return;
         }
-        await kind.prepare(n, this.ctx);
+        await prepareNode(kind, n, this.ctx);
         this.ctx.signal?.throwIfAborted();
         const started = await this.ctx.runtime.start(paths, kind.launch(n, this.ctx));
         this.started.push(node);

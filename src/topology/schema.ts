@@ -92,6 +92,12 @@ const dockerSettings = z.strictObject({
       mysql: z.string().min(1).default('mysql:8.0'),
     })
     .prefault({}),
+  /**
+   * `host`: every container on its engine's host network, all nodes on 127.0.0.1 (the tested
+   * mode). `bridge`: a user-defined network per topology, nodes reach each other by name and
+   * publish their ports on the engine's 127.0.0.1.
+   */
+  network: z.enum(['host', 'bridge']).default('host'),
   /** Server name → its engine, e.g. tcp://10.0.0.2:2376 or unix:///var/run/docker.sock. */
   hosts: z.record(nodeName, z.string().regex(/^(unix|tcp|http|https):\/\//, 'expected unix://…, tcp://… or http(s)://…')).default({}),
 });

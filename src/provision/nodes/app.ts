@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAUNCHER } from '../../package-root.js';
 import { primaryOf, replicasOf, type NodeOfKind } from '../../topology/model.js';
 import type { DatabaseConfig, ServiceConfig } from '../../service/config.js';
+import { listenAddress, peerHost } from '../addressing.js';
 import type { NodeHealth, NodeKind, ProvisionContext } from '../context.js';
 import { MYSQL_USERS, SHOP_DATABASE } from '../secrets.js';
 import { Wait } from '../wait/wait.js';
@@ -11,9 +11,10 @@ import { Wait } from '../wait/wait.js';
 export const appKind: NodeKind<'app'> = {
   programs: [],
 
-  async prepare(node, ctx) {
-    mkdirSync(ctx.paths.node(node.name).dir, { recursive: true });
-    writeFileSync(configFile(ctx, node), `${JSON.stringify(serviceConfig(node, ctx), null, 2)}\n`, { mode: 0o600 });
+  directories: () => [],
+
+  files(node, ctx) {
+    return [{ path: configFile(ctx, node), content: `${JSON.stringify(serviceConfig(node, ctx), null, 2)}\n`, secret: true }];
   },
 
   launch(node, ctx) {
@@ -32,13 +33,14 @@ function configFile(ctx: ProvisionContext, node: NodeOfKind<'app'>): string {
 }
 
 export function serviceConfig(node: NodeOfKind<'app'>, ctx: ProvisionContext): ServiceConfig {
-  const { topology, secrets } = ctx;
+  const { topology, secrets, addressing } = ctx;
   const primary = primaryOf(topology, 'mysql');
+  const redis = primaryOf(topology, 'redis');
   // Views read a replica; without one they read the primary.
   const replica = replicasOf(topology, 'mysql')[0] ?? primary;
-  const login = (port: number, pool: number): DatabaseConfig => ({
-    host: '127.0.0.1',
-    port,
+  const login = (database: NodeOfKind<'mysql'>, pool: number): DatabaseConfig => ({
+    host: peerHost(addressing, database),
+    port: database.port,
     user: MYSQL_USERS.app,
     password: secrets.mysqlAppPassword,
     database: SHOP_DATABASE,
@@ -46,13 +48,13 @@ export function serviceConfig(node: NodeOfKind<'app'>, ctx: ProvisionContext): S
   });
   return {
     node: node.name,
-    host: '127.0.0.1',
+    host: listenAddress(addressing),
     port: node.port,
     strategy: topology.app.strategy,
     cacheTtlSeconds: topology.app.cacheTtlSeconds,
     nearCacheMs: topology.app.nearCacheMs,
-    redis: { host: '127.0.0.1', port: primaryOf(topology, 'redis').port, password: secrets.redisPassword },
-    mysql: { primary: login(primary.port, topology.app.pools.primary), replica: login(replica.port, topology.app.pools.replica) },
+    redis: { host: peerHost(addressing, redis), port: redis.port, password: secrets.redisPassword },
+    mysql: { primary: login(primary, topology.app.pools.primary), replica: login(replica, topology.app.pools.replica) },
   };
 }
 

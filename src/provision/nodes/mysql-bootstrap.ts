@@ -1,12 +1,13 @@
 import type { Connection } from 'mysql2/promise';
 import { primaryOf, replicasOf, type NodeOfKind } from '../../topology/model.js';
+import { accountHost, peerHost } from '../addressing.js';
 import type { ProvisionContext } from '../context.js';
 import { NotReady, retryUntil } from '../wait/retry.js';
 import { Wait, waitUntilReady } from '../wait/wait.js';
 import { seedCatalog } from './catalog.js';
 import { isSecured, markReplicating, markSecured } from './mysql.js';
 import { adminLogin, gtidPosition, rootSocketLogin, withMysql } from './mysql-client.js';
-import { startReplicaStatements } from './mysql-replication-sql.js';
+import { startReplicaStatements, type ReplicationSource } from './mysql-replication-sql.js';
 import { SCHEMA_STATEMENTS, appAccountStatements, replicationAccountStatements, secureServerStatements } from './mysql-schema.js';
 
 const CATCH_UP_TIMEOUT_MS = 60_000;
@@ -24,7 +25,7 @@ export async function bootstrapDatabases(ctx: ProvisionContext): Promise<number>
   const startPosition = await gtidBinlogPos(primary, ctx);
   for (const replica of replicas) await startReplication(replica, primary, startPosition, ctx);
   const products = await withMysql(adminLogin(primary, ctx.secrets), async (c) => {
-    await runAll(c, [...replicationAccountStatements(ctx.secrets.mysqlReplicationPassword), ...SCHEMA_STATEMENTS, ...appAccountStatements(ctx.secrets.mysqlAppPassword)]);
+    await runAll(c, primaryStatements(ctx));
     return seedCatalog(c, ctx.topology.catalog);
   });
   for (const replica of replicas) await waitForCatchUp(replica, primary, ctx);
@@ -34,16 +35,25 @@ export async function bootstrapDatabases(ctx: ProvisionContext): Promise<number>
 async function secureServer(node: NodeOfKind<'mysql'>, ctx: ProvisionContext): Promise<void> {
   if (isSecured(ctx, node)) return;
   await withMysql(rootSocketLogin(ctx.paths.node(node.name), undefined), (c) =>
-    runAll(c, secureServerStatements(ctx.secrets.mysqlRootPassword, ctx.secrets.mysqlAdminPassword)),
+    runAll(c, secureServerStatements(ctx.secrets.mysqlRootPassword, ctx.secrets.mysqlAdminPassword, accountHost(ctx.addressing))),
   );
   markSecured(ctx, node);
 }
 
 async function startReplication(replica: NodeOfKind<'mysql'>, primary: NodeOfKind<'mysql'>, startPosition: string, ctx: ProvisionContext): Promise<void> {
-  // Every node listens on this machine's loopback (processes, or containers on the host network).
-  const source = { host: '127.0.0.1', port: primary.port, password: ctx.secrets.mysqlReplicationPassword };
-  await withMysql(adminLogin(replica, ctx.secrets), (c) => runAll(c, startReplicaStatements(replica.flavor, source, startPosition)));
+  await withMysql(adminLogin(replica, ctx.secrets), (c) => runAll(c, startReplicaStatements(replica.flavor, replicationSource(primary, ctx), startPosition)));
   markReplicating(ctx, replica);
+}
+
+/** The primary as its replicas reach it. */
+export function replicationSource(primary: NodeOfKind<'mysql'>, ctx: Pick<ProvisionContext, 'addressing' | 'secrets'>): ReplicationSource {
+  return { host: peerHost(ctx.addressing, primary), port: primary.port, password: ctx.secrets.mysqlReplicationPassword };
+}
+
+/** Accounts and schema, made on the primary only (replicas get them through replication). */
+export function primaryStatements(ctx: Pick<ProvisionContext, 'addressing' | 'secrets'>): string[] {
+  const host = accountHost(ctx.addressing);
+  return [...replicationAccountStatements(ctx.secrets.mysqlReplicationPassword, host), ...SCHEMA_STATEMENTS, ...appAccountStatements(ctx.secrets.mysqlAppPassword, host)];
 }
 
 /** Bounded wait until the replica has applied everything the primary has written. */

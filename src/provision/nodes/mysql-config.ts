@@ -1,4 +1,5 @@
 import type { NodeOfKind } from '../../topology/model.js';
+import { listenAddress } from '../addressing.js';
 import type { ProvisionContext } from '../context.js';
 import type { NodePaths } from '../home.js';
 
@@ -18,7 +19,7 @@ export function renderMysqlConfig(node: NodeOfKind<'mysql'>, ctx: ProvisionConte
     // table name, and one then fails with "Unknown table 'mysql.tmp_user_sys'".
     `tmpdir = ${mysqlTmpDir(paths)}`,
     `port = ${node.port}`,
-    'bind-address = 127.0.0.1',
+    `bind-address = ${listenAddress(ctx.addressing)}`,
     'skip-name-resolve',
     `server-id = ${serverId(node, ctx)}`,
     `log-basename = ${node.name}`,

@@ -32,15 +32,15 @@ export const SCHEMA_STATEMENTS = [
   ) ENGINE=InnoDB`,
 ];
 
-/** Hosts the accounts may log in from: the apps and shopctl itself, over loopback. */
-export const ACCOUNT_HOST = '127.0.0.1';
-
 /**
+ * Each account is `user@host`, the host from the topology's addressing (`accountHost`): the
+ * loopback address, or any host on a bridge network.
+ *
  * The app account reads the catalog, decrements stock and records orders: it may not delete,
  * rename products or touch anything else.
  */
-export function appAccountStatements(password: string): string[] {
-  const app = `'${MYSQL_USERS.app}'@'${ACCOUNT_HOST}'`;
+export function appAccountStatements(password: string, host: string): string[] {
+  const app = `'${MYSQL_USERS.app}'@'${host}'`;
   return [
     `CREATE USER IF NOT EXISTS ${app} IDENTIFIED BY '${password}'`,
     `GRANT SELECT ON ${SHOP_DATABASE}.products TO ${app}`,
@@ -49,8 +49,8 @@ export function appAccountStatements(password: string): string[] {
   ];
 }
 
-export function replicationAccountStatements(password: string): string[] {
-  const repl = `'${MYSQL_USERS.replication}'@'${ACCOUNT_HOST}'`;
+export function replicationAccountStatements(password: string, host: string): string[] {
+  const repl = `'${MYSQL_USERS.replication}'@'${host}'`;
   return [`CREATE USER IF NOT EXISTS ${repl} IDENTIFIED BY '${password}'`, `GRANT REPLICATION SLAVE ON *.* TO ${repl}`];
 }
 
@@ -59,8 +59,8 @@ export function replicationAccountStatements(password: string): string[] {
  * logins from other hosts that mariadb-install-db creates are dropped, and shopctl's admin
  * account is created.
  */
-export function secureServerStatements(rootPassword: string, adminPassword: string): string[] {
-  const admin = `'${MYSQL_USERS.admin}'@'${ACCOUNT_HOST}'`;
+export function secureServerStatements(rootPassword: string, adminPassword: string, host: string): string[] {
+  const admin = `'${MYSQL_USERS.admin}'@'${host}'`;
   return [
     'SET SESSION sql_log_bin = 0',
     `DELETE FROM mysql.global_priv WHERE User = 'root' AND Host <> 'localhost'`,

@@ -4,6 +4,7 @@ import { EnvironmentError } from '../../errors.js';
 import type { NodeOfKind } from '../../topology/model.js';
 import { program, type NodeHealth, type NodeKind, type ProvisionContext } from '../context.js';
 import { ensurePrivateDir } from '../home.js';
+import type { LaunchSpec } from '../runtime/runtime.js';
 import { MYSQL_USERS, SHOP_DATABASE } from '../secrets.js';
 import { Wait } from '../wait/wait.js';
 import { adminLogin, gtidPosition, isReplicating, queryRows, replicaStatus, rootSocketLogin, withMysql } from './mysql-client.js';
@@ -19,12 +20,17 @@ const INSTALL_TIMEOUT_MS = 120_000;
 export const mysqlKind: NodeKind<'mysql'> = {
   programs: ['mariadbd', 'mariadb-install-db'],
 
-  async prepare(node, ctx) {
-    const paths = ctx.paths.node(node.name);
-    mkdirSync(mysqlTmpDir(paths), { recursive: true });
-    ensurePrivateDir(dirname(paths.socket));
-    writeFileSync(configFile(ctx, node), renderMysqlConfig(node, ctx), { mode: 0o600 });
-    writeFileSync(clientConfigFile(ctx, node), renderClientConfig(node, MYSQL_USERS.admin, ctx.secrets.mysqlAdminPassword, SHOP_DATABASE), { mode: 0o600 });
+  directories: (node, ctx) => [mysqlTmpDir(ctx.paths.node(node.name))],
+
+  files(node, ctx) {
+    return [
+      { path: configFile(ctx, node), content: renderMysqlConfig(node, ctx), secret: true },
+      { path: clientConfigFile(ctx, node), content: renderClientConfig(node, MYSQL_USERS.admin, ctx.secrets.mysqlAdminPassword, SHOP_DATABASE), secret: true },
+    ];
+  },
+
+  async initialize(node, ctx) {
+    ensurePrivateDir(dirname(ctx.paths.node(node.name).socket));
     if (!existsSync(initializedMarker(ctx, node))) await installDataDirectory(node, ctx);
   },
 
@@ -53,7 +59,7 @@ export function clientConfigFile(ctx: ProvisionContext, node: NodeOfKind<'mysql'
   return join(ctx.paths.node(node.name).dir, 'client.cnf');
 }
 
-const initializedMarker = (ctx: ProvisionContext, node: NodeOfKind<'mysql'>) => join(ctx.paths.node(node.name).dir, 'initialized');
+export const initializedMarker = (ctx: ProvisionContext, node: NodeOfKind<'mysql'>) => join(ctx.paths.node(node.name).dir, 'initialized');
 const securedMarker = (ctx: ProvisionContext, node: NodeOfKind<'mysql'>) => join(ctx.paths.node(node.name).dir, 'secured');
 const replicatingMarker = (ctx: ProvisionContext, node: NodeOfKind<'mysql'>) => join(ctx.paths.node(node.name).dir, 'replicating');
 
@@ -74,13 +80,18 @@ async function installDataDirectory(node: NodeOfKind<'mysql'>, ctx: ProvisionCon
   const paths = ctx.paths.node(node.name);
   rmSync(paths.dataDir, { recursive: true, force: true });
   mkdirSync(paths.dataDir, { recursive: true });
-  const args = [`--defaults-file=${configFile(ctx, node)}`, '--auth-root-authentication-method=normal', '--skip-test-db'];
-  if (ctx.runningAsRoot) args.push('--user=root');
-  const result = await ctx.runtime.runTask(paths, { command: program(ctx, 'mariadb-install-db'), args }, { timeoutMs: INSTALL_TIMEOUT_MS, signal: ctx.signal });
+  const result = await ctx.runtime.runTask(paths, installSpec(node, ctx), { timeoutMs: INSTALL_TIMEOUT_MS, signal: ctx.signal });
   if (result.code !== 0) {
     throw new EnvironmentError(`${node.name}: mariadb-install-db failed (exit ${String(result.code)})`, installFailureLines(result.output));
   }
   writeFileSync(initializedMarker(ctx, node), `${new Date().toISOString()}\n`);
+}
+
+/** mariadb-install-db for the node's (empty) data directory: root may log in by socket, no password yet. */
+export function installSpec(node: NodeOfKind<'mysql'>, ctx: ProvisionContext): LaunchSpec {
+  const args = [`--defaults-file=${configFile(ctx, node)}`, '--auth-root-authentication-method=normal', '--skip-test-db'];
+  if (ctx.runningAsRoot) args.push('--user=root');
+  return { command: program(ctx, 'mariadb-install-db'), args };
 }
 
 /** The server's own error lines when it printed any (the installer's boilerplate follows them). */

@@ -7,7 +7,8 @@ import { renderNginxConfig } from './nginx-config.js';
 const topology = loadTopology(new URL('../../../topology/default.yaml', import.meta.url).pathname);
 const lb = loadBalancerOf(topology);
 const paths = topologyPaths('default', '/srv/shopctl').node('lb');
-const config = renderNginxConfig(lb, topology, paths, false, Number.POSITIVE_INFINITY);
+const loopback = { topology, addressing: 'loopback', runningAsRoot: false } as const;
+const config = renderNginxConfig(lb, loopback, paths, Number.POSITIVE_INFINITY);
 
 describe('the load balancer config', () => {
   it('balances over both app ports with a keep-alive pool', () => {
@@ -46,10 +47,22 @@ describe('the load balancer config', () => {
   });
 
   it('asks for no more open files than the hard limit allows', () => {
-    expect(renderNginxConfig(lb, topology, paths, false, 20_000)).toContain('worker_rlimit_nofile 20000;');
+    expect(renderNginxConfig(lb, loopback, paths, 20_000)).toContain('worker_rlimit_nofile 20000;');
   });
 
   it('runs workers as root only when started as root', () => {
-    expect(renderNginxConfig(lb, topology, paths, true)).toMatch(/^user root root;$/m);
+    expect(renderNginxConfig(lb, { ...loopback, runningAsRoot: true }, paths)).toMatch(/^user root root;$/m);
+  });
+
+  it('on a bridge network, listens on every interface and finds the apps by name', () => {
+    const bridged = renderNginxConfig(lb, { ...loopback, addressing: 'bridge' }, paths, 20_000);
+    expect(bridged).toMatch(/^\s+listen 0\.0\.0\.0:18080 /m);
+    expect(bridged).toContain('server app1:18081 max_fails=1');
+    expect(bridged).toContain('server app2:18082 max_fails=1');
+    expect(bridged).not.toContain('127.0.0.1');
+  });
+
+  it('keeps every temp folder under the node folder', () => {
+    for (const dir of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) expect(config).toMatch(new RegExp(`^\\s+${dir}_temp_path /srv/shopctl/default/lb/tmp/`, 'm'));
   });
 });

@@ -1,18 +1,20 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeOfKind } from '../../topology/model.js';
 import { program, type NodeHealth, type NodeKind, type ProvisionContext } from '../context.js';
 import { Wait } from '../wait/wait.js';
-import { renderNginxConfig } from './nginx-config.js';
+import { NGINX_TEMP_DIRS, renderNginxConfig } from './nginx-config.js';
 
 /** The load balancer in front of the app nodes. */
 export const nginxKind: NodeKind<'nginx'> = {
   programs: ['nginx'],
 
-  async prepare(node, ctx) {
-    const paths = ctx.paths.node(node.name);
-    for (const dir of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(paths.dir, 'tmp', dir), { recursive: true });
-    writeFileSync(configFile(ctx, node), renderNginxConfig(node, ctx.topology, paths, ctx.runningAsRoot));
+  directories(node, ctx) {
+    const dir = ctx.paths.node(node.name).dir;
+    return NGINX_TEMP_DIRS.map((name) => join(dir, 'tmp', name));
+  },
+
+  files(node, ctx) {
+    return [{ path: configFile(ctx, node), content: renderNginxConfig(node, ctx, ctx.paths.node(node.name)), secret: false }];
   },
 
   launch(node, ctx) {

@@ -29,6 +29,10 @@ const POLL_MS = 50;
  */
 export class ProcessRuntime implements Runtime {
   readonly driver = 'local';
+  readonly addressing = 'loopback';
+
+  /** Processes share nothing topology-wide. */
+  async releaseTopology(): Promise<void> {}
 
   programs(names: readonly Program[]): Record<Program, string> {
     return requirePrograms(names);

@@ -1,3 +1,4 @@
+import type { Addressing } from '../addressing.js';
 import type { Program } from '../binaries.js';
 import type { NodePaths } from '../home.js';
 
@@ -34,6 +35,8 @@ export interface StartedNode {
 export interface Runtime {
   /** `local` (processes on this machine) or `docker` (containers); recorded in state.json. */
   readonly driver: 'local' | 'docker';
+  /** How the nodes it runs reach each other. */
+  readonly addressing: Addressing;
   /**
    * The programs as this runtime runs them: paths found on this machine (process runtime), or
    * names the image's PATH resolves (docker). Throws, naming the package, when one is missing.
@@ -51,4 +54,6 @@ export interface Runtime {
   pidOf(node: NodePaths): Promise<number | undefined>;
   /** Stops everything this runtime started for the node, also orphans of a crash; idempotent. */
   stop(node: NodePaths): Promise<void>;
+  /** Removes what it made for the topology as a whole (docker: its network), once every node is stopped; idempotent. */
+  releaseTopology(): Promise<void>;
 }

@@ -4,35 +4,42 @@ import type Docker from 'dockerode';
 import { EnvironmentError } from '../../../errors.js';
 import { PACKAGE_ROOT } from '../../../package-root.js';
 import type { Topology } from '../../../topology/model.js';
+import type { Addressing } from '../../addressing.js';
 import type { Program } from '../../binaries.js';
 import type { NodePaths } from '../../home.js';
 import type { LaunchSpec, Runtime, StartedNode, TaskOptions, TaskResult } from '../runtime.js';
 import { dockerEngine } from './engine.js';
 import { ensureImage, imageFor, type PullListener } from './images.js';
-import { containerName, labelsFor, nodeFilter, type ContainerRole } from './labels.js';
+import { containerOptions, type ContainerRun } from './container-spec.js';
+import { nodeFilter, type ContainerRole } from './labels.js';
+import { ensureNetwork, removeNetworks } from './network.js';
 
 /** A server's output goes to its node's log file, as with the process runtime. */
 const LOGGED = ['/bin/sh', '-c', 'exec "$0" "$@" >>"$SHOPCTL_LOG" 2>&1'];
 const STOP_TIMEOUT_S = 10;
 
-/**
- * Runs each node in a container on its server's Docker engine, with host networking (every port
- * on 127.0.0.1, as the tests here use) and the node's folder mounted at the same path, so the
- * node kinds' configs, data and logs are the same files as with the process runtime. Programs
- * are named, not located (a path on this machine means nothing in an image): its PATH finds them. The app image also gets this package
- * mounted read-only, to run `shopctl serve` from it.
- */
 /** What the docker runtime needs of a topology: its name, its nodes (kind, server) and its docker settings. */
 export type DockerPlacement = Pick<Topology, 'name' | 'nodes' | 'docker'>;
 
+/**
+ * Runs each node in a container on its server's Docker engine, on the host network (every port
+ * on 127.0.0.1, as the tests here use) or the topology's bridge network (`container-spec.ts`),
+ * with the node's folder mounted at the same path, so the node kinds' configs, data and logs
+ * are the same files as with the process runtime. Programs are named, not located (a path on
+ * this machine means nothing in an image): its PATH finds them. The app image also gets this
+ * package mounted read-only, to run `shopctl serve` from it.
+ */
 export class DockerRuntime implements Runtime {
   readonly driver = 'docker';
+  readonly addressing: Addressing;
   private readonly engines = new Map<string, Docker>();
 
   constructor(
     private readonly topology: DockerPlacement,
     private readonly onPull: PullListener = () => {},
-  ) {}
+  ) {
+    this.addressing = topology.docker.network === 'bridge' ? 'bridge' : 'loopback';
+  }
 
   programs(names: readonly Program[]): Record<Program, string> {
     return Object.fromEntries(names.map((name) => [name, name])) as Record<Program, string>;
@@ -94,24 +101,30 @@ export class DockerRuntime implements Runtime {
     await this.removeContainers(node);
   }
 
+  /** Removes the topology's bridge network from every engine it may be on. */
+  async releaseTopology(): Promise<void> {
+    const engines = new Set([undefined, ...Object.values(this.topology.docker.hosts)]);
+    try {
+      await Promise.all([...engines].map((address) => removeNetworks(this.engineAt(address), this.topology.name)));
+    } catch (error) {
+      throw new EnvironmentError(`the network of topology ${this.topology.name} could not be removed: ${(error as Error).message}`, [
+        `see: docker network ls --filter label=io.shopctl.topology=${this.topology.name}`,
+      ]);
+    }
+  }
+
   /**
    * A new container for the node (any earlier one of that role removed first): its image
    * (pulled if missing), labels, host networking, and its folder mounted at the same path.
    */
-  private async create(node: NodePaths, role: ContainerRole, run: Pick<Docker.ContainerCreateOptions, 'Entrypoint' | 'Cmd' | 'Env' | 'Tty'>): Promise<Docker.Container> {
+  private async create(node: NodePaths, role: ContainerRole, run: ContainerRun): Promise<Docker.Container> {
     await this.removeContainers(node, role);
     const engine = this.engine(node);
     const image = this.image(node);
     await ensureImage(engine, image, this.onPull);
+    if (this.topology.docker.network === 'bridge' && role === 'server') await ensureNetwork(engine, this.topology.name);
     mkdirSync(node.dir, { recursive: true });
-    return engine.createContainer({
-      ...run,
-      name: containerName(this.topology.name, node, role),
-      Image: image,
-      WorkingDir: node.dir,
-      Labels: labelsFor(this.topology.name, node, role),
-      HostConfig: { NetworkMode: 'host', Binds: this.binds(node) },
-    });
+    return engine.createContainer(containerOptions(this.topology, node, role, image, run, this.projectBind(node)));
   }
 
   private async serverState(node: NodePaths): Promise<{ Running: boolean; Pid: number } | undefined> {
@@ -148,7 +161,12 @@ export class DockerRuntime implements Runtime {
 
   private engine(node: NodePaths): Docker {
     const server = this.topology.nodes.find((n) => n.name === node.name)?.server ?? 'local';
-    const address = this.topology.docker.hosts[server] ?? process.env.DOCKER_HOST;
+    return this.engineAt(this.topology.docker.hosts[server]);
+  }
+
+  /** The engine at an address; without one, DOCKER_HOST's (or the local socket). */
+  private engineAt(configured: string | undefined): Docker {
+    const address = configured ?? process.env.DOCKER_HOST;
     const key = address ?? 'default';
     let engine = this.engines.get(key);
     if (engine === undefined) {
@@ -164,11 +182,10 @@ export class DockerRuntime implements Runtime {
     return imageFor(this.topology, spec);
   }
 
-  private binds(node: NodePaths): string[] {
-    const binds = [`${node.dir}:${node.dir}`];
+  /** An app runs `shopctl serve` from this package, mounted read-only at the same path. */
+  private projectBind(node: NodePaths): string[] {
     const project = PACKAGE_ROOT.replace(/\/$/, '');
-    if (this.topology.nodes.find((n) => n.name === node.name)?.kind === 'app') binds.push(`${project}:${project}:ro`);
-    return binds;
+    return this.topology.nodes.find((n) => n.name === node.name)?.kind === 'app' ? [`${project}:${project}:ro`] : [];
   }
 }
 

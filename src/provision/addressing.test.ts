@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { loadTopology } from '../topology/load.js';
+import { findNode, type NodeOfKind } from '../topology/model.js';
+import { provisionContext } from './context.js';
+import { topologyPaths } from './home.js';
+import { serviceConfig } from './nodes/app.js';
+import { primaryStatements, replicationSource } from './nodes/mysql-bootstrap.js';
+import { renderMysqlConfig } from './nodes/mysql-config.js';
+import { renderRedisConfig } from './nodes/redis.js';
+import { DockerRuntime } from './runtime/docker/docker-runtime.js';
+import { ProcessRuntime } from './runtime/process-runtime.js';
+
+const topology = loadTopology(new URL('../../topology/default.yaml', import.meta.url).pathname);
+const paths = topologyPaths(topology.name, '/srv/shopctl');
+const secrets = { redisPassword: 'r'.repeat(16), mysqlRootPassword: 'o'.repeat(16), mysqlAdminPassword: 'a'.repeat(16), mysqlReplicationPassword: 'p'.repeat(16), mysqlAppPassword: 's'.repeat(16) };
+const loopback = provisionContext(topology, paths, secrets, new ProcessRuntime());
+const bridge = provisionContext(topology, paths, secrets, new DockerRuntime({ ...topology, docker: { ...topology.docker, network: 'bridge' } }));
+const node = <K extends 'app' | 'redis' | 'mysql'>(name: string) => findNode(topology, name) as NodeOfKind<K>;
+
+describe('the configs on loopback (processes, or containers on the host network)', () => {
+  it('listen on 127.0.0.1 and reach peers there', () => {
+    expect(renderRedisConfig(node('redis-replica'), loopback)).toMatch(/^bind 127\.0\.0\.1\n[^]*^replicaof 127\.0\.0\.1 16379$/m);
+    expect(renderMysqlConfig(node('mysql-replica'), loopback)).toContain('bind-address = 127.0.0.1');
+    const app = serviceConfig(node('app1'), loopback);
+    expect([app.host, app.redis.host, app.mysql.primary.host, app.mysql.replica.host]).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1', '127.0.0.1']);
+  });
+
+  it('let accounts in from loopback only', () => {
+    expect(primaryStatements(loopback).filter((s) => s.startsWith('CREATE USER'))).toEqual([
+      expect.stringContaining("'shopctl_repl'@'127.0.0.1'"),
+      expect.stringContaining("'shopctl_app'@'127.0.0.1'"),
+    ]);
+  });
+});
+
+describe('the configs on a bridge network', () => {
+  it('listen on every interface of the container and reach peers by node name', () => {
+    const redis = renderRedisConfig(node('redis-replica'), bridge);
+    expect(redis).toMatch(/^bind 0\.0\.0\.0$/m);
+    expect(redis).toMatch(/^replicaof redis-master 16379$/m);
+    expect(redis).toMatch(/^requirepass /m);
+    expect(renderMysqlConfig(node('mysql-replica'), bridge)).toContain('bind-address = 0.0.0.0');
+    const app = serviceConfig(node('app1'), bridge);
+    expect(app.host).toBe('0.0.0.0');
+    expect([app.redis.host, app.mysql.primary.host, app.mysql.replica.host]).toEqual(['redis-master', 'mysql-primary', 'mysql-replica']);
+  });
+
+  it('point the replica at the primary by name, and let accounts in from the network', () => {
+    expect(replicationSource(node('mysql-primary'), bridge)).toEqual({ host: 'mysql-primary', port: 13306, password: secrets.mysqlReplicationPassword });
+    expect(primaryStatements(bridge).filter((s) => s.startsWith('CREATE USER'))).toEqual([
+      expect.stringContaining("'shopctl_repl'@'%'"),
+      expect.stringContaining("'shopctl_app'@'%'"),
+    ]);
+  });
+});

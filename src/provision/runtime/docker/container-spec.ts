@@ -1,0 +1,43 @@
+import type Docker from 'dockerode';
+import type { NodePaths } from '../../home.js';
+import type { DockerPlacement } from './docker-runtime.js';
+import { containerName, labelsFor, type ContainerRole } from './labels.js';
+import { networkName } from './network.js';
+
+/** What to run in a container: the rest of its options follow from the topology. */
+export type ContainerRun = Pick<Docker.ContainerCreateOptions, 'Entrypoint' | 'Cmd' | 'Env' | 'Tty'>;
+
+/**
+ * The create options of a node's container: its name and labels, its folder mounted at the
+ * same path (plus `extraBinds`), and its network. On the host network every port is the
+ * engine's own; on the topology's bridge network a server is reachable by its node name and
+ * publishes its port on the engine's 127.0.0.1, where this CLI (bench, status, verify) finds it.
+ * A one-off task needs no network there.
+ */
+export function containerOptions(
+  placement: DockerPlacement,
+  node: NodePaths,
+  role: ContainerRole,
+  image: string,
+  run: ContainerRun,
+  extraBinds: readonly string[],
+): Docker.ContainerCreateOptions {
+  const base: Docker.ContainerCreateOptions = {
+    ...run,
+    name: containerName(placement.name, node, role),
+    Image: image,
+    WorkingDir: node.dir,
+    Labels: labelsFor(placement.name, node, role),
+  };
+  const Binds = [`${node.dir}:${node.dir}`, ...extraBinds];
+  if (placement.docker.network === 'host') return { ...base, HostConfig: { NetworkMode: 'host', Binds } };
+  if (role === 'task') return { ...base, HostConfig: { NetworkMode: 'none', Binds } };
+  const network = networkName(placement.name);
+  const port = `${placement.nodes.find((n) => n.name === node.name)?.port ?? 0}/tcp`;
+  return {
+    ...base,
+    ExposedPorts: { [port]: {} },
+    HostConfig: { NetworkMode: network, Binds, PortBindings: { [port]: [{ HostIp: '127.0.0.1', HostPort: port.split('/')[0] }] } },
+    NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [node.name] } } },
+  };
+}

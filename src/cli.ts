@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import type { CommandSpec } from './commands/command.js';
 import { downCommand } from './commands/down.js';
+import { exportCommand } from './commands/export.js';
 import { benchCommand } from './commands/bench.js';
 import { verifyCommand } from './commands/verify.js';
 import { serveCommand } from './commands/serve.js';
@@ -14,7 +15,7 @@ import { PACKAGE_ROOT } from './package-root.js';
 import { writeErr } from './ui/terminal.js';
 
 /** Every command, registered here and nowhere else, in the order `--help` lists them. */
-const COMMANDS: readonly CommandSpec[] = [upCommand, statusCommand, shellCommand, benchCommand, verifyCommand, downCommand, serveCommand];
+const COMMANDS: readonly CommandSpec[] = [upCommand, statusCommand, shellCommand, benchCommand, verifyCommand, downCommand, exportCommand, serveCommand];
 
 const EXIT_CODES_HELP = `
 Exit codes (the same for every command):

@@ -1,2 +1,3 @@
 FROM shopctl/debian:12
-RUN apt-get update && apt-get install -y nginx && rm -rf /var/lib/apt/lists/*
+# curl: the compose export's healthcheck asks through the balancer, as the official image allows.
+RUN apt-get update && apt-get install -y nginx curl && rm -rf /var/lib/apt/lists/*

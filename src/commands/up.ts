@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import { up } from '../provision/up.js';
+import { requireMariadb } from '../provision/nodes/mysql-flavor.js';
 import { loadTopology } from '../topology/load.js';
 import type { Topology } from '../topology/model.js';
 import { startProgress } from '../ui/progress.js';
@@ -42,16 +43,9 @@ export const upCommand: CommandSpec = {
   },
 };
 
-/**
- * MySQL 8 nodes cannot be stood up yet: their replication statements are generated (and
- * unit-tested), but initializing and configuring mysqld is not written, and Debian ships no
- * MySQL 8 to test it with. Refused up front rather than failing half-way.
- */
+/** What runs a database node instead of MySQL 8, per driver. */
 function refuseMysql8(topology: Topology, driver: 'local' | 'docker'): void {
-  const mysql8 = topology.nodes.find((n) => n.kind === 'mysql' && n.flavor === 'mysql');
-  if (mysql8 === undefined) return;
-  const why = driver === 'local' ? "the local driver runs Debian's MariaDB" : 'the docker driver runs MariaDB images; a MySQL 8 node (mysqld --initialize, its my.cnf) is not implemented';
-  throw new UsageError(`${topology.file}: nodes.${mysql8.name}.flavor: "mysql" is not supported: ${why}`, ['use flavor: mariadb']);
+  requireMariadb(topology, driver === 'local' ? "the local driver runs Debian's MariaDB" : 'the docker driver runs MariaDB images; a MySQL 8 node (mysqld --initialize, its my.cnf) is not implemented');
 }
 
 function lbPort(topology: Topology): number {

@@ -29,15 +29,20 @@ function generatePassword(): string {
   return randomBytes(24).toString('base64url');
 }
 
-export function loadOrCreateSecrets(file: string): Secrets {
-  if (existsSync(file)) return readSecrets(file);
-  const secrets: Secrets = {
+/** A new password for every account (only the characters the schema above allows). */
+export function generateSecrets(): Secrets {
+  return {
     redisPassword: generatePassword(),
     mysqlRootPassword: generatePassword(),
     mysqlAdminPassword: generatePassword(),
     mysqlReplicationPassword: generatePassword(),
     mysqlAppPassword: generatePassword(),
   };
+}
+
+export function loadOrCreateSecrets(file: string): Secrets {
+  if (existsSync(file)) return readSecrets(file);
+  const secrets = generateSecrets();
   writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   return secrets;
 }

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { loadTopology } from '../../topology/load.js';
+import { generateSecrets } from '../../provision/secrets.js';
+import { composeExport, INIT_SERVICE } from './compose-file.js';
+
+const topology = loadTopology(new URL('../../../topology/default.yaml', import.meta.url).pathname);
+const secrets = generateSecrets();
+const host = composeExport(topology, 'host', secrets);
+const bridge = composeExport(topology, 'bridge', secrets);
+const nodes = topology.nodes.map((n) => n.name);
+
+describe('the compose export of the default topology', () => {
+  it('has a service per node plus the database setup, each with a healthcheck and a labelled volume', () => {
+    expect(Object.keys(host.document.services).sort()).toEqual([...nodes, INIT_SERVICE].sort());
+    for (const name of nodes) {
+      const service = host.document.services[name];
+      expect(service?.healthcheck?.test.length, name).toBeGreaterThan(1);
+      expect(service?.volumes[0]).toBe(`${name}:/shopctl/default/${name}`);
+      expect(service?.labels).toMatchObject({ 'io.shopctl.exported-from': 'default', 'io.shopctl.node': name });
+      expect(service?.labels['io.shopctl.topology']).toBeUndefined(); // shopctl down never touches it
+    }
+    expect(Object.keys(host.document.volumes).sort()).toEqual([...nodes].sort());
+  });
+
+  it('starts in the order up does: databases, their setup, apps, then the balancer', () => {
+    const { services } = host.document;
+    expect(services[INIT_SERVICE]?.depends_on).toEqual({ 'mysql-primary': { condition: 'service_healthy' }, 'mysql-replica': { condition: 'service_healthy' } });
+    expect(services.app1?.depends_on).toEqual({ 'redis-master': { condition: 'service_healthy' }, [INIT_SERVICE]: { condition: 'service_completed_successfully' } });
+    expect(services['redis-replica']?.depends_on).toEqual({ 'redis-master': { condition: 'service_healthy' } });
+    expect(services.lb?.depends_on).toEqual({ app1: { condition: 'service_healthy' }, app2: { condition: 'service_healthy' } });
+    expect(services[INIT_SERVICE]?.restart).toBe('no');
+    expect(services[INIT_SERVICE]?.network_mode).toBe('none');
+  });
+
+  it('runs what up runs, from the mounted configs, installing a database only on its first start', () => {
+    const mysql = host.document.services['mysql-primary'];
+    expect(mysql?.command).toEqual(['mariadbd', '--defaults-file=/shopctl/default/mysql-primary/my.cnf', '--user=root']);
+    expect(mysql?.volumes).toContain('./config/mysql-primary/my.cnf:/shopctl/default/mysql-primary/my.cnf:ro');
+    expect(mysql?.entrypoint[2]).toMatch(/\[ -f \/shopctl\/default\/mysql-primary\/initialized \] \|\| \{ rm -rf .* && mariadb-install-db .* && date -u > .*initialized; \}/);
+    // Compose interpolates $: the shell's own are escaped.
+    expect(mysql?.entrypoint[2]).toMatch(/exec "\$\$0" "\$\$@"$/);
+    expect(host.document.services.app1?.command.slice(0, 1)).toEqual(['node']);
+    expect(host.files.map((f) => f.path)).toEqual(expect.arrayContaining(['config/lb/nginx.conf', 'config/app1/service.json', 'init/init.sh', 'init/catalog.sql']));
+  });
+
+  it('host: every container on the host network, nothing published', () => {
+    for (const name of nodes) expect(host.document.services[name]).toMatchObject({ network_mode: 'host' });
+    expect(JSON.stringify(host.document)).not.toContain('"ports"');
+    expect(host.document.networks).toBeUndefined();
+    expect(host.files.find((f) => f.path === 'config/app1/service.json')?.content).toContain('"host": "127.0.0.1"');
+  });
+
+  it('bridge: a labelled network of its own, peers by name, ports published on 127.0.0.1 only', () => {
+    expect(bridge.document.networks).toEqual({ shop: { driver: 'bridge', labels: { 'io.shopctl.managed': 'true', 'io.shopctl.exported-from': 'default' } } });
+    expect(bridge.document.services.lb).toMatchObject({ networks: ['shop'], ports: ['127.0.0.1:18080:18080'] });
+    expect(bridge.files.find((f) => f.path === 'config/lb/nginx.conf')?.content).toContain('server app1:18081');
+    const replicaSql = bridge.files.find((f) => f.path === 'init/replica-mysql-replica.sql')?.content;
+    expect(replicaSql).toContain("MASTER_HOST = 'mysql-primary', MASTER_PORT = 13306");
+    expect(bridge.files.find((f) => f.path === 'init/primary.sql')?.content).toContain("'shopctl_app'@'%'");
+  });
+
+  it('keeps every password out of the compose file itself, in 0600 files beside it', () => {
+    const yaml = JSON.stringify([host.document, bridge.document]);
+    for (const password of [secrets.redisPassword, secrets.mysqlRootPassword, secrets.mysqlAdminPassword, secrets.mysqlAppPassword, secrets.mysqlReplicationPassword]) expect(yaml).not.toContain(password);
+    expect(host.files.filter((f) => f.content.includes(secrets.mysqlAppPassword)).every((f) => f.secret)).toBe(true);
+    expect(host.files.filter((f) => f.content.includes(secrets.redisPassword)).every((f) => f.secret)).toBe(true);
+  });
+});

@@ -1,0 +1,203 @@
+import { basename } from 'node:path';
+import { UsageError } from '../../errors.js';
+import { PACKAGE_ROOT } from '../../package-root.js';
+import { primaryOf, replicasOf, type Topology, type TopologyNode } from '../../topology/model.js';
+import { provisionContext, type NodeFile, type ProvisionContext } from '../../provision/context.js';
+import { topologyPaths } from '../../provision/home.js';
+import { withKind } from '../../provision/nodes/kinds.js';
+import { initializedMarker, installSpec } from '../../provision/nodes/mysql.js';
+import { DockerRuntime } from '../../provision/runtime/docker/docker-runtime.js';
+import { imageFor } from '../../provision/runtime/docker/images.js';
+import { LABELS } from '../../provision/runtime/docker/labels.js';
+import type { Secrets } from '../../provision/secrets.js';
+import { databaseInitFiles, INIT_DIR, type InitFile } from './database-init.js';
+import { healthcheckFor, type ComposeHealthcheck } from './healthchecks.js';
+import { shellLine } from './shell-quote.js';
+
+export type ComposeNetwork = 'host' | 'bridge';
+
+/** Where each node's folder is in its container (a named volume per node). */
+export const CONTAINER_HOME = '/shopctl';
+/**
+ * Compose containers and volumes carry the topology under their own label, not `up`'s, so
+ * `shopctl down` of a topology with the same name never touches a compose project.
+ */
+export const EXPORT_LABEL = 'io.shopctl.exported-from';
+export const INIT_SERVICE = 'db-init';
+const NETWORK = 'shop';
+
+type Condition = 'service_healthy' | 'service_completed_successfully';
+
+export interface ComposeService {
+  image: string;
+  entrypoint: string[];
+  command: string[];
+  working_dir?: string;
+  environment?: Record<string, string>;
+  volumes: string[];
+  labels: Record<string, string>;
+  healthcheck?: ComposeHealthcheck;
+  depends_on?: Record<string, { condition: Condition }>;
+  restart: 'unless-stopped' | 'no';
+  // No ulimits: a container may not raise its open-files limit above the engine's own (runc
+  // refuses to start it), so each inherits the engine's, as with `up --driver docker`.
+  network_mode?: 'host' | 'none';
+  networks?: string[];
+  ports?: string[];
+}
+
+export interface ComposeDocument {
+  services: Record<string, ComposeService>;
+  volumes: Record<string, { labels: Record<string, string> }>;
+  networks?: Record<string, { driver: 'bridge'; labels: Record<string, string> }>;
+}
+
+/** A file the compose file mounts, relative to the folder it is written to. */
+export interface ExportedFile {
+  path: string;
+  content: string;
+  secret: boolean;
+}
+
+export interface ComposeExport {
+  document: ComposeDocument;
+  files: ExportedFile[];
+}
+
+/**
+ * A docker-compose project equivalent to the topology: one service per node running what `up`
+ * runs (the same config files, rendered by the same node kinds for container paths), with the
+ * healthchecks `up` waits for, start order by `depends_on` conditions, a named volume per node
+ * folder, and the database setup as a one-off init service. `host`: every container on the host
+ * network, all on 127.0.0.1 as with `up`. `bridge`: a network of the project's own, nodes
+ * found by name, each port published on 127.0.0.1 only.
+ */
+export function composeExport(topology: Topology, network: ComposeNetwork, secrets: Secrets): ComposeExport {
+  if (topology.nodes.some((n) => n.name === INIT_SERVICE)) {
+    throw new UsageError(`${topology.file}: nodes.${INIT_SERVICE}: the compose export names its database setup service ${INIT_SERVICE}`, ['rename that node']);
+  }
+  const ctx = containerContext(topology, network, secrets);
+  requireSocketsInVolumes(ctx);
+  const labels = { [LABELS.managed]: 'true', [EXPORT_LABEL]: topology.name };
+  const services: Record<string, ComposeService> = {};
+  const files: ExportedFile[] = [];
+  for (const node of topology.nodes) {
+    const configs = withKind(node, (kind, n) => kind.files(n, ctx));
+    files.push(...configs.map((f) => ({ path: configPath(node, f), content: f.content, secret: f.secret })));
+    services[node.name] = nodeService(node, ctx, configs, network, labels);
+  }
+  const init = databaseInitFiles(ctx);
+  files.push(...init.map((f) => ({ path: `init/${f.name}`, content: f.content, secret: true })));
+  services[INIT_SERVICE] = initService(ctx, init, labels);
+  return {
+    document: withoutInterpolation({
+      services,
+      volumes: Object.fromEntries(topology.nodes.map((n) => [n.name, { labels }])),
+      ...(network === 'bridge' ? { networks: { [NETWORK]: { driver: 'bridge' as const, labels } } } : {}),
+    }),
+    files,
+  };
+}
+
+/** The provisioning context of a container: its paths, root, programs found by the image's PATH. */
+function containerContext(topology: Topology, network: ComposeNetwork, secrets: Secrets): ProvisionContext {
+  const placed = { ...topology, docker: { ...topology.docker, network } };
+  const runtime = new DockerRuntime(placed);
+  const ctx = provisionContext(placed, topologyPaths(topology.name, CONTAINER_HOME), secrets, runtime);
+  const programs = [...new Set(topology.nodes.flatMap((n) => withKind(n, (kind) => [...kind.programs])))];
+  return { ...ctx, runningAsRoot: true, programs: runtime.programs(programs) };
+}
+
+/**
+ * The init service reaches each database by its socket in the node's volume; a socket path
+ * too long for the kernel would be put under /tmp instead, which no other container sees.
+ */
+function requireSocketsInVolumes(ctx: ProvisionContext): void {
+  for (const node of ctx.topology.nodes) {
+    const paths = ctx.paths.node(node.name);
+    if (node.kind === 'mysql' && !paths.socket.startsWith(`${paths.dir}/`)) {
+      throw new UsageError(`${ctx.topology.file}: the names of topology ${ctx.topology.name} and node ${node.name} are too long for a socket path in a container`, [
+        'shorten one of them (together they must stay under about 70 characters)',
+      ]);
+    }
+  }
+}
+
+function configPath(node: TopologyNode, file: NodeFile): string {
+  return `config/${node.name}/${basename(file.path)}`;
+}
+
+function nodeService(node: TopologyNode, ctx: ProvisionContext, configs: readonly NodeFile[], network: ComposeNetwork, labels: Record<string, string>): ComposeService {
+  const dir = ctx.paths.node(node.name).dir;
+  const launch = withKind(node, (kind, n) => kind.launch(n, ctx));
+  return {
+    image: imageFor(ctx.topology, node),
+    // The image's own entrypoint (official images have one) is replaced: the node's folders
+    // first, then the server as the container's main process.
+    entrypoint: ['/bin/sh', '-c', [...firstStart(node, ctx), 'exec "$0" "$@"'].join(' && ')],
+    command: [basename(launch.command), ...launch.args],
+    working_dir: dir,
+    ...(launch.env === undefined ? {} : { environment: launch.env }),
+    volumes: [
+      `${node.name}:${dir}`,
+      ...configs.map((f) => `./${configPath(node, f)}:${f.path}:ro`),
+      ...(node.kind === 'app' ? [`${PACKAGE_ROOT.replace(/\/$/, '')}:${PACKAGE_ROOT.replace(/\/$/, '')}:ro`] : []),
+    ],
+    labels: { ...labels, [LABELS.node]: node.name },
+    healthcheck: healthcheckFor(node, ctx),
+    ...dependencies(node, ctx.topology),
+    restart: 'unless-stopped',
+    ...(network === 'host' ? { network_mode: 'host' as const } : { networks: [NETWORK], ports: [`127.0.0.1:${node.port}:${node.port}`] }),
+  };
+}
+
+/** Shell run before the server: its folders, and a database's data directory on first start. */
+function firstStart(node: TopologyNode, ctx: ProvisionContext): string[] {
+  const dirs = withKind(node, (kind, n) => kind.directories(n, ctx));
+  const steps = dirs.length === 0 ? [] : [shellLine(['mkdir', '-p', ...dirs])];
+  if (node.kind !== 'mysql') return steps;
+  const paths = ctx.paths.node(node.name);
+  const marker = initializedMarker(ctx, node);
+  const install = shellLine([basename(installSpec(node, ctx).command), ...installSpec(node, ctx).args]);
+  // As `up` does: a half-written data directory (a killed install) is wiped and made again.
+  return [...steps, `{ [ -f ${marker} ] || { rm -rf ${paths.dataDir} && mkdir -p ${paths.dataDir} && ${install} && date -u > ${marker}; }; }`];
+}
+
+function dependencies(node: TopologyNode, topology: Topology): Pick<ComposeService, 'depends_on'> {
+  const on = (names: readonly string[], condition: Condition) => Object.fromEntries(names.map((name) => [name, { condition }]));
+  switch (node.kind) {
+    case 'nginx':
+      return { depends_on: on(node.upstreams, 'service_healthy') };
+    case 'app':
+      return { depends_on: { ...on([primaryOf(topology, 'redis').name], 'service_healthy'), ...on([INIT_SERVICE], 'service_completed_successfully') } };
+    case 'redis':
+      return node.replicaOf === undefined ? {} : { depends_on: on([node.replicaOf], 'service_healthy') };
+    case 'mysql':
+      return {};
+  }
+}
+
+/** The one-off database setup: after every database answers, before any app starts. */
+function initService(ctx: ProvisionContext, files: readonly InitFile[], labels: Record<string, string>): ComposeService {
+  const primary = primaryOf(ctx.topology, 'mysql');
+  const databases = [primary, ...replicasOf(ctx.topology, 'mysql')];
+  return {
+    image: imageFor(ctx.topology, primary),
+    entrypoint: ['/bin/sh'],
+    command: [`${INIT_DIR}/${files[0]?.name ?? 'init.sh'}`],
+    volumes: [...databases.map((n) => `${n.name}:${ctx.paths.node(n.name).dir}`), `./init:${INIT_DIR}:ro`],
+    labels: { ...labels, [LABELS.node]: INIT_SERVICE },
+    depends_on: Object.fromEntries(databases.map((n) => [n.name, { condition: 'service_healthy' as const }])),
+    restart: 'no',
+    // It reaches the servers by their sockets in the shared volumes.
+    network_mode: 'none',
+  };
+}
+
+/**
+ * Compose substitutes `${VAR}` and `$VAR` in every value; our shell lines mean their `$` for the
+ * container's shell, so each is written `$$`.
+ */
+function withoutInterpolation<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replaceAll('$', '$$$$') : v))) as T;
+}

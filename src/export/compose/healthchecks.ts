@@ -1,0 +1,46 @@
+import type { NodeOfKind, TopologyNode } from '../../topology/model.js';
+import type { ProvisionContext } from '../../provision/context.js';
+
+export interface ComposeHealthcheck {
+  test: string[];
+  interval: string;
+  timeout: string;
+  retries: number;
+  start_period: string;
+}
+
+/**
+ * The compose healthcheck of a node: the probe `up` waits for, run inside the node's own
+ * container with the tools its image has (redis-cli, mariadb-admin, node, curl).
+ */
+export function healthcheckFor(node: TopologyNode, ctx: ProvisionContext): ComposeHealthcheck {
+  const timing = { interval: '2s', timeout: '5s', retries: 30 };
+  switch (node.kind) {
+    case 'nginx':
+      // Through the balancer: an app answered.
+      return { test: ['CMD', 'curl', '-fsS', '-o', '/dev/null', `http://127.0.0.1:${node.port}/healthz`], ...timing, start_period: '10s' };
+    case 'app':
+      return { test: ['CMD', 'node', '-e', appProbe(node)], ...timing, start_period: '10s' };
+    case 'redis':
+      return { test: ['CMD-SHELL', redisProbe(node, ctx)], ...timing, start_period: '10s' };
+    case 'mysql':
+      // Answers on its socket (accounts come later, from the init step): mariadb-admin ping
+      // succeeds once the server accepts connections, even before root has its password.
+      return { test: ['CMD', 'mariadb-admin', `--socket=${ctx.paths.node(node.name).socket}`, 'ping'], ...timing, start_period: '120s' };
+  }
+}
+
+function appProbe(node: NodeOfKind<'app'>): string {
+  return `fetch('http://127.0.0.1:${node.port}/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
+}
+
+/**
+ * The master answers PONG; a replica must also have its link to the master up. The password is
+ * read from the node's mounted redis.conf, so it appears neither in the compose file nor in
+ * `docker inspect`.
+ */
+function redisProbe(node: NodeOfKind<'redis'>, ctx: ProvisionContext): string {
+  const config = `${ctx.paths.node(node.name).dir}/redis.conf`;
+  const cli = `REDISCLI_AUTH="$(sed -n 's/^requirepass //p' ${config})" redis-cli -p ${node.port}`;
+  return node.replicaOf === undefined ? `${cli} ping | grep -q PONG` : `${cli} info replication | grep -q master_link_status:up`;
+}

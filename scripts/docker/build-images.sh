@@ -16,7 +16,11 @@ mkdir -p "$cache"
 need() { command -v "$1" >/dev/null || { echo "build-images: $1 is missing; install it with: apt-get install -y $2" >&2; exit 3; }; }
 need docker docker.io
 need debootstrap debootstrap
-docker info >/dev/null 2>&1 || { echo "build-images: no Docker engine answers (DOCKER_HOST=${DOCKER_HOST:-unset}); start one, e.g. scripts/docker/private-dockerd.sh" >&2; exit 3; }
+docker info >/dev/null 2>&1 || {
+  echo "build-images: no Docker engine answers (DOCKER_HOST=${DOCKER_HOST:-unset}); start one, e.g.:" >&2
+  echo '  eval "$(scripts/docker/private-dockerd.sh start /tmp/shopctl-dockerd)"' >&2
+  exit 3
+}
 
 started=$(date +%s)
 if ! docker image inspect shopctl/debian:12 >/dev/null 2>&1; then

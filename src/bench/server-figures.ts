@@ -1,4 +1,5 @@
 import { withDeadline } from '../async/deadline.js';
+import { endpointOf, httpOrigin } from '../provision/addressing.js';
 import { adminLogin, queryRows, withMysql } from '../provision/nodes/mysql-client.js';
 import type { ServerFigures } from '../report/model.js';
 import { nodesOfKind } from '../topology/model.js';
@@ -22,7 +23,7 @@ export async function scrapeApps(target: BenchTarget, problems: string[]): Promi
   const total: AppCounters = { hits: 0, misses: 0, lockWaits: 0, lockWaitSeconds: 0, lockTimeouts: 0, poolWaitTimeouts: 0 };
   for (const app of nodesOfKind(target.topology, 'app')) {
     try {
-      const response = await fetch(`http://127.0.0.1:${app.port}/metrics`, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+      const response = await fetch(`${httpOrigin(target.addressing, app)}/metrics`, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
       const text = await response.text();
       total.hits += sumSeries(text, 'shop_cache_requests_total', 'result="hit"');
       total.misses += sumSeries(text, 'shop_cache_requests_total', 'result="miss"');
@@ -47,7 +48,7 @@ export async function resetConnectionPeaks(target: BenchTarget, problems: string
   await Promise.all(
     nodesOfKind(target.topology, 'mysql').map(async (node) => {
       try {
-        await withDeadline(withMysql(adminLogin(node, target.secrets), (c) => c.query('FLUSH LOCAL STATUS')), FETCH_TIMEOUT_MS);
+        await withDeadline(withMysql(adminLogin(endpointOf(target.addressing, node), target.secrets), (c) => c.query('FLUSH LOCAL STATUS')), FETCH_TIMEOUT_MS);
       } catch (error) {
         problems.push(`${node.name} FLUSH STATUS: ${(error as Error).message}`);
       }
@@ -60,7 +61,7 @@ async function maxUsedConnections(target: BenchTarget, problems: string[]): Prom
     nodesOfKind(target.topology, 'mysql').map(async (node): Promise<[string, number | null]> => {
       try {
         const rows = await withDeadline(
-          withMysql(adminLogin(node, target.secrets), (c) => queryRows(c, "SHOW GLOBAL STATUS LIKE 'Max_used_connections'")),
+          withMysql(adminLogin(endpointOf(target.addressing, node), target.secrets), (c) => queryRows(c, "SHOW GLOBAL STATUS LIKE 'Max_used_connections'")),
           FETCH_TIMEOUT_MS,
         );
         return [node.name, Number(rows[0]?.Value)];

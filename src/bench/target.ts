@@ -1,5 +1,7 @@
 import { EnvironmentError } from '../errors.js';
+import { httpOrigin, type Addressing } from '../provision/addressing.js';
 import { topologyPaths } from '../provision/home.js';
+import { recordedRuntime } from '../provision/runtime/select.js';
 import { readSecrets, type Secrets } from '../provision/secrets.js';
 import { topologyStatus, type NodeStatus } from '../provision/status.js';
 import { loadBalancerOf, type Topology } from '../topology/model.js';
@@ -8,6 +10,8 @@ import { loadBalancerOf, type Topology } from '../topology/model.js';
 export interface BenchTarget {
   topology: Topology;
   origin: string;
+  /** Where this CLI reaches each node. */
+  addressing: Addressing;
   nodes: NodeStatus[];
   secrets: Secrets;
 }
@@ -25,6 +29,7 @@ export async function benchTarget(topology: Topology): Promise<BenchTarget> {
     const sick = status.nodes.filter((n) => !n.healthy).map((n) => `${n.name}: ${n.detail}`);
     throw new EnvironmentError(`topology ${topology.name} is not healthy; nothing was sent`, [...sick, `see shopctl status -t ${topology.file}; shopctl up restarts nodes that died`]);
   }
-  const lb = loadBalancerOf(topology);
-  return { topology, origin: `http://127.0.0.1:${lb.port}`, nodes: status.nodes, secrets: readSecrets(topologyPaths(topology.name).secretsFile) };
+  const { addressing } = recordedRuntime(topology);
+  const origin = httpOrigin(addressing, loadBalancerOf(topology));
+  return { topology, origin, addressing, nodes: status.nodes, secrets: readSecrets(topologyPaths(topology.name).secretsFile) };
 }

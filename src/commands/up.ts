@@ -33,7 +33,7 @@ export const upCommand: CommandSpec = {
       const result = await up(topology, { fresh: opts.fresh, driver: opts.driver, listener: progress.listener });
       await progress.close();
       const what = result.started.length === 0 ? 'already up' : `${result.started.length} node(s) started`;
-      writeErr(`topology ${topology.name} is up (${what}) in ${(result.ms / 1000).toFixed(1)}s; LB on http://127.0.0.1:${lbPort(topology)}`);
+      writeErr(`topology ${topology.name} is up (${what}) in ${(result.ms / 1000).toFixed(1)}s; LB on ${result.loadBalancer}`);
       if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       return ExitCode.ok;
     } catch (error) {
@@ -46,8 +46,4 @@ export const upCommand: CommandSpec = {
 /** What runs a database node instead of MySQL 8, per driver. */
 function refuseMysql8(topology: Topology, driver: 'local' | 'docker'): void {
   requireMariadb(topology, driver === 'local' ? "the local driver runs Debian's MariaDB" : 'the docker driver runs MariaDB images; a MySQL 8 node (mysqld --initialize, its my.cnf) is not implemented');
-}
-
-function lbPort(topology: Topology): number {
-  return topology.nodes.find((n) => n.kind === 'nginx')?.port ?? 0;
 }

@@ -53,3 +53,20 @@ describe('the configs on a bridge network', () => {
     ]);
   });
 });
+
+describe('the configs of servers on several Docker hosts (docker.hosts, host network)', () => {
+  const spread = { ...topology, docker: { ...topology.docker, hosts: { 'db-b': 'tcp://127.0.0.2:2375' } } };
+  const ctx = provisionContext(spread, paths, secrets, new DockerRuntime(spread));
+
+  it('put each node at its engine machine address: it listens there and its peers reach it there', () => {
+    expect(ctx.addressing).toEqual({ kind: 'host', addresses: { 'mysql-replica': '127.0.0.2', 'redis-replica': '127.0.0.2' } });
+    expect(renderMysqlConfig(node('mysql-replica'), ctx)).toContain('bind-address = 127.0.0.2');
+    expect(renderRedisConfig(node('redis-replica'), ctx)).toMatch(/^bind 127\.0\.0\.2\n[^]*^replicaof 127\.0\.0\.1 16379$/m);
+    const app = serviceConfig(node('app1'), ctx);
+    expect([app.host, app.mysql.primary.host, app.mysql.replica.host]).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.2']);
+  });
+
+  it('let accounts in from any host, since connections now come from other machines', () => {
+    expect(primaryStatements(ctx).filter((s) => s.startsWith('CREATE USER'))).toEqual([expect.stringContaining("@'%'"), expect.stringContaining("@'%'")]);
+  });
+});

@@ -1,19 +1,24 @@
 import { createServer } from 'node:net';
 import { EnvironmentError } from '../errors.js';
+import type { Endpoint } from './addressing.js';
 
-/** True when nothing listens on 127.0.0.1:port (we can bind it ourselves). */
-export function isPortFree(port: number): Promise<boolean> {
+/**
+ * True when nothing listens on host:port (we can bind it ourselves). An address that is not
+ * this machine's (a node on another Docker host) cannot be checked from here: it counts as free,
+ * and a taken port there shows as that node failing to start.
+ */
+export function isPortFree(endpoint: Endpoint): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve(true)));
+    server.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRNOTAVAIL'));
+    server.listen({ host: endpoint.host, port: endpoint.port, exclusive: true }, () => server.close(() => resolve(true)));
   });
 }
 
-export async function requireFreePorts(nodes: readonly { name: string; port: number }[]): Promise<void> {
+export async function requireFreePorts(nodes: readonly { name: string; endpoint: Endpoint }[]): Promise<void> {
   const taken: string[] = [];
-  for (const node of nodes) {
-    if (!(await isPortFree(node.port))) taken.push(`node ${node.name}: port ${node.port} on 127.0.0.1 is already in use`);
+  for (const { name, endpoint } of nodes) {
+    if (!(await isPortFree(endpoint))) taken.push(`node ${name}: port ${endpoint.port} on ${endpoint.host} is already in use`);
   }
   if (taken.length > 0) {
     throw new EnvironmentError(taken[0] ?? 'a port is in use', [

@@ -1,3 +1,4 @@
+import { endpointOf, httpOrigin } from './addressing.js';
 import { existsSync } from 'node:fs';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { findNode, type Topology } from '../topology/model.js';
@@ -46,12 +47,13 @@ export async function clientFor(topology: Topology, nodeName: string, statements
     }
     case 'redis': {
       const { 'redis-cli': redisCli } = requirePrograms(['redis-cli']);
-      const args = ['-h', '127.0.0.1', '-p', String(node.port)];
+      const endpoint = endpointOf(runtime.addressing, node);
+      const args = ['-h', endpoint.host, '-p', String(endpoint.port)];
       return { command: redisCli, args, env: { REDISCLI_AUTH: secrets.redisPassword }, ...(statements === undefined ? {} : { input: `${statements}\n` }) };
     }
     default:
       throw new UsageError(`node ${node.name} is ${node.kind}; shell opens mysql and redis nodes`, [
-        `try: curl http://127.0.0.1:${node.port}/healthz`,
+        `try: curl ${httpOrigin(runtime.addressing, node)}/healthz`,
       ]);
   }
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { withDeadline } from '../async/deadline.js';
 import type { Topology, TopologyNode } from '../topology/model.js';
+import { endpointOf } from './addressing.js';
 import { provisionContext, type NodeHealth, type ProvisionContext } from './context.js';
 import { topologyPaths } from './home.js';
 import { withKind } from './nodes/kinds.js';
@@ -14,6 +15,8 @@ export interface NodeStatus {
   role: TopologyNode['role'];
   server: string;
   port: number;
+  /** host:port where this CLI reaches the node (another Docker host's address for its servers). */
+  address: string;
   pid: number | null;
   running: boolean;
   healthy: boolean;
@@ -43,7 +46,9 @@ export async function topologyStatus(topology: Topology): Promise<TopologyStatus
   const nodes = await Promise.all(
     topology.nodes.map(async (node): Promise<NodeStatus> => {
       const pid = (await runtime.pidOf(paths.node(node.name))) ?? null;
-      const base = { name: node.name, kind: node.kind, role: node.role, server: node.server, port: node.port, pid, running: pid !== null };
+      const endpoint = endpointOf(runtime.addressing, node);
+      const address = `${endpoint.host}:${endpoint.port}`;
+      const base = { name: node.name, kind: node.kind, role: node.role, server: node.server, port: node.port, address, pid, running: pid !== null };
       if (ctx === undefined) return { ...base, healthy: false, detail: 'not provisioned (run shopctl up)', replication: null, connections: null };
       if (pid === null) return { ...base, healthy: false, detail: 'not running', replication: null, connections: null };
       const health = await probeHealth(node, ctx);

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentError, ShopctlError, UsageError } from '../errors.js';
-import type { Topology, TopologyNode } from '../topology/model.js';
+import { loadBalancerOf, type Topology, type TopologyNode } from '../topology/model.js';
+import { endpointOf, httpOrigin } from './addressing.js';
 import type { Program } from './binaries.js';
 import { prepareNode, provisionContext, type ProvisionContext } from './context.js';
 import { stopAllNodes } from './down.js';
@@ -34,6 +35,8 @@ export interface UpOptions {
 
 export interface UpResult {
   topology: string;
+  /** Where the load balancer answers, e.g. http://127.0.0.1:18080. */
+  loadBalancer: string;
   started: string[];
   alreadyRunning: string[];
   bootstrapped: boolean;
@@ -78,7 +81,8 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
     }
     if (firstUp) writeState(paths, { ...state, bootstrappedAt: new Date().toISOString(), products: result.products });
     leaveNothing = false;
-    return { topology: topology.name, ...result, bootstrapped: firstUp, ms: Date.now() - startedAt };
+    const loadBalancer = httpOrigin(runtime.addressing, loadBalancerOf(topology));
+    return { topology: topology.name, loadBalancer, ...result, bootstrapped: firstUp, ms: Date.now() - startedAt };
   } finally {
     interrupt.dispose();
     release();
@@ -142,7 +146,7 @@ class UpRun {
     this.ctx.programs = runtime.programs(programsFor(toStart));
     // Orphans of a killed node (nginx workers) may still hold its port.
     await Promise.all(toStart.map((n) => runtime.stop(paths.node(n.name))));
-    await requireFreePorts(toStart);
+    await requireFreePorts(toStart.map((n) => ({ name: n.name, endpoint: endpointOf(runtime.addressing, n) })));
     let products: number | undefined;
     for (const kinds of STAGES) {
       this.ctx.signal?.throwIfAborted();

@@ -13,7 +13,7 @@ interface EditableTopology {
   servers: Record<string, (string | undefined)[]>;
   app: { strategy: string; pools: { primary: number; replica: number } };
   catalog: { stock: { min: number; max: number } };
-  docker?: { hosts: Record<string, string> };
+  docker?: { hosts?: Record<string, string>; network?: string };
 }
 type Edit = (t: EditableTopology) => void;
 
@@ -73,6 +73,8 @@ describe('an invalid topology names the key and the expectation', () => {
     ['node on two servers', (t) => t.servers['app-b']!.push('app1'), 'servers.app-b.1: node "app1" is already on server "app-a"'],
     ['docker engine of an unknown server', (t) => (t.docker = { hosts: { 'db-z': 'tcp://127.0.0.1:2375' } }), 'docker.hosts.db-z: unknown server "db-z"; the servers are app-a, app-b, db-a, db-b'],
     ['docker engine that is not an address', (t) => (t.docker = { hosts: { 'db-a': 'somewhere' } }), 'docker.hosts.db-a: expected unix://…, tcp://… or http(s)://…'],
+    ['bridge network across engines', (t) => (t.docker = { network: 'bridge', hosts: { 'db-a': 'tcp://127.0.0.2:2375' } }), 'docker.network: expected host when docker.hosts places servers on 2 engines (a bridge network spans one engine)'],
+    ['unknown network mode', (t) => (t.docker = { network: 'overlay' }), 'docker.network: Invalid option: expected one of "host"|"bridge"'],
     ['two mysql primaries', (t) => delete t.nodes['mysql-replica']!.replicaOf, 'nodes: expected exactly one mysql node without replicaOf (the primary), found 2'],
     ['stock range upside down', (t) => (t.catalog.stock = { min: 10, max: 1 }), 'catalog.stock: expected min <= max'],
     ['unknown strategy', (t) => (t.app.strategy = 'optimistic'), 'app.strategy: Invalid option: expected one of "seed"|"atomic"|"batched"'],

@@ -39,6 +39,11 @@ function serverIssues(t: TopologyFile): Issue[] {
   for (const server of Object.keys(t.docker.hosts)) {
     if (!(server in t.servers)) issues.push({ path: ['docker', 'hosts', server], message: `unknown server "${server}"; the servers are ${Object.keys(t.servers).join(', ')}` });
   }
+  // A bridge network lives on one engine: its containers cannot reach another engine's.
+  const engines = new Set(Object.keys(t.servers).map((server) => t.docker.hosts[server] ?? 'DOCKER_HOST'));
+  if (t.docker.network === 'bridge' && engines.size > 1) {
+    issues.push({ path: ['docker', 'network'], message: `expected host when docker.hosts places servers on ${engines.size} engines (a bridge network spans one engine)` });
+  }
   return issues;
 }
 

@@ -2,13 +2,13 @@ import type { TopologyStatus } from '../provision/status.js';
 
 /** The `status` table for people: pure, returns the text. */
 export function formatStatusTable(status: TopologyStatus): string {
-  const header = ['NODE', 'KIND', 'ROLE', 'SERVER', 'PORT', 'PID', 'CONN', 'HEALTH', 'DETAIL'];
+  const header = ['NODE', 'KIND', 'ROLE', 'SERVER', 'ADDRESS', 'PID', 'CONN', 'HEALTH', 'DETAIL'];
   const rows = status.nodes.map((n) => [
     n.name,
     n.kind,
     n.role,
     n.server,
-    String(n.port),
+    n.address,
     n.pid === null ? '-' : String(n.pid),
     n.connections === null ? '-' : String(n.connections),
     n.healthy ? 'ok' : 'DOWN',

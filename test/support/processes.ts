@@ -37,7 +37,7 @@ export function survivors(pids: readonly number[], home: string): string[] {
 
 export async function takenPorts(ports: readonly number[]): Promise<number[]> {
   const taken: number[] = [];
-  for (const port of ports) if (!(await isPortFree(port))) taken.push(port);
+  for (const port of ports) if (!(await isPortFree({ host: '127.0.0.1', port }))) taken.push(port);
   return taken;
 }
 

@@ -14,7 +14,13 @@ export interface TestTopology {
   ports: Record<string, number>;
 }
 
-type Yaml = { name: string; nodes: Record<string, { port: number }>; catalog: { products: number }; app: { nearCacheMs?: number; cacheTtlSeconds?: number } };
+type Yaml = {
+  name: string;
+  nodes: Record<string, { port: number }>;
+  catalog: { products: number };
+  app: { nearCacheMs?: number; cacheTtlSeconds?: number };
+  docker?: { hosts?: Record<string, string> };
+};
 
 /**
  * The default topology under another name, with every port moved to `basePort + i`, so a test

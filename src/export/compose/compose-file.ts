@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { PACKAGE_ROOT } from '../../package-root.js';
 import { primaryOf, replicasOf, type Topology, type TopologyNode } from '../../topology/model.js';
+import { LOOPBACK, type Addressing } from '../../provision/addressing.js';
 import { provisionContext, type NodeFile, type ProvisionContext } from '../../provision/context.js';
 import { topologyPaths } from '../../provision/home.js';
 import { withKind } from '../../provision/nodes/kinds.js';
@@ -105,7 +106,9 @@ function containerContext(topology: Topology, network: ComposeNetwork, secrets: 
   const runtime = new DockerRuntime(placed);
   const ctx = provisionContext(placed, topologyPaths(topology.name, CONTAINER_HOME), secrets, runtime);
   const programs = [...new Set(topology.nodes.flatMap((n) => withKind(n, (kind) => [...kind.programs])))];
-  return { ...ctx, runningAsRoot: true, programs: runtime.programs(programs) };
+  // One compose project runs on one engine: on its host network every node is on 127.0.0.1.
+  const addressing: Addressing = network === 'bridge' ? { kind: 'bridge' } : LOOPBACK;
+  return { ...ctx, addressing, runningAsRoot: true, programs: runtime.programs(programs) };
 }
 
 /**

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { LAUNCHER } from '../../package-root.js';
 import { primaryOf, replicasOf, type NodeOfKind } from '../../topology/model.js';
 import type { DatabaseConfig, ServiceConfig } from '../../service/config.js';
-import { listenAddress, peerHost } from '../addressing.js';
+import { httpOrigin, listenAddress, peerHost } from '../addressing.js';
 import type { NodeHealth, NodeKind, ProvisionContext } from '../context.js';
 import { MYSQL_USERS, SHOP_DATABASE } from '../secrets.js';
 import { Wait } from '../wait/wait.js';
@@ -21,11 +21,11 @@ export const appKind: NodeKind<'app'> = {
     return { command: process.execPath, args: [LAUNCHER, 'serve', '--config', configFile(ctx, node)] };
   },
 
-  readiness(node) {
-    return [Wait.forHttp(`http://127.0.0.1:${node.port}/readyz`)];
+  readiness(node, ctx) {
+    return [Wait.forHttp(`${httpOrigin(ctx.addressing, node)}/readyz`)];
   },
 
-  health: (node) => appHealth(node),
+  health: (node, ctx) => appHealth(node, ctx),
 };
 
 function configFile(ctx: ProvisionContext, node: NodeOfKind<'app'>): string {
@@ -48,7 +48,7 @@ export function serviceConfig(node: NodeOfKind<'app'>, ctx: ProvisionContext): S
   });
   return {
     node: node.name,
-    host: listenAddress(addressing),
+    host: listenAddress(addressing, node),
     port: node.port,
     strategy: topology.app.strategy,
     cacheTtlSeconds: topology.app.cacheTtlSeconds,
@@ -58,8 +58,8 @@ export function serviceConfig(node: NodeOfKind<'app'>, ctx: ProvisionContext): S
   };
 }
 
-async function appHealth(node: NodeOfKind<'app'>): Promise<NodeHealth> {
-  const response = await fetch(`http://127.0.0.1:${node.port}/readyz`, { signal: AbortSignal.timeout(2000) });
+async function appHealth(node: NodeOfKind<'app'>, ctx: ProvisionContext): Promise<NodeHealth> {
+  const response = await fetch(`${httpOrigin(ctx.addressing, node)}/readyz`, { signal: AbortSignal.timeout(2000) });
   const body = (await response.json().catch(() => ({}))) as { checks?: Record<string, string> };
   const checks = Object.entries(body.checks ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
   return { healthy: response.status === 200, detail: `readyz ${response.status}${checks ? ` (${checks})` : ''}` };

@@ -1,16 +1,20 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Connection } from 'mysql2/promise';
+import { EnvironmentError } from '../../errors.js';
 import { primaryOf, replicasOf, type NodeOfKind } from '../../topology/model.js';
-import { accountHost, peerHost } from '../addressing.js';
-import type { ProvisionContext } from '../context.js';
+import { accountHost, endpointOf, peerHost } from '../addressing.js';
+import { program, type ProvisionContext } from '../context.js';
 import { NotReady, retryUntil } from '../wait/retry.js';
 import { Wait, waitUntilReady } from '../wait/wait.js';
 import { seedCatalog } from './catalog.js';
 import { isSecured, markReplicating, markSecured } from './mysql.js';
-import { adminLogin, gtidPosition, rootSocketLogin, withMysql } from './mysql-client.js';
+import { adminLogin, gtidPosition, withMysql } from './mysql-client.js';
 import { startReplicaStatements, type ReplicationSource } from './mysql-replication-sql.js';
 import { SCHEMA_STATEMENTS, appAccountStatements, replicationAccountStatements, secureServerStatements } from './mysql-schema.js';
 
 const CATCH_UP_TIMEOUT_MS = 60_000;
+const SECURE_TIMEOUT_MS = 30_000;
 
 /**
  * First-`up` setup of the databases, once every server answers: secure each server, point the
@@ -24,7 +28,7 @@ export async function bootstrapDatabases(ctx: ProvisionContext): Promise<number>
   await Promise.all([primary, ...replicas].map((node) => secureServer(node, ctx)));
   const startPosition = await gtidBinlogPos(primary, ctx);
   for (const replica of replicas) await startReplication(replica, primary, startPosition, ctx);
-  const products = await withMysql(adminLogin(primary, ctx.secrets), async (c) => {
+  const products = await withMysql(adminLogin(endpointOf(ctx.addressing, primary), ctx.secrets), async (c) => {
     await runAll(c, primaryStatements(ctx));
     return seedCatalog(c, ctx.topology.catalog);
   });
@@ -32,16 +36,29 @@ export async function bootstrapDatabases(ctx: ProvisionContext): Promise<number>
   return products;
 }
 
+/**
+ * Before it is secured, root may log in only by the server's socket, and only on the server's
+ * own machine: the statements run as a one-off task beside the server (a process here, or a
+ * container on the node's engine), from a 0600 file in the node's folder, never a command line.
+ */
 async function secureServer(node: NodeOfKind<'mysql'>, ctx: ProvisionContext): Promise<void> {
   if (isSecured(ctx, node)) return;
-  await withMysql(rootSocketLogin(ctx.paths.node(node.name), undefined), (c) =>
-    runAll(c, secureServerStatements(ctx.secrets.mysqlRootPassword, ctx.secrets.mysqlAdminPassword, accountHost(ctx.addressing))),
-  );
+  const paths = ctx.paths.node(node.name);
+  const script = join(paths.dir, 'secure.sql');
+  const statements = secureServerStatements(ctx.secrets.mysqlRootPassword, ctx.secrets.mysqlAdminPassword, accountHost(ctx.addressing));
+  writeFileSync(script, `${statements.join(';\n')};\n`, { mode: 0o600 });
+  try {
+    const args = ['--no-defaults', '--user=root', `--socket=${paths.socket}`, '--batch', `--execute=source ${script}`];
+    const result = await ctx.runtime.runTask(paths, { command: program(ctx, 'mariadb'), args }, { timeoutMs: SECURE_TIMEOUT_MS, signal: ctx.signal });
+    if (result.code !== 0) throw new EnvironmentError(`${node.name}: securing the server failed (mariadb exited ${String(result.code)})`, result.output.trim().split('\n').slice(-5));
+  } finally {
+    rmSync(script, { force: true });
+  }
   markSecured(ctx, node);
 }
 
 async function startReplication(replica: NodeOfKind<'mysql'>, primary: NodeOfKind<'mysql'>, startPosition: string, ctx: ProvisionContext): Promise<void> {
-  await withMysql(adminLogin(replica, ctx.secrets), (c) => runAll(c, startReplicaStatements(replica.flavor, replicationSource(primary, ctx), startPosition)));
+  await withMysql(adminLogin(endpointOf(ctx.addressing, replica), ctx.secrets), (c) => runAll(c, startReplicaStatements(replica.flavor, replicationSource(primary, ctx), startPosition)));
   markReplicating(ctx, replica);
 }
 
@@ -58,12 +75,12 @@ export function primaryStatements(ctx: Pick<ProvisionContext, 'addressing' | 'se
 
 /** Bounded wait until the replica has applied everything the primary has written. */
 export async function waitForCatchUp(replica: NodeOfKind<'mysql'>, primary: NodeOfKind<'mysql'>, ctx: ProvisionContext): Promise<void> {
-  await waitUntilReady([Wait.forMysqlReplicaRunning(replica.name, adminLogin(replica, ctx.secrets))], { timeoutMs: CATCH_UP_TIMEOUT_MS, signal: ctx.signal });
+  await waitUntilReady([Wait.forMysqlReplicaRunning(replica.name, adminLogin(endpointOf(ctx.addressing, replica), ctx.secrets))], { timeoutMs: CATCH_UP_TIMEOUT_MS, signal: ctx.signal });
   const target = await gtidBinlogPos(primary, ctx);
   await retryUntil(
     `${replica.name} catches up with ${primary.name} (GTID ${target})`,
     () =>
-      withMysql(adminLogin(replica, ctx.secrets), async (c) => {
+      withMysql(adminLogin(endpointOf(ctx.addressing, replica), ctx.secrets), async (c) => {
         const position = await gtidPosition(c, 'gtid_slave_pos');
         if (position !== target) throw new NotReady(`replica at GTID ${position}`);
       }),
@@ -72,7 +89,7 @@ export async function waitForCatchUp(replica: NodeOfKind<'mysql'>, primary: Node
 }
 
 function gtidBinlogPos(node: NodeOfKind<'mysql'>, ctx: ProvisionContext): Promise<string> {
-  return withMysql(adminLogin(node, ctx.secrets), (c) => gtidPosition(c, 'gtid_binlog_pos'));
+  return withMysql(adminLogin(endpointOf(ctx.addressing, node), ctx.secrets), (c) => gtidPosition(c, 'gtid_binlog_pos'));
 }
 
 async function runAll(connection: Connection, statements: readonly string[]): Promise<void> {

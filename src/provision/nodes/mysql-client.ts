@@ -1,6 +1,5 @@
 import mysql, { type Connection, type ConnectionOptions } from 'mysql2/promise';
-import type { NodeOfKind } from '../../topology/model.js';
-import type { NodePaths } from '../home.js';
+import type { Endpoint } from '../addressing.js';
 import { MYSQL_USERS, type Secrets } from '../secrets.js';
 
 /** Opens one connection, runs `use`, and always closes it. */
@@ -14,19 +13,14 @@ export async function withMysql<T>(options: ConnectionOptions, use: (c: Connecti
 }
 
 /** shopctl's own administrative account, over TCP as the apps connect. */
-export function adminLogin(node: NodeOfKind<'mysql'>, secrets: Secrets, database?: string): ConnectionOptions {
+export function adminLogin(endpoint: Endpoint, secrets: Secrets, database?: string): ConnectionOptions {
   return {
-    host: '127.0.0.1',
-    port: node.port,
+    host: endpoint.host,
+    port: endpoint.port,
     user: MYSQL_USERS.admin,
     password: secrets.mysqlAdminPassword,
     ...(database === undefined ? {} : { database }),
   };
-}
-
-/** root over the unix socket: the only way in before the server is secured. */
-export function rootSocketLogin(paths: NodePaths, password: string | undefined): ConnectionOptions {
-  return { socketPath: paths.socket, user: 'root', ...(password === undefined ? {} : { password }) };
 }
 
 export type Row = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import type { NodeOfKind } from '../../topology/model.js';
-import { listenAddress } from '../addressing.js';
+import { listenAddress, type Endpoint } from '../addressing.js';
 import type { ProvisionContext } from '../context.js';
 import type { NodePaths } from '../home.js';
 
@@ -19,7 +19,7 @@ export function renderMysqlConfig(node: NodeOfKind<'mysql'>, ctx: ProvisionConte
     // table name, and one then fails with "Unknown table 'mysql.tmp_user_sys'".
     `tmpdir = ${mysqlTmpDir(paths)}`,
     `port = ${node.port}`,
-    `bind-address = ${listenAddress(ctx.addressing)}`,
+    `bind-address = ${listenAddress(ctx.addressing, node)}`,
     'skip-name-resolve',
     `server-id = ${serverId(node, ctx)}`,
     `log-basename = ${node.name}`,
@@ -57,6 +57,6 @@ function serverId(node: NodeOfKind<'mysql'>, ctx: ProvisionContext): number {
 }
 
 /** Client option file for `shopctl shell`, so the password is never on a command line. */
-export function renderClientConfig(node: NodeOfKind<'mysql'>, user: string, password: string, database: string): string {
-  return ['[client]', `user = ${user}`, `password = ${password}`, 'host = 127.0.0.1', `port = ${node.port}`, `database = ${database}`, ''].join('\n');
+export function renderClientConfig(endpoint: Endpoint, user: string, password: string, database: string): string {
+  return ['[client]', `user = ${user}`, `password = ${password}`, `host = ${endpoint.host}`, `port = ${endpoint.port}`, `database = ${database}`, ''].join('\n');
 }

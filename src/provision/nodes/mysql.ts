@@ -3,11 +3,12 @@ import { dirname, join } from 'node:path';
 import { EnvironmentError } from '../../errors.js';
 import type { NodeOfKind } from '../../topology/model.js';
 import { program, type NodeHealth, type NodeKind, type ProvisionContext } from '../context.js';
+import { endpointOf } from '../addressing.js';
 import { ensurePrivateDir } from '../home.js';
 import type { LaunchSpec } from '../runtime/runtime.js';
 import { MYSQL_USERS, SHOP_DATABASE } from '../secrets.js';
 import { Wait } from '../wait/wait.js';
-import { adminLogin, gtidPosition, isReplicating, queryRows, replicaStatus, rootSocketLogin, withMysql } from './mysql-client.js';
+import { adminLogin, gtidPosition, isReplicating, queryRows, replicaStatus, withMysql } from './mysql-client.js';
 import { mysqlTmpDir, renderClientConfig, renderMysqlConfig } from './mysql-config.js';
 
 const INSTALL_TIMEOUT_MS = 120_000;
@@ -18,14 +19,14 @@ const INSTALL_TIMEOUT_MS = 120_000;
  * `mysql-bootstrap.ts`, once both servers answer.
  */
 export const mysqlKind: NodeKind<'mysql'> = {
-  programs: ['mariadbd', 'mariadb-install-db'],
+  programs: ['mariadbd', 'mariadb-install-db', 'mariadb'],
 
   directories: (node, ctx) => [mysqlTmpDir(ctx.paths.node(node.name))],
 
   files(node, ctx) {
     return [
       { path: configFile(ctx, node), content: renderMysqlConfig(node, ctx), secret: true },
-      { path: clientConfigFile(ctx, node), content: renderClientConfig(node, MYSQL_USERS.admin, ctx.secrets.mysqlAdminPassword, SHOP_DATABASE), secret: true },
+      { path: clientConfigFile(ctx, node), content: renderClientConfig(endpointOf(ctx.addressing, node), MYSQL_USERS.admin, ctx.secrets.mysqlAdminPassword, SHOP_DATABASE), secret: true },
     ];
   },
 
@@ -41,9 +42,12 @@ export const mysqlKind: NodeKind<'mysql'> = {
   },
 
   readiness(node, ctx) {
-    const login = isSecured(ctx, node) ? adminLogin(node, ctx.secrets) : rootSocketLogin(ctx.paths.node(node.name), undefined);
+    const endpoint = endpointOf(ctx.addressing, node);
+    // Before it is secured shopctl has no account there: a refused login proves it answers.
+    if (!isSecured(ctx, node)) return [Wait.forMysqlAnswering(node.name, endpoint)];
+    const login = adminLogin(endpoint, ctx.secrets);
     const ping = Wait.forMysqlPing(node.name, login);
-    const replicating = node.role === 'replica' && isSecured(ctx, node) && existsSync(replicatingMarker(ctx, node));
+    const replicating = node.role === 'replica' && existsSync(replicatingMarker(ctx, node));
     return replicating ? [ping, Wait.forMysqlReplicaRunning(node.name, login)] : [ping];
   },
 
@@ -102,7 +106,7 @@ function installFailureLines(output: string): string[] {
 }
 
 async function mysqlHealth(node: NodeOfKind<'mysql'>, ctx: ProvisionContext): Promise<NodeHealth> {
-  return withMysql(adminLogin(node, ctx.secrets), async (c): Promise<NodeHealth> => {
+  return withMysql(adminLogin(endpointOf(ctx.addressing, node), ctx.secrets), async (c): Promise<NodeHealth> => {
     const [threads] = await queryRows(c, "SHOW GLOBAL STATUS LIKE 'Threads_connected'");
     const connections = Number(threads?.Value ?? 0);
     if (node.role === 'primary') {

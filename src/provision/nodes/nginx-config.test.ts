@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { loadTopology } from '../../topology/load.js';
 import { loadBalancerOf } from '../../topology/model.js';
+import { LOOPBACK } from '../addressing.js';
 import { topologyPaths } from '../home.js';
 import { renderNginxConfig } from './nginx-config.js';
 
 const topology = loadTopology(new URL('../../../topology/default.yaml', import.meta.url).pathname);
 const lb = loadBalancerOf(topology);
 const paths = topologyPaths('default', '/srv/shopctl').node('lb');
-const loopback = { topology, addressing: 'loopback', runningAsRoot: false } as const;
+const loopback = { topology, addressing: LOOPBACK, runningAsRoot: false };
 const config = renderNginxConfig(lb, loopback, paths, Number.POSITIVE_INFINITY);
 
 describe('the load balancer config', () => {
@@ -55,7 +56,7 @@ describe('the load balancer config', () => {
   });
 
   it('on a bridge network, listens on every interface and finds the apps by name', () => {
-    const bridged = renderNginxConfig(lb, { ...loopback, addressing: 'bridge' }, paths, 20_000);
+    const bridged = renderNginxConfig(lb, { ...loopback, addressing: { kind: 'bridge' } as const }, paths, 20_000);
     expect(bridged).toMatch(/^\s+listen 0\.0\.0\.0:18080 /m);
     expect(bridged).toContain('server app1:18081 max_fails=1');
     expect(bridged).toContain('server app2:18082 max_fails=1');
@@ -64,5 +65,13 @@ describe('the load balancer config', () => {
 
   it('keeps every temp folder under the node folder', () => {
     for (const dir of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) expect(config).toMatch(new RegExp(`^\\s+${dir}_temp_path /srv/shopctl/default/lb/tmp/`, 'm'));
+  });
+
+  it('on servers of their own, listens on its server address and reaches each app at its server', () => {
+    const addressing = { kind: 'host', addresses: { lb: '127.0.0.3', app1: '127.0.0.3', app2: '127.0.0.4' } } as const;
+    const spread = renderNginxConfig(lb, { ...loopback, addressing }, paths, 20_000);
+    expect(spread).toMatch(/^\s+listen 127\.0\.0\.3:18080 /m);
+    expect(spread).toContain('server 127.0.0.3:18081 max_fails=1');
+    expect(spread).toContain('server 127.0.0.4:18082 max_fails=1');
   });
 });

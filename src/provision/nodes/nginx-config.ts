@@ -56,7 +56,7 @@ ${upstreams.join('\n')}
     }
 
     server {
-        listen ${listenAddress(addressing)}:${node.port} backlog=${node.listenBacklog} reuseport;
+        listen ${listenAddress(addressing, node)}:${node.port} backlog=${node.listenBacklog} reuseport;
 
         location / {
             proxy_pass http://shop_apps;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { NodeOfKind } from '../../topology/model.js';
+import { httpOrigin } from '../addressing.js';
 import { program, type NodeHealth, type NodeKind, type ProvisionContext } from '../context.js';
 import { Wait } from '../wait/wait.js';
 import { NGINX_TEMP_DIRS, renderNginxConfig } from './nginx-config.js';
@@ -23,19 +24,19 @@ export const nginxKind: NodeKind<'nginx'> = {
     return { command: program(ctx, 'nginx'), args: ['-p', dir, '-c', configFile(ctx, node), '-e', join(dir, 'error.log')] };
   },
 
-  readiness(node) {
-    return [Wait.forHttpThrough(`http://127.0.0.1:${node.port}/healthz`, node.upstreams)];
+  readiness(node, ctx) {
+    return [Wait.forHttpThrough(`${httpOrigin(ctx.addressing, node)}/healthz`, node.upstreams)];
   },
 
-  health: (node) => nginxHealth(node),
+  health: (node, ctx) => nginxHealth(node, ctx),
 };
 
 function configFile(ctx: ProvisionContext, node: NodeOfKind<'nginx'>): string {
   return join(ctx.paths.node(node.name).dir, 'nginx.conf');
 }
 
-async function nginxHealth(node: NodeOfKind<'nginx'>): Promise<NodeHealth> {
-  const base = `http://127.0.0.1:${node.port}`;
+async function nginxHealth(node: NodeOfKind<'nginx'>, ctx: ProvisionContext): Promise<NodeHealth> {
+  const base = httpOrigin(ctx.addressing, node);
   const status = await fetch(`${base}/_nginx/status`, { signal: AbortSignal.timeout(2000) }).then((r) => r.text());
   const active = Number(/Active connections:\s*(\d+)/.exec(status)?.[1] ?? Number.NaN);
   const through = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });

@@ -1,10 +1,11 @@
 import { Redis } from 'ioredis';
+import type { Endpoint } from '../addressing.js';
 
 /** Opens one connection that fails fast (no retries, no offline queue), runs `use`, closes it. */
-export async function withRedis<T>(port: number, password: string, use: (r: Redis) => Promise<T>): Promise<T> {
+export async function withRedis<T>(endpoint: Endpoint, password: string, use: (r: Redis) => Promise<T>): Promise<T> {
   const redis = new Redis({
-    host: '127.0.0.1',
-    port,
+    host: endpoint.host,
+    port: endpoint.port,
     password,
     lazyConnect: true,
     connectTimeout: 1000,

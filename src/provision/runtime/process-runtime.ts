@@ -1,3 +1,4 @@
+import { LOOPBACK } from '../addressing.js';
 import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { z } from 'zod';
@@ -29,7 +30,7 @@ const POLL_MS = 50;
  */
 export class ProcessRuntime implements Runtime {
   readonly driver = 'local';
-  readonly addressing = 'loopback';
+  readonly addressing = LOOPBACK;
 
   /** Processes share nothing topology-wide. */
   async releaseTopology(): Promise<void> {}

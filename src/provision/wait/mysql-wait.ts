@@ -1,4 +1,5 @@
 import type { ConnectionOptions } from 'mysql2/promise';
+import type { Endpoint } from '../addressing.js';
 import { isReplicating, replicaStatus, withMysql } from '../nodes/mysql-client.js';
 import { NotReady } from './retry.js';
 import type { WaitStrategy } from './wait-strategy.js';
@@ -8,6 +9,27 @@ export function mysqlPingWait(description: string, login: ConnectionOptions): Wa
   return {
     description: `${description} answers ping`,
     check: () => withMysql(login, (c) => c.ping()),
+  };
+}
+
+/** MariaDB's "access denied" and "host not allowed": the server answered the handshake. */
+const REFUSED_LOGIN = new Set(['ER_ACCESS_DENIED_ERROR', 'ER_HOST_NOT_PRIVILEGED', 'ER_DBACCESS_DENIED_ERROR']);
+
+/**
+ * The server accepts connections and answers the handshake, before any account of shopctl's
+ * exists: a login with an account that does not exist is refused by a server that runs.
+ */
+export function mysqlAnsweringWait(description: string, endpoint: Endpoint): WaitStrategy {
+  return {
+    description: `${description} answers on ${endpoint.host}:${endpoint.port}`,
+    check: async () => {
+      try {
+        await withMysql({ host: endpoint.host, port: endpoint.port, user: 'shopctl_probe', password: 'none' }, (c) => c.ping());
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? '';
+        if (!REFUSED_LOGIN.has(code)) throw new NotReady(`${code || (error as Error).message}`);
+      }
+    },
   };
 }
 

@@ -1,13 +1,14 @@
+import type { Endpoint } from '../addressing.js';
 import { replicationInfo, withRedis } from '../nodes/redis-client.js';
 import { NotReady } from './retry.js';
 import type { WaitStrategy } from './wait-strategy.js';
 
 /** The server answers an authenticated PING. */
-export function redisPingWait(port: number, password: string): WaitStrategy {
+export function redisPingWait(endpoint: Endpoint, password: string): WaitStrategy {
   return {
-    description: `redis on port ${port} answers PING`,
+    description: `redis on ${endpoint.host}:${endpoint.port} answers PING`,
     check: () =>
-      withRedis(port, password, async (redis) => {
+      withRedis(endpoint, password, async (redis) => {
         const answer = await redis.ping();
         if (answer !== 'PONG') throw new NotReady(`PING answered ${answer}`);
       }),
@@ -15,11 +16,11 @@ export function redisPingWait(port: number, password: string): WaitStrategy {
 }
 
 /** A replica's link to its master is up and the initial sync is done. */
-export function redisReplicaLinkWait(port: number, password: string): WaitStrategy {
+export function redisReplicaLinkWait(endpoint: Endpoint, password: string): WaitStrategy {
   return {
-    description: `redis on port ${port}: master_link_status up`,
+    description: `redis on ${endpoint.host}:${endpoint.port}: master_link_status up`,
     check: () =>
-      withRedis(port, password, async (redis) => {
+      withRedis(endpoint, password, async (redis) => {
         const info = await replicationInfo(redis);
         const link = info.get('master_link_status');
         if (link !== 'up') throw new NotReady(`master_link_status is ${link ?? 'absent'}`);

@@ -1,5 +1,5 @@
 import { httpThroughWait, httpWait } from './http-wait.js';
-import { mysqlPingWait, mysqlReplicaRunningWait } from './mysql-wait.js';
+import { mysqlAnsweringWait, mysqlPingWait, mysqlReplicaRunningWait } from './mysql-wait.js';
 import { redisPingWait, redisReplicaLinkWait } from './redis-wait.js';
 import { retryUntil, type RetryOptions } from './retry.js';
 import type { WaitStrategy } from './wait-strategy.js';
@@ -10,6 +10,7 @@ export const Wait = {
   forHttpThrough: httpThroughWait,
   forRedisPing: redisPingWait,
   forRedisReplicaLink: redisReplicaLinkWait,
+  forMysqlAnswering: mysqlAnsweringWait,
   forMysqlPing: mysqlPingWait,
   forMysqlReplicaRunning: mysqlReplicaRunningWait,
 };

@@ -8,7 +8,7 @@ import type { Addressing } from '../../addressing.js';
 import type { Program } from '../../binaries.js';
 import type { NodePaths } from '../../home.js';
 import type { LaunchSpec, Runtime, StartedNode, TaskOptions, TaskResult } from '../runtime.js';
-import { dockerEngine } from './engine.js';
+import { dockerEngine, engineMachineAddress } from './engine.js';
 import { ensureImage, imageFor, type PullListener } from './images.js';
 import { containerOptions, type ContainerRun } from './container-spec.js';
 import { nodeFilter, type ContainerRole } from './labels.js';
@@ -38,7 +38,7 @@ export class DockerRuntime implements Runtime {
     private readonly topology: DockerPlacement,
     private readonly onPull: PullListener = () => {},
   ) {
-    this.addressing = topology.docker.network === 'bridge' ? 'bridge' : 'loopback';
+    this.addressing = topology.docker.network === 'bridge' ? { kind: 'bridge' } : { kind: 'host', addresses: this.machineAddresses() };
   }
 
   programs(names: readonly Program[]): Record<Program, string> {
@@ -160,8 +160,23 @@ export class DockerRuntime implements Runtime {
   }
 
   private engine(node: NodePaths): Docker {
-    const server = this.topology.nodes.find((n) => n.name === node.name)?.server ?? 'local';
-    return this.engineAt(this.topology.docker.hosts[server]);
+    return this.engineAt(this.engineAddressOf(node.name));
+  }
+
+  /** The engine of the node's server (the topology's docker.hosts), or undefined: DOCKER_HOST's. */
+  private engineAddressOf(nodeName: string): string | undefined {
+    const server = this.topology.nodes.find((n) => n.name === nodeName)?.server ?? 'local';
+    return this.topology.docker.hosts[server];
+  }
+
+  /** On the host network a node is at its engine's machine: node → that address, when not this one. */
+  private machineAddresses(): Record<string, string> {
+    const addresses: Record<string, string> = {};
+    for (const node of this.topology.nodes) {
+      const address = engineMachineAddress(this.engineAddressOf(node.name) ?? process.env.DOCKER_HOST);
+      if (address !== undefined) addresses[node.name] = address;
+    }
+    return addresses;
   }
 
   /** The engine at an address; without one, DOCKER_HOST's (or the local socket). */

@@ -1,4 +1,4 @@
-// The measurement scripts' own topology: the default one under another name, every port moved
+// The measurement scripts' own topology: the default one (or `source`) under another name, every port moved
 // to `basePort + i`, in a temporary SHOPCTL_HOME, so a script never meets a running topology.
 // `shopctl(...args)` runs the CLI against it; `remove()` stops it and deletes everything.
 import { spawnSync } from 'node:child_process';
@@ -10,9 +10,9 @@ import { parse, stringify } from 'yaml';
 export const ROOT = new URL('../..', import.meta.url).pathname;
 const LAUNCHER = join(ROOT, 'bin/shopctl.js');
 
-export function ownTopology(name, basePort, edit = () => {}) {
+export function ownTopology(name, basePort, edit = () => {}, source = join(ROOT, 'topology/default.yaml')) {
   const home = mkdtempSync(join(tmpdir(), `shopctl-${name}-`));
-  const topology = parse(readFileSync(join(ROOT, 'topology/default.yaml'), 'utf8'));
+  const topology = parse(readFileSync(source, 'utf8'));
   topology.name = name;
   Object.values(topology.nodes).forEach((node, i) => (node.port = basePort + i));
   edit(topology);

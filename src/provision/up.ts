@@ -233,15 +233,12 @@ function nodeFailure(node: TopologyNode, logFile: string, error: unknown): Error
   return new EnvironmentError(`node ${node.name} (${node.kind}, port ${node.port}) did not become ready: ${reason}`, logTail(logFile), { cause: error });
 }
 
-/** Image pulls (docker driver) shown as steps of `up`. */
+/** Image pulls (docker driver) as events of `up`, timed from their start. */
 function pullProgress(listener: ProvisionListener): PullListener {
   const began = new Map<string, number>();
-  return (image, status) => {
-    if (status === 'pulling') {
-      began.set(image, Date.now());
-      listener({ type: 'step', step: `pull ${image}`, phase: 'started' });
-    } else if (status === 'pulled') {
-      listener({ type: 'step', step: `pull ${image}`, phase: 'done', ms: Date.now() - (began.get(image) ?? Date.now()) });
-    }
+  return ({ image, phase, message }) => {
+    if (phase === 'started') began.set(image, Date.now());
+    const ms = Date.now() - (began.get(image) ?? Date.now());
+    listener({ type: 'pull', image, phase, ...(phase === 'started' ? {} : { ms }), ...(message === undefined ? {} : { message }) });
   };
 }

@@ -14,4 +14,12 @@ describe('plain progress lines', () => {
     expect(formatEvent({ type: 'step', step: 'databases', phase: 'started' })).toBe('setting up databases…');
     expect(formatEvent({ type: 'step', step: 'databases', phase: 'done', ms: 1100 })).toBe('set up databases in 1.1s');
   });
+
+  it('says how an image pull goes', () => {
+    const image = '127.0.0.1:29960/shopctl/redis:12';
+    expect(formatEvent({ type: 'pull', image, phase: 'started' })).toBe(`pulling ${image}…`);
+    expect(formatEvent({ type: 'pull', image, phase: 'progress', ms: 1000, message: '2/7 layers, 40 of 212 MiB' })).toBe(`pulling ${image}: 2/7 layers, 40 of 212 MiB`);
+    expect(formatEvent({ type: 'pull', image, phase: 'done', ms: 5200 })).toBe(`pulled ${image} in 5.2s`);
+    expect(formatEvent({ type: 'pull', image, phase: 'failed', ms: 100, message: 'manifest unknown' })).toBe(`failed to pull ${image} in 0.1s: manifest unknown`);
+  });
 });

@@ -9,6 +9,18 @@ export function formatEvent(event: ProvisionEvent): string {
     const verb = { started: 'setting up', done: 'set up', failed: 'failed to set up' }[event.phase];
     return `${verb} ${event.step}${event.phase === 'started' ? '…' : seconds(event.ms)}${event.message ? `: ${event.message}` : ''}`;
   }
+  if (event.type === 'pull') {
+    switch (event.phase) {
+      case 'started':
+        return `pulling ${event.image}…`;
+      case 'progress':
+        return `pulling ${event.image}: ${event.message ?? ''}`;
+      case 'done':
+        return `pulled ${event.image}${seconds(event.ms)}`;
+      case 'failed':
+        return `failed to pull ${event.image}${seconds(event.ms)}: ${event.message ?? ''}`;
+    }
+  }
   const who = event.kind ? `${event.node} (${event.kind})` : event.node;
   switch (event.phase) {
     case 'starting':

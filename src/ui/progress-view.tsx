@@ -49,7 +49,7 @@ function ProgressView({ title, subscribe }: { title: string; subscribe: Subscrib
             <Text>{row.phase}</Text>
           </Box>
           <Text dimColor>{((row.ms ?? now - row.since) / 1000).toFixed(1)}s</Text>
-          {row.message ? <Text color="red">{row.message}</Text> : null}
+          {row.message ? <Text color={row.phase === 'failed' ? 'red' : undefined}>{row.message}</Text> : null}
         </Box>
       ))}
     </Box>
@@ -57,14 +57,16 @@ function ProgressView({ title, subscribe }: { title: string; subscribe: Subscrib
 }
 
 function applyEvent(rows: Row[], event: ProvisionEvent): Row[] {
-  const name = event.type === 'node' ? event.node : event.step;
-  const kind = event.type === 'node' ? event.kind : 'step';
-  const settled = !['starting', 'stopping', 'started'].includes(event.phase);
+  const name = event.type === 'node' ? event.node : event.type === 'step' ? event.step : event.image;
+  const kind = event.type === 'node' ? event.kind : event.type;
+  // A pull's progress keeps its row running, with how far it got as the message.
+  const phase = event.phase === 'progress' ? 'started' : event.phase;
+  const settled = !['starting', 'stopping', 'started'].includes(phase);
   const existing = rows.find((r) => r.name === name);
   const row: Row = {
     name,
     kind: kind || existing?.kind || '',
-    phase: event.phase,
+    phase,
     since: existing?.since ?? Date.now(),
     ...(settled && event.ms !== undefined ? { ms: event.ms } : {}),
     ...(event.message === undefined ? {} : { message: event.message }),

@@ -7,16 +7,21 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { shopctl } from '../support/cli.js';
 import { testTopology } from '../support/topology.js';
 import { startPrivateEngine, type PrivateEngine } from './private-engine.js';
+import { startPrivateRegistry, type PrivateRegistry } from './private-registry.js';
 
 /**
  * Two servers' worth of Docker hosts on one machine: the second engine listens on 127.0.0.2, an
- * address of this machine's loopback that stands for another host's, and runs server db-b.
+ * address of this machine's loopback that stands for another host's, and runs server db-b. It
+ * starts with no images: `up` pulls db-b's from a registry on loopback, as from Docker Hub.
  */
 const SECOND_ENGINE = '127.0.0.2:29950';
+const REGISTRY_PORT = 29960;
+const PULLED = ['shopctl/mariadb:12', 'shopctl/redis:12'];
 const DOCKER_LOCAL = fileURLToPath(new URL('../../topology/docker-local.yaml', import.meta.url));
+const pulled = (image: string) => `127.0.0.1:${REGISTRY_PORT}/${image}`;
 const topo = testTopology('e2e-two-engines', 29900, (t) => {
   t.catalog.products = 500;
-  t.docker = { ...t.docker, hosts: { 'db-b': `tcp://${SECOND_ENGINE}` } };
+  t.docker = { ...t.docker, hosts: { 'db-b': `tcp://${SECOND_ENGINE}` }, images: { ...t.docker?.images, mariadb: pulled('shopctl/mariadb:12'), redis: pulled('shopctl/redis:12') } };
 }, DOCKER_LOCAL);
 const first = inject('dockerHost');
 const run = (...args: string[]) => shopctl(topo.home, [...args, '-t', topo.file], 300_000, { DOCKER_HOST: first });
@@ -36,23 +41,42 @@ const answers = (host: string, port: number) =>
   });
 
 let second: PrivateEngine | undefined;
+let registry: PrivateRegistry | undefined;
+const onFirst = (...args: string[]) => execFileSync('docker', args, { env: { ...process.env, DOCKER_HOST: first }, stdio: 'ignore', timeout: 300_000 });
 
 beforeAll(async () => {
   second = await startPrivateEngine({ tcp: SECOND_ENGINE });
-  // No registry: the second engine gets the images db-b needs from the first.
-  execFileSync('sh', ['-c', `docker save shopctl/mariadb:12 shopctl/redis:12 | DOCKER_HOST=${second.host} docker load`], { env: { ...process.env, DOCKER_HOST: first }, stdio: 'ignore', timeout: 300_000 });
+  registry = await startPrivateRegistry(REGISTRY_PORT);
+  // The first engine has the images it built; it pushes db-b's to the registry under its name.
+  for (const image of PULLED) {
+    onFirst('tag', image, pulled(image));
+    onFirst('push', pulled(image));
+  }
 });
 
 afterAll(async () => {
   await run('down', '--purge');
   await second?.stop();
+  await registry?.stop();
+  for (const image of PULLED) {
+    try {
+      onFirst('rmi', pulled(image)); // only the tag: the image stays under its own name
+    } catch {
+      // never tagged
+    }
+  }
   rmSync(topo.home, { recursive: true, force: true });
 });
 
-describe('servers on two Docker engines (docker.hosts)', () => {
+describe('servers on two Docker engines (docker.hosts), images pulled from a registry', () => {
   it('runs each server on its engine, at its machine address, and works end to end', async () => {
     const up = await run('up', '--driver', 'docker');
     expect(up.code, up.stderr).toBe(0);
+    // The second engine had no image: it pulled both, with progress on the way.
+    for (const image of PULLED) {
+      expect(up.stderr).toContain(`pulling ${pulled(image)}…`);
+      expect(up.stderr).toMatch(new RegExp(`pulled ${pulled(image).replaceAll('.', '\\.')} in \\d`));
+    }
     const host = second?.host ?? '';
     expect(labelledOn(host)).toEqual([`shopctl-${topo.name}-mysql-replica`, `shopctl-${topo.name}-redis-replica`]);
     expect(labelledOn(first)).toEqual(['app1', 'app2', 'lb', 'mysql-primary', 'redis-master'].map((n) => `shopctl-${topo.name}-${n}`));
@@ -77,5 +101,25 @@ describe('servers on two Docker engines (docker.hosts)', () => {
     expect(down.code, down.stderr).toBe(0);
     expect(labelledOn(host)).toEqual([]);
     expect(labelledOn(first)).toEqual([]);
+  });
+
+  it('an image the registry does not have fails up with 3 and leaves nothing on either engine', async () => {
+    const broken = testTopology('e2e-pull-fails', 29970, (t) => {
+      t.catalog.products = 50;
+      t.docker = { ...t.docker, hosts: { 'db-b': `tcp://${SECOND_ENGINE}` }, images: { ...t.docker?.images, mariadb: pulled('shopctl/mariadb:12'), redis: pulled('shopctl/redis:12'), app: pulled('shopctl/nothing:1') } };
+    }, DOCKER_LOCAL);
+    const runBroken = (...args: string[]) => shopctl(broken.home, [...args, '-t', broken.file], 300_000, { DOCKER_HOST: first });
+    try {
+      const up = await runBroken('up', '--driver', 'docker');
+      expect(up.code).toBe(3);
+      expect(up.stderr).toContain(`image ${pulled('shopctl/nothing:1')} is not on the Docker engine and could not be pulled`);
+      expect(up.stderr).toContain(`failed to pull ${pulled('shopctl/nothing:1')}`);
+      const left = (host: string) => execFileSync('docker', ['ps', '-aq', '--filter', `label=io.shopctl.topology=${broken.name}`], { env: { ...process.env, DOCKER_HOST: host }, encoding: 'utf8' }).trim();
+      expect(left(first)).toBe('');
+      expect(left(second?.host ?? '')).toBe('');
+    } finally {
+      await runBroken('down', '--purge');
+      rmSync(broken.home, { recursive: true, force: true });
+    }
   });
 });

@@ -19,7 +19,7 @@ type Yaml = {
   nodes: Record<string, { port: number }>;
   catalog: { products: number };
   app: { nearCacheMs?: number; cacheTtlSeconds?: number };
-  docker?: { hosts?: Record<string, string> };
+  docker?: { hosts?: Record<string, string>; images?: Record<string, string> };
 };
 
 /**

@@ -60,6 +60,22 @@ describe('invalid topology files exit 64 and name the file and key', () => {
     expect(result.code).toBe(64);
     expect(result.stderr).toContain('driver');
   });
+
+  it('export: an unknown format, an unknown network, a folder that is not an export', async () => {
+    const format = await t.run('export', 'kubernetes');
+    expect(format.code).toBe(64);
+    expect(format.stderr).toContain("'kubernetes' is invalid for argument 'format'. Allowed choices are compose.");
+    const network = await t.run('export', 'compose', '--network', 'overlay', '-o', join(t.home, 'out'));
+    expect(network.code).toBe(64);
+    expect(network.stderr).toContain('--network');
+    const foreign = join(t.home, 'foreign');
+    mkdirSync(foreign, { recursive: true });
+    writeFileSync(join(foreign, 'notes.txt'), 'mine');
+    const refused = await t.run('export', 'compose', '-o', foreign);
+    expect(refused.code).toBe(64);
+    expect(refused.stderr).toContain('holds files that are not a shopctl export; nothing was written');
+    expect(readdirSync(foreign)).toEqual(['notes.txt']);
+  });
 });
 
 /** The default topology with one line changed. */

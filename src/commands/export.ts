@@ -9,7 +9,7 @@ import { parseOptions, type CommandSpec } from './command.js';
 
 const options = z.object({
   topology: z.string().optional(),
-  network: z.enum(['host', 'bridge']).default('host'),
+  network: z.enum(['host', 'bridge']).optional(),
   out: z.string().min(1).optional(),
   json: z.boolean().default(false),
 });
@@ -21,14 +21,14 @@ export const exportCommand: CommandSpec = {
     c
       .addArgument(new Argument('<format>', 'what to write').choices(['compose']))
       .option('-t, --topology <file>', 'topology file (default: topology/default.yaml)')
-      .option('--network <mode>', 'host: every container on the host network (127.0.0.1); bridge: a network of its own, nodes by name, ports published on 127.0.0.1', 'host')
+      .option('--network <mode>', "host: every container on the host network (127.0.0.1); bridge: a network of its own, nodes by name, ports published on 127.0.0.1 (default: the topology's docker.network, host)")
       .option('-o, --out <dir>', 'folder to write (default: compose/<topology>)')
       .option('--json', 'print what was written as JSON on stdout'),
   async action(_format, raw) {
     const opts = parseOptions(options, raw);
     const topology = loadTopology(opts.topology);
     requireMariadb(topology, 'the exported services run MariaDB images; a MySQL 8 service (mysqld --initialize, its my.cnf) is not implemented');
-    const written = writeComposeExport(topology, opts.network, opts.out ?? `compose/${topology.name}`);
+    const written = writeComposeExport(topology, opts.network ?? topology.docker.network, opts.out ?? `compose/${topology.name}`);
     writeErr(`wrote ${written.composeFile} (${written.services.length} services, --network ${written.network}${written.newSecrets ? ', new passwords' : ', passwords kept'})`);
     writeErr(`start it: docker-compose -f ${written.composeFile} up -d`);
     if (opts.json) process.stdout.write(`${JSON.stringify(written)}\n`);

@@ -73,6 +73,8 @@ describe('a node killed with SIGKILL', () => {
     const status = await run('status');
     expect(status.code).toBe(3);
     expect(status.stderr).toMatch(/redis-master\s.*DOWN\s+not running/);
+    // Its last log lines follow the table: the server's own words before it died.
+    expect(status.stderr).toMatch(/\nredis-master:\nlast lines of \S+redis-master\.log:\n(  .*\n?){1,5}/);
     const up = await run('up');
     expect(up.code, up.stderr).toBe(0);
     const after = await run('status', '--json');

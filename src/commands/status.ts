@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { ExitCode } from '../errors.js';
+import { logTail } from '../provision/log-tail.js';
 import { topologyStatus } from '../provision/status.js';
 import { loadTopology } from '../topology/load.js';
 import { formatStatusTable } from '../ui/status-table.js';
 import { writeErr } from '../ui/terminal.js';
 import { parseOptions, type CommandSpec } from './command.js';
+
+const LOG_LINES = 5;
 
 const options = z.object({ topology: z.string().optional(), json: z.boolean().default(false) });
 
@@ -22,6 +25,8 @@ export const statusCommand: CommandSpec = {
       if (down.length > 0) writeErr(`topology ${status.topology}: not healthy: ${down.join(', ')}`);
     } else {
       writeErr(formatStatusTable(status));
+      // What a sick node said last, so the cause is on screen, not one command away.
+      for (const node of status.nodes.filter((n) => status.provisioned && !n.healthy)) writeErr(['', `${node.name}:`, ...logTail(node.log, LOG_LINES)].join('\n'));
     }
     return status.healthy ? ExitCode.ok : ExitCode.environment;
   },

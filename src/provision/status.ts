@@ -17,6 +17,8 @@ export interface NodeStatus {
   port: number;
   /** host:port where this CLI reaches the node (another Docker host's address for its servers). */
   address: string;
+  /** The node's log file (its server's output, processes and containers alike). */
+  log: string;
   pid: number | null;
   running: boolean;
   healthy: boolean;
@@ -48,7 +50,8 @@ export async function topologyStatus(topology: Topology): Promise<TopologyStatus
       const pid = (await runtime.pidOf(paths.node(node.name))) ?? null;
       const endpoint = endpointOf(runtime.addressing, node);
       const address = `${endpoint.host}:${endpoint.port}`;
-      const base = { name: node.name, kind: node.kind, role: node.role, server: node.server, port: node.port, address, pid, running: pid !== null };
+      const log = paths.node(node.name).logFile;
+      const base = { name: node.name, kind: node.kind, role: node.role, server: node.server, port: node.port, address, log, pid, running: pid !== null };
       if (ctx === undefined) return { ...base, healthy: false, detail: 'not provisioned (run shopctl up)', replication: null, connections: null };
       if (pid === null) return { ...base, healthy: false, detail: 'not running', replication: null, connections: null };
       const health = await probeHealth(node, ctx);

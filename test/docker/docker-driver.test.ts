@@ -47,6 +47,7 @@ describe('the docker driver on a real engine (host networking)', () => {
     const sick = await run('status');
     expect(sick.code).toBe(3);
     expect(sick.stderr).toMatch(/app1 .*not running/);
+    expect(sick.stderr).toMatch(/\napp1:\nlast lines of \S+app1\.log:\n/);
 
     const down = await run('down');
     expect(down.code, down.stderr).toBe(0);

@@ -1,3 +1,4 @@
+import { endpointOf, isLoopback } from '../provision/addressing.js';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { UntrustedMeasurementError } from '../errors.js';
@@ -53,7 +54,10 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   const runId = newRunId();
   const startedAt = new Date().toISOString();
   const dir = createRunDir(options.reportsDir, runId);
-  const sampler = new ResourceSampler([...target.nodes.map((n) => ({ name: n.name, pid: n.pid, group: true })), { name: GENERATOR, pid: process.pid, group: false }]);
+  // /proc tells about this machine only: a node on another Docker host is not sampled.
+  const here = (n: (typeof target.nodes)[number]) => isLoopback(endpointOf(target.addressing, n).host);
+  const nodes = target.nodes.map((n) => ({ name: n.name, pid: here(n) ? n.pid : null, group: true }));
+  const sampler = new ResourceSampler([...nodes, { name: GENERATOR, pid: process.pid, group: false }]);
   sampler.start();
   const phases = new Phases(options, sampler);
   let ceiling: Ceiling | null = null;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../errors.js';
 import { loadTopology } from '../topology/load.js';
 import { findNode, type NodeOfKind } from '../topology/model.js';
+import { hostPort, httpOrigin } from './addressing.js';
 import { provisionContext } from './context.js';
 import { topologyPaths } from './home.js';
 import { serviceConfig } from './nodes/app.js';
@@ -68,5 +70,37 @@ describe('the configs of servers on several Docker hosts (docker.hosts, host net
 
   it('let accounts in from any host, since connections now come from other machines', () => {
     expect(primaryStatements(ctx).filter((s) => s.startsWith('CREATE USER'))).toEqual([expect.stringContaining("@'%'"), expect.stringContaining("@'%'")]);
+  });
+});
+
+describe('placements whose nodes could not reach each other are refused before anything starts', () => {
+  const placed = (docker: Partial<typeof topology.docker>) => new DockerRuntime({ ...topology, docker: { ...topology.docker, ...docker } });
+
+  it('servers on this machine loopback mixed with servers on other machines', () => {
+    const mixed = placed({ hosts: { 'db-b': 'tcp://10.0.0.3:2375' } });
+    expect(() => mixed.checkPlacement('t.yaml')).toThrow(UsageError);
+    expect(() => mixed.checkPlacement('t.yaml')).toThrow(/servers app-a, app-b, db-a are on this machine's loopback/);
+  });
+
+  it('but every server on its own machine address, or every one on this machine, is fine', () => {
+    const everywhere = { 'app-a': 'tcp://10.0.0.1:2375', 'app-b': 'tcp://10.0.0.2:2375', 'db-a': 'tcp://10.0.0.3:2375', 'db-b': 'tcp://10.0.0.4:2375' };
+    expect(() => placed({ hosts: everywhere }).checkPlacement('t.yaml')).not.toThrow();
+    expect(() => placed({ hosts: { 'db-b': 'tcp://127.0.0.2:2375' } }).checkPlacement('t.yaml')).not.toThrow();
+  });
+
+  it('a bridge network on an engine of another machine, whose published ports this CLI cannot reach', () => {
+    const remote = { 'app-a': 'tcp://10.0.0.5:2375', 'app-b': 'tcp://10.0.0.5:2375', 'db-a': 'tcp://10.0.0.5:2375', 'db-b': 'tcp://10.0.0.5:2375' };
+    expect(() => placed({ network: 'bridge', hosts: remote }).checkPlacement('t.yaml')).toThrow(/bridge publishes ports on the engine's 127\.0\.0\.1, which this machine cannot reach on 10\.0\.0\.5/);
+    const local = Object.fromEntries(['app-a', 'app-b', 'db-a', 'db-b'].map((server) => [server, 'unix:///var/run/docker.sock']));
+    expect(() => placed({ network: 'bridge', hosts: local }).checkPlacement('t.yaml')).not.toThrow();
+  });
+});
+
+describe('an IPv6 machine address', () => {
+  it('is bracketed where a URL or nginx writes host:port', () => {
+    const v6 = { kind: 'host', addresses: { lb: '::1' } } as const;
+    expect(httpOrigin(v6, { name: 'lb', port: 18080 })).toBe('http://[::1]:18080');
+    expect(hostPort('::1', 18080)).toBe('[::1]:18080');
+    expect(hostPort('127.0.0.1', 18080)).toBe('127.0.0.1:18080');
   });
 });

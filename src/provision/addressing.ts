@@ -1,3 +1,5 @@
+import { isIPv6 } from 'node:net';
+import { UsageError } from '../errors.js';
 import type { TopologyNode } from '../topology/model.js';
 
 const LOOPBACK_ADDRESS = '127.0.0.1';
@@ -44,9 +46,35 @@ export function endpointOf(addressing: Addressing, node: Pick<TopologyNode, 'nam
   return { host, port: node.port };
 }
 
+/** host:port as URLs and nginx write it: an IPv6 address in brackets. */
+export function hostPort(host: string, port: number): string {
+  return isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 export function httpOrigin(addressing: Addressing, node: Pick<TopologyNode, 'name' | 'port'>): string {
   const { host, port } = endpointOf(addressing, node);
-  return `http://${host}:${port}`;
+  return `http://${hostPort(host, port)}`;
+}
+
+/** Whether an address is this machine's loopback (127.0.0.0/8, ::1). */
+export function isLoopback(address: string): boolean {
+  return address.startsWith('127.') || address === '::1' || address === 'localhost';
+}
+
+/**
+ * Refuses (64) placements whose nodes could not reach each other: on the host network, nodes
+ * on this machine's loopback cannot be reached by nodes on other machines, so either every
+ * server is on this machine or every server has its machine's address (its engine's tcp://).
+ */
+export function requireReachable(addressing: Addressing, nodes: readonly Pick<TopologyNode, 'name' | 'server'>[], file: string): void {
+  if (addressing.kind !== 'host') return;
+  const local = nodes.filter((n) => isLoopback(serverAddress(addressing.addresses, n)));
+  const remote = nodes.filter((n) => !isLoopback(serverAddress(addressing.addresses, n)));
+  if (local.length === 0 || remote.length === 0) return;
+  const servers = [...new Set(local.map((n) => n.server))].join(', ');
+  throw new UsageError(`${file}: docker.hosts: servers ${servers} are on this machine's loopback, which the nodes on other machines (${remote.map((n) => n.name).join(', ')}) cannot reach`, [
+    `give those servers their engine by this machine's network address too (e.g. ${[...new Set(local.map((n) => n.server))][0] ?? 'app-a'}: tcp://<this machine>:2375)`,
+  ]);
 }
 
 /**

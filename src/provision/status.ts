@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { withDeadline } from '../async/deadline.js';
 import type { Topology, TopologyNode } from '../topology/model.js';
-import { endpointOf } from './addressing.js';
+import { endpointOf, hostPort } from './addressing.js';
 import { provisionContext, type NodeHealth, type ProvisionContext } from './context.js';
 import { topologyPaths } from './home.js';
 import { withKind } from './nodes/kinds.js';
@@ -49,7 +49,7 @@ export async function topologyStatus(topology: Topology): Promise<TopologyStatus
     topology.nodes.map(async (node): Promise<NodeStatus> => {
       const pid = (await runtime.pidOf(paths.node(node.name))) ?? null;
       const endpoint = endpointOf(runtime.addressing, node);
-      const address = `${endpoint.host}:${endpoint.port}`;
+      const address = hostPort(endpoint.host, endpoint.port);
       const log = paths.node(node.name).logFile;
       const base = { name: node.name, kind: node.kind, role: node.role, server: node.server, port: node.port, address, log, pid, running: pid !== null };
       if (ctx === undefined) return { ...base, healthy: false, detail: 'not provisioned (run shopctl up)', replication: null, connections: null };

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { allSettledOrThrow } from '../async/all-settled.js';
 import { EnvironmentError, ShopctlError, UsageError } from '../errors.js';
 import { loadBalancerOf, type Topology, type TopologyNode } from '../topology/model.js';
 import { endpointOf, httpOrigin } from './addressing.js';
@@ -58,6 +59,7 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
   const listener = options.listener ?? ignoreEvents;
   const driver = options.driver ?? 'local';
   const runtime = runtimeFor(driver, topology, pullProgress(listener));
+  runtime.checkPlacement(topology.file);
   const interrupt = new Interrupt();
   const release = acquireLock(paths.lockFile, topology.name);
   let leaveNothing = false;
@@ -211,16 +213,6 @@ class UpRun {
       throw new EnvironmentError(`setting up the ${step} failed: ${message}`, [], { cause: error });
     }
   }
-}
-
-/**
- * Like Promise.all, but waits for every branch before failing: a rollback must not race a
- * sibling that is still starting a process.
- */
-async function allSettledOrThrow(work: readonly Promise<void>[]): Promise<void> {
-  const results = await Promise.allSettled(work);
-  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure !== undefined) throw failure.reason;
 }
 
 function programsFor(nodes: readonly TopologyNode[]): Program[] {

@@ -41,7 +41,10 @@ export async function startPrivateEngine(options: { tcp?: string } = {}): Promis
   dockerd.unref();
   const deadline = Date.now() + 60_000;
   while (!engineAnswers(host)) {
-    if (Date.now() > deadline || dockerd.exitCode !== null) throw new Error(`the private dockerd did not answer on ${host} within 60 s`);
+    if (Date.now() > deadline || dockerd.exitCode !== null) {
+      if (dockerd.exitCode === null && dockerd.pid !== undefined) process.kill(dockerd.pid, 'SIGTERM');
+      throw new Error(`the private dockerd did not answer on ${host} within 60 s`);
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
   const stop = async () => {

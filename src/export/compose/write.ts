@@ -57,7 +57,12 @@ function requireOwnFolder(root: string, topology: string): void {
   if (!existsSync(marker)) {
     throw new UsageError(`${root} holds files that are not a shopctl export; nothing was written`, ['choose another folder with --out']);
   }
-  const previous = (JSON.parse(readFileSync(marker, 'utf8')) as { topology?: unknown }).topology;
+  let previous: unknown;
+  try {
+    previous = (JSON.parse(readFileSync(marker, 'utf8')) as { topology?: unknown }).topology;
+  } catch (error) {
+    throw new UsageError(`${marker} cannot be read (${(error as Error).message}); nothing was written`, ['choose another folder with --out, or delete that file to export there again']);
+  }
   if (previous !== topology) {
     throw new UsageError(`${root} holds the export of topology ${String(previous)}, not ${topology}; nothing was written`, ['choose another folder with --out']);
   }

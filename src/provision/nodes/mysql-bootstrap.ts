@@ -1,6 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection } from 'mysql2/promise';
+import { allSettledOrThrow } from '../../async/all-settled.js';
 import { EnvironmentError } from '../../errors.js';
 import { primaryOf, replicasOf, type NodeOfKind } from '../../topology/model.js';
 import { accountHost, endpointOf, peerHost } from '../addressing.js';
@@ -25,7 +26,7 @@ const SECURE_TIMEOUT_MS = 30_000;
 export async function bootstrapDatabases(ctx: ProvisionContext): Promise<number> {
   const primary = primaryOf(ctx.topology, 'mysql');
   const replicas = replicasOf(ctx.topology, 'mysql');
-  await Promise.all([primary, ...replicas].map((node) => secureServer(node, ctx)));
+  await allSettledOrThrow([primary, ...replicas].map((node) => secureServer(node, ctx)));
   const startPosition = await gtidBinlogPos(primary, ctx);
   for (const replica of replicas) await startReplication(replica, primary, startPosition, ctx);
   const products = await withMysql(adminLogin(endpointOf(ctx.addressing, primary), ctx.secrets), async (c) => {

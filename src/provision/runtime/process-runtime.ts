@@ -32,6 +32,9 @@ export class ProcessRuntime implements Runtime {
   readonly driver = 'local';
   readonly addressing = LOOPBACK;
 
+  /** Every process is on this machine's loopback. */
+  checkPlacement(): void {}
+
   /** Processes share nothing topology-wide. */
   async releaseTopology(): Promise<void> {}
 

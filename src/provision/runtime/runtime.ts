@@ -54,6 +54,11 @@ export interface Runtime {
   pidOf(node: NodePaths): Promise<number | undefined>;
   /** Stops everything this runtime started for the node, also orphans of a crash; idempotent. */
   stop(node: NodePaths): Promise<void>;
+  /**
+   * Refuses (64), before anything starts, a placement whose nodes could not reach each other or
+   * that this CLI could not reach; `file` is named in the error.
+   */
+  checkPlacement(file: string): void;
   /** Removes what it made for the topology as a whole (docker: its network), once every node is stopped; idempotent. */
   releaseTopology(): Promise<void>;
 }

@@ -1,10 +1,10 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import type Docker from 'dockerode';
-import { EnvironmentError } from '../../../errors.js';
+import { EnvironmentError, UsageError } from '../../../errors.js';
 import { PACKAGE_ROOT } from '../../../package-root.js';
 import type { Topology } from '../../../topology/model.js';
-import type { Addressing } from '../../addressing.js';
+import { isLoopback, requireReachable, type Addressing } from '../../addressing.js';
 import type { Program } from '../../binaries.js';
 import type { NodePaths } from '../../home.js';
 import type { LaunchSpec, Runtime, StartedNode, TaskOptions, TaskResult } from '../runtime.js';
@@ -101,9 +101,19 @@ export class DockerRuntime implements Runtime {
     await this.removeContainers(node);
   }
 
-  /** Removes the topology's bridge network from every engine it may be on. */
+  checkPlacement(file: string): void {
+    requireReachable(this.addressing, this.topology.nodes, file);
+    if (this.addressing.kind !== 'bridge') return;
+    const remote = this.topology.nodes.map((n) => engineMachineAddress(this.engineAddressOf(n.name) ?? process.env.DOCKER_HOST)).find((a) => a !== undefined && !isLoopback(a));
+    if (remote !== undefined) {
+      throw new UsageError(`${file}: docker.network: bridge publishes ports on the engine's 127.0.0.1, which this machine cannot reach on ${remote}`, ['use network: host for an engine on another machine']);
+    }
+  }
+
+  /** Removes the topology's bridge network from every engine its nodes use (the default one when none is known). */
   async releaseTopology(): Promise<void> {
-    const engines = new Set([undefined, ...Object.values(this.topology.docker.hosts)]);
+    const used = this.topology.nodes.map((n) => this.engineAddressOf(n.name));
+    const engines = new Set(used.length === 0 ? [undefined] : used);
     try {
       await Promise.all([...engines].map((address) => removeNetworks(this.engineAt(address), this.topology.name)));
     } catch (error) {

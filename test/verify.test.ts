@@ -31,7 +31,8 @@ async function verify(...args: string[]): Promise<{ code: number; result: Verify
 
 /** The failed invariants of a verdict, each with the evidence it printed. */
 function failed(result: VerifyResult): Record<string, string> {
-  return Object.fromEntries((result.audit?.invariants ?? []).filter((i) => !i.ok).map((i) => [i.id, JSON.stringify(i.examples)]));
+  // An unchecked invariant has no examples: its reason is what tells why.
+  return Object.fromEntries((result.audit?.invariants ?? []).filter((i) => !i.ok).map((i) => [i.id, i.unchecked ?? JSON.stringify(i.examples)]));
 }
 
 /** Breaks the data with `act`, checks verify's verdict, and repairs it with `repair` whatever happened. */

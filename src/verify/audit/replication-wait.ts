@@ -18,15 +18,14 @@ export const CATCH_UP_LIMIT_MS = 30_000;
  */
 export async function waitForReplica(primary: Connection, replica: Connection, limitMs = CATCH_UP_LIMIT_MS): Promise<CatchUp> {
   const started = Date.now();
-  let primaryPosition = await gtidPosition(primary, 'gtid_binlog_pos');
   for (;;) {
+    // The primary is read anew each time: a replica that passed an older reading while the
+    // primary went on would otherwise never equal it.
+    const primaryPosition = await gtidPosition(primary, 'gtid_binlog_pos');
     const replicaPosition = await gtidPosition(replica, 'gtid_slave_pos');
     const waitedMs = Date.now() - started;
-    if (replicaPosition === primaryPosition) {
-      const now = await gtidPosition(primary, 'gtid_binlog_pos');
-      if (now === primaryPosition) return { caughtUp: true, waitedMs, primaryPosition, replicaPosition };
-      primaryPosition = now;
-      continue;
+    if (replicaPosition === primaryPosition && (await gtidPosition(primary, 'gtid_binlog_pos')) === primaryPosition) {
+      return { caughtUp: true, waitedMs, primaryPosition, replicaPosition };
     }
     if (waitedMs >= limitMs) return { caughtUp: false, waitedMs, primaryPosition, replicaPosition };
     await new Promise((r) => setTimeout(r, 100));

@@ -11,7 +11,7 @@ import { DockerRuntime } from '../../provision/runtime/docker/docker-runtime.js'
 import { imageFor } from '../../provision/runtime/docker/images.js';
 import { LABELS } from '../../provision/runtime/docker/labels.js';
 import type { Secrets } from '../../provision/secrets.js';
-import { databaseInitFiles, INIT_DIR, type InitFile } from './database-init.js';
+import { databaseInitFiles, INIT_DIR, INIT_SCRIPT } from './database-init.js';
 import { healthcheckFor, type ComposeHealthcheck } from './healthchecks.js';
 import { shellLine } from './shell-quote.js';
 
@@ -89,7 +89,7 @@ export function composeExport(topology: Topology, network: ComposeNetwork, secre
   }
   const init = databaseInitFiles(ctx);
   files.push(...init.map((f) => ({ path: `init/${f.name}`, content: f.content, secret: true })));
-  services[INIT_SERVICE] = initService(ctx, init, labels);
+  services[INIT_SERVICE] = initService(ctx, labels);
   return {
     document: withoutInterpolation({
       services,
@@ -181,13 +181,13 @@ function dependencies(node: TopologyNode, topology: Topology): Pick<ComposeServi
 }
 
 /** The one-off database setup: after every database answers, before any app starts. */
-function initService(ctx: ProvisionContext, files: readonly InitFile[], labels: Record<string, string>): ComposeService {
+function initService(ctx: ProvisionContext, labels: Record<string, string>): ComposeService {
   const primary = primaryOf(ctx.topology, 'mysql');
   const databases = [primary, ...replicasOf(ctx.topology, 'mysql')];
   return {
     image: imageFor(ctx.topology, primary),
     entrypoint: ['/bin/sh'],
-    command: [`${INIT_DIR}/${files[0]?.name ?? 'init.sh'}`],
+    command: [`${INIT_DIR}/${INIT_SCRIPT}`],
     volumes: [...databases.map((n) => `${n.name}:${ctx.paths.node(n.name).dir}`), `./init:${INIT_DIR}:ro`],
     labels: { ...labels, [LABELS.node]: INIT_SERVICE },
     depends_on: Object.fromEntries(databases.map((n) => [n.name, { condition: 'service_healthy' as const }])),

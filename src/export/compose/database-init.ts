@@ -9,8 +9,9 @@ import { secureServerStatements } from '../../provision/nodes/mysql-schema.js';
 import { SHOP_DATABASE } from '../../provision/secrets.js';
 import { shellWord } from './shell-quote.js';
 
-/** Where the init step finds its files in its container. */
+/** Where the init step finds its files in its container, and the script it runs. */
 export const INIT_DIR = '/shopctl-init';
+export const INIT_SCRIPT = 'init.sh';
 const START_POSITION = '__START_POSITION__';
 const CATCH_UP_SECONDS = 60;
 const CATALOG_BATCH = 2000;
@@ -37,7 +38,7 @@ export function databaseInitFiles(ctx: ProvisionContext): InitFile[] {
   const databases = [primary, ...replicas];
   const secure = secureServerStatements(ctx.secrets.mysqlRootPassword, ctx.secrets.mysqlAdminPassword, accountHost(ctx.addressing));
   return [
-    { name: 'init.sh', content: initScript(ctx, primary, replicas) },
+    { name: INIT_SCRIPT, content: initScript(ctx, primary, replicas) },
     { name: 'root.cnf', content: `[client]\nuser = root\npassword = ${ctx.secrets.mysqlRootPassword}\n` },
     ...databases.map((node) => ({ name: `secure-${node.name}.sql`, content: sqlFile(secure) })),
     ...replicas.map((replica) => ({

@@ -161,7 +161,8 @@ function firstStart(node: TopologyNode, ctx: ProvisionContext): string[] {
   if (node.kind !== 'mysql') return steps;
   const paths = ctx.paths.node(node.name);
   const marker = initializedMarker(ctx, node);
-  const install = shellLine([basename(installSpec(node, ctx).command), ...installSpec(node, ctx).args]);
+  const spec = installSpec(node, ctx);
+  const install = shellLine([basename(spec.command), ...spec.args]);
   // As `up` does: a half-written data directory (a killed install) is wiped and made again.
   return [...steps, `{ [ -f ${marker} ] || { rm -rf ${paths.dataDir} && mkdir -p ${paths.dataDir} && ${install} && date -u > ${marker}; }; }`];
 }

@@ -1,6 +1,6 @@
 import { withDeadline } from '../async/deadline.js';
-import { endpointOf, httpOrigin } from '../provision/addressing.js';
-import { adminLogin, queryRows, withMysql } from '../provision/nodes/mysql-client.js';
+import { appMetrics } from '../clients/http.js';
+import { globalStatus } from '../clients/mysql.js';
 import type { ServerFigures } from '../report/model.js';
 import { nodesOfKind } from '../topology/model.js';
 import { sumSeries } from './prometheus-text.js';
@@ -16,15 +16,15 @@ export interface AppCounters {
   poolWaitTimeouts: number;
 }
 
-const FETCH_TIMEOUT_MS = 3000;
+/** A database that does not answer within this long leaves its figure out (null, with the reason). */
+const QUERY_TIMEOUT_MS = 3000;
 
 /** Each app's /metrics, read directly (not through the LB, which would pick one app). */
 export async function scrapeApps(target: BenchTarget, problems: string[]): Promise<AppCounters> {
   const total: AppCounters = { hits: 0, misses: 0, lockWaits: 0, lockWaitSeconds: 0, lockTimeouts: 0, poolWaitTimeouts: 0 };
   for (const app of nodesOfKind(target.topology, 'app')) {
     try {
-      const response = await fetch(`${httpOrigin(target.addressing, app)}/metrics`, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
-      const text = await response.text();
+      const text = await appMetrics(target.running.origin(app));
       total.hits += sumSeries(text, 'shop_cache_requests_total', 'result="hit"');
       total.misses += sumSeries(text, 'shop_cache_requests_total', 'result="miss"');
       total.lockWaits += sumSeries(text, 'shop_lock_wait_seconds_count');
@@ -48,7 +48,7 @@ export async function resetConnectionPeaks(target: BenchTarget, problems: string
   await Promise.all(
     nodesOfKind(target.topology, 'mysql').map(async (node) => {
       try {
-        await withDeadline(withMysql(adminLogin(endpointOf(target.addressing, node), target.secrets), (c) => c.query('FLUSH LOCAL STATUS')), FETCH_TIMEOUT_MS);
+        await withDeadline(target.running.withMysql(node, (c) => c.query('FLUSH LOCAL STATUS')), QUERY_TIMEOUT_MS);
       } catch (error) {
         problems.push(`${node.name} FLUSH STATUS: ${(error as Error).message}`);
       }
@@ -60,11 +60,7 @@ async function maxUsedConnections(target: BenchTarget, problems: string[]): Prom
   const entries = await Promise.all(
     nodesOfKind(target.topology, 'mysql').map(async (node): Promise<[string, number | null]> => {
       try {
-        const rows = await withDeadline(
-          withMysql(adminLogin(endpointOf(target.addressing, node), target.secrets), (c) => queryRows(c, "SHOW GLOBAL STATUS LIKE 'Max_used_connections'")),
-          FETCH_TIMEOUT_MS,
-        );
-        return [node.name, Number(rows[0]?.Value)];
+        return [node.name, await withDeadline(target.running.withMysql(node, (c) => globalStatus(c, 'Max_used_connections')), QUERY_TIMEOUT_MS)];
       } catch (error) {
         problems.push(`${node.name} Max_used_connections: ${(error as Error).message}`);
         return [node.name, null];

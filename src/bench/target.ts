@@ -1,19 +1,19 @@
 import { EnvironmentError } from '../errors.js';
-import { httpOrigin, type Addressing } from '../provision/addressing.js';
-import { topologyPaths } from '../provision/home.js';
-import { recordedRuntime } from '../provision/runtime/select.js';
-import { readSecrets, type Secrets } from '../provision/secrets.js';
+import type { Addressing } from '../provision/addressing.js';
 import { topologyStatus, type NodeStatus } from '../provision/status.js';
-import { loadBalancerOf, type Topology } from '../topology/model.js';
+import { RunningTopology } from '../running/running-topology.js';
+import type { Topology } from '../topology/model.js';
 
 /** A running, healthy topology as the bench sees it: where to send load and what to watch. */
 export interface BenchTarget {
   topology: Topology;
+  /** The load balancer's origin, where every request goes. */
   origin: string;
   /** Where this CLI reaches each node. */
   addressing: Addressing;
   nodes: NodeStatus[];
-  secrets: Secrets;
+  /** Its servers, for the figures read before and after the load. */
+  running: RunningTopology;
 }
 
 /**
@@ -21,15 +21,14 @@ export interface BenchTarget {
  * measures the outage, not the system, and its report would be misread.
  */
 export async function benchTarget(topology: Topology): Promise<BenchTarget> {
-  const status = await topologyStatus(topology);
-  if (!status.provisioned) {
+  const running = RunningTopology.find(topology);
+  if (running === undefined) {
     throw new EnvironmentError(`topology ${topology.name} is not provisioned`, [`start it first: shopctl up -t ${topology.file}`]);
   }
+  const status = await topologyStatus(topology);
   if (!status.healthy) {
     const sick = status.nodes.filter((n) => !n.healthy).map((n) => `${n.name}: ${n.detail}`);
     throw new EnvironmentError(`topology ${topology.name} is not healthy; nothing was sent`, [...sick, `see shopctl status -t ${topology.file}; shopctl up restarts nodes that died`]);
   }
-  const { addressing } = recordedRuntime(topology);
-  const origin = httpOrigin(addressing, loadBalancerOf(topology));
-  return { topology, origin, addressing, nodes: status.nodes, secrets: readSecrets(topologyPaths(topology.name).secretsFile) };
+  return { topology, origin: running.loadBalancer, addressing: running.addressing, nodes: status.nodes, running };
 }

@@ -2,7 +2,7 @@ import { Argument } from 'commander';
 import { z } from 'zod';
 import { ExitCode } from '../errors.js';
 import { writeComposeExport } from '../export/compose/write.js';
-import { requireMariadb } from '../provision/nodes/mysql-flavor.js';
+import { requireMariadb } from '../topology/require-mariadb.js';
 import { loadTopology } from '../topology/load.js';
 import { writeErr } from '../ui/terminal.js';
 import { parseOptions, type CommandSpec } from './command.js';

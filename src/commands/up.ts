@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ExitCode } from '../errors.js';
 import { up } from '../provision/up.js';
-import { requireMariadb } from '../provision/nodes/mysql-flavor.js';
+import { requireMariadb } from '../topology/require-mariadb.js';
 import { loadTopology } from '../topology/load.js';
 import type { Topology } from '../topology/model.js';
 import { startProgress } from '../ui/progress.js';

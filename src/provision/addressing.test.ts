@@ -3,20 +3,23 @@ import { UsageError } from '../errors.js';
 import { loadTopology } from '../topology/load.js';
 import { findNode, type NodeOfKind } from '../topology/model.js';
 import { hostPort, httpOrigin } from './addressing.js';
-import { provisionContext } from './context.js';
 import { topologyPaths } from './home.js';
 import { serviceConfig } from './nodes/app.js';
 import { primaryStatements, replicationSource } from './nodes/mysql-bootstrap.js';
 import { renderMysqlConfig } from './nodes/mysql-config.js';
 import { renderRedisConfig } from './nodes/redis.js';
+import type { RenderContext } from './render-context.js';
+import { checkDockerPlacement, type DockerPlacement } from './runtime/docker/placement.js';
 import { DockerRuntime } from './runtime/docker/docker-runtime.js';
 import { ProcessRuntime } from './runtime/process-runtime.js';
 
 const topology = loadTopology(new URL('../../topology/default.yaml', import.meta.url).pathname);
 const paths = topologyPaths(topology.name, '/srv/shopctl');
 const secrets = { redisPassword: 'r'.repeat(16), mysqlRootPassword: 'o'.repeat(16), mysqlAdminPassword: 'a'.repeat(16), mysqlReplicationPassword: 'p'.repeat(16), mysqlAppPassword: 's'.repeat(16) };
-const loopback = provisionContext(topology, paths, secrets, new ProcessRuntime());
-const bridge = provisionContext(topology, paths, secrets, new DockerRuntime({ ...topology, docker: { ...topology.docker, network: 'bridge' } }));
+/** Configs as the runtime's addressing renders them (no program is launched here). */
+const contextOn = (runtime: ProcessRuntime | DockerRuntime, t = topology): RenderContext => ({ topology: t, paths, secrets, addressing: runtime.addressing, programs: {}, runningAsRoot: false });
+const loopback = contextOn(new ProcessRuntime());
+const bridge = contextOn(new DockerRuntime({ ...topology, docker: { ...topology.docker, network: 'bridge' } }));
 const node = <K extends 'app' | 'redis' | 'mysql'>(name: string) => findNode(topology, name) as NodeOfKind<K>;
 
 describe('the configs on loopback (processes, or containers on the host network)', () => {
@@ -58,7 +61,7 @@ describe('the configs on a bridge network', () => {
 
 describe('the configs of servers on several Docker hosts (docker.hosts, host network)', () => {
   const spread = { ...topology, docker: { ...topology.docker, hosts: { 'db-b': 'tcp://127.0.0.2:2375' } } };
-  const ctx = provisionContext(spread, paths, secrets, new DockerRuntime(spread));
+  const ctx = contextOn(new DockerRuntime(spread), spread);
 
   it('put each node at its engine machine address: it listens there and its peers reach it there', () => {
     expect(ctx.addressing).toEqual({ kind: 'host', addresses: { 'mysql-replica': '127.0.0.2', 'redis-replica': '127.0.0.2' } });
@@ -74,7 +77,10 @@ describe('the configs of servers on several Docker hosts (docker.hosts, host net
 });
 
 describe('placements whose nodes could not reach each other are refused before anything starts', () => {
-  const placed = (docker: Partial<typeof topology.docker>) => new DockerRuntime({ ...topology, docker: { ...topology.docker, ...docker } });
+  const placed = (docker: Partial<typeof topology.docker>) => {
+    const placement: DockerPlacement = { ...topology, docker: { ...topology.docker, ...docker } };
+    return { checkPlacement: (file: string) => checkDockerPlacement(placement, new DockerRuntime(placement).addressing, file) };
+  };
 
   it('servers on this machine loopback mixed with servers on other machines', () => {
     const mixed = placed({ hosts: { 'db-b': 'tcp://10.0.0.3:2375' } });

@@ -2,10 +2,8 @@ import { rmSync } from 'node:fs';
 import { ignoreEvents, type ProvisionListener } from './events.js';
 import { topologyPaths, type TopologyPaths } from './home.js';
 import { acquireLock } from './lock.js';
-import { runtimeFor, type Driver } from './runtime/select.js';
-import { loadTopology } from '../topology/load.js';
-import { DOCKER_DEFAULTS } from '../topology/schema.js';
-import type { Runtime } from './runtime/runtime.js';
+import { nodeRef } from './runtime/runtime.js';
+import { recordedRuntime, type AnyRuntime } from './runtime/select.js';
 import { inspectState, nodeDirectories } from './state.js';
 
 export interface DownResult {
@@ -28,8 +26,7 @@ export async function down(topology: string, options: { purge: boolean; listener
   if (reading.kind === 'foreign') return { topology, stopped: [], purged: false, skipped: `${paths.root} has no state.json: not a shopctl topology, left untouched` };
   const release = acquireLock(paths.lockFile, topology);
   try {
-    const driver = reading.kind === 'ok' ? reading.state.driver : 'local';
-    const stopped = await stopAllNodes(paths, runtimeForDown(topology, driver, reading.kind === 'ok' ? reading.state.file : undefined), options.listener ?? ignoreEvents);
+    const stopped = await stopAllNodes(paths, recordedRuntime(topology), options.listener ?? ignoreEvents);
     if (options.purge) rmSync(paths.root, { recursive: true, force: true });
     return { topology, stopped, purged: options.purge };
   } finally {
@@ -37,12 +34,15 @@ export async function down(topology: string, options: { purge: boolean; listener
   }
 }
 
-/** Stops every node folder's processes in parallel; returns the nodes that had one running. */
-export async function stopAllNodes(paths: TopologyPaths, runtime: Runtime, listener: ProvisionListener): Promise<string[]> {
+/**
+ * Stops every node folder's processes in parallel, then what the runtime made for the topology
+ * as a whole (docker: its network); returns the nodes that had one running.
+ */
+export async function stopAllNodes(paths: TopologyPaths, runtime: AnyRuntime, listener: ProvisionListener): Promise<string[]> {
   const stopped: string[] = [];
   await Promise.all(
     nodeDirectories(paths).map(async (name) => {
-      const node = paths.node(name);
+      const node = nodeRef(paths, name);
       const running = await runtime.isRunning(node);
       const started = Date.now();
       if (running) listener({ type: 'node', node: name, kind: '', phase: 'stopping' });
@@ -53,21 +53,6 @@ export async function stopAllNodes(paths: TopologyPaths, runtime: Runtime, liste
       }
     }),
   );
-  await runtime.releaseTopology();
+  if (runtime.driver === 'docker') await runtime.removeTopologyNetwork();
   return stopped.sort();
-}
-
-/**
- * The runtime that started the nodes. For containers, the topology file (as `up` recorded it)
- * says which engine each server uses; when it is gone or broken, the default engine
- * (DOCKER_HOST) is asked, since `down` must work whatever state the file is in.
- */
-function runtimeForDown(name: string, driver: Driver, file: string | undefined): Runtime {
-  const bare = { name, nodes: [], docker: DOCKER_DEFAULTS };
-  if (driver === 'local' || file === undefined) return runtimeFor(driver, bare);
-  try {
-    return runtimeFor('docker', loadTopology(file));
-  } catch {
-    return runtimeFor('docker', bare);
-  }
 }

@@ -1,14 +1,8 @@
-import { endpointOf, httpOrigin } from './addressing.js';
-import { existsSync } from 'node:fs';
 import { EnvironmentError, UsageError } from '../errors.js';
+import { RunningTopology } from '../running/running-topology.js';
 import { findNode, type Topology } from '../topology/model.js';
 import { requirePrograms } from './binaries.js';
-import { provisionContext } from './context.js';
-import { topologyPaths } from './home.js';
 import { clientConfigFile } from './nodes/mysql.js';
-import { recordedRuntime } from './runtime/select.js';
-import { readSecrets } from './secrets.js';
-import { readState } from './state.js';
 
 export interface ClientInvocation {
   command: string;
@@ -28,32 +22,25 @@ export async function clientFor(topology: Topology, nodeName: string, statements
   if (node === undefined) {
     throw new UsageError(`no node "${nodeName}" in topology ${topology.name}`, [`nodes: ${topology.nodes.map((n) => n.name).join(', ')}`]);
   }
-  const paths = topologyPaths(topology.name);
-  if (readState(paths)?.bootstrappedAt === undefined || !existsSync(paths.secretsFile)) {
-    throw new EnvironmentError(`topology ${topology.name} is not up; run: shopctl up`);
-  }
-  const runtime = recordedRuntime(topology);
-  if (!(await runtime.isRunning(paths.node(node.name)))) {
+  const running = RunningTopology.find(topology);
+  if (running === undefined) throw new EnvironmentError(`topology ${topology.name} is not up; run: shopctl up`);
+  if (!(await running.runtime.isRunning(running.node(node)))) {
     throw new EnvironmentError(`node ${node.name} is not running; run: shopctl up`);
   }
-  const secrets = readSecrets(paths.secretsFile);
-  const ctx = provisionContext(topology, paths, secrets, runtime);
   switch (node.kind) {
     case 'mysql': {
       const { mariadb } = requirePrograms(['mariadb']);
-      const args = [`--defaults-file=${clientConfigFile(ctx, node)}`];
+      const args = [`--defaults-file=${clientConfigFile(running, node)}`];
       if (statements !== undefined) args.push('-e', statements);
       return { command: mariadb, args, env: {} };
     }
     case 'redis': {
       const { 'redis-cli': redisCli } = requirePrograms(['redis-cli']);
-      const endpoint = endpointOf(runtime.addressing, node);
+      const endpoint = running.endpoint(node);
       const args = ['-h', endpoint.host, '-p', String(endpoint.port)];
-      return { command: redisCli, args, env: { REDISCLI_AUTH: secrets.redisPassword }, ...(statements === undefined ? {} : { input: `${statements}\n` }) };
+      return { command: redisCli, args, env: { REDISCLI_AUTH: running.secrets.redisPassword }, ...(statements === undefined ? {} : { input: `${statements}\n` }) };
     }
     default:
-      throw new UsageError(`node ${node.name} is ${node.kind}; shell opens mysql and redis nodes`, [
-        `try: curl ${httpOrigin(runtime.addressing, node)}/healthz`,
-      ]);
+      throw new UsageError(`node ${node.name} is ${node.kind}; shell opens mysql and redis nodes`, [`try: curl ${running.origin(node)}/healthz`]);
   }
 }

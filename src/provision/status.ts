@@ -1,13 +1,12 @@
-import { existsSync } from 'node:fs';
 import { withDeadline } from '../async/deadline.js';
+import { RunningTopology } from '../running/running-topology.js';
 import type { Topology, TopologyNode } from '../topology/model.js';
 import { endpointOf, hostPort } from './addressing.js';
-import { provisionContext, type NodeHealth, type ProvisionContext } from './context.js';
 import { topologyPaths } from './home.js';
 import { withKind } from './nodes/kinds.js';
+import type { NodeHealth } from './nodes/node-kind.js';
+import { nodeRef } from './runtime/runtime.js';
 import { recordedRuntime } from './runtime/select.js';
-import { readSecrets } from './secrets.js';
-import { readState } from './state.js';
 
 export interface NodeStatus {
   name: string;
@@ -41,29 +40,28 @@ const HEALTH_TIMEOUT_MS = 3000;
 /** Each node: does its process run, and does it answer as its role requires. */
 export async function topologyStatus(topology: Topology): Promise<TopologyStatus> {
   const paths = topologyPaths(topology.name);
-  const state = readState(paths);
-  const runtime = recordedRuntime(topology);
-  const ctx: ProvisionContext | undefined =
-    state?.bootstrappedAt !== undefined && existsSync(paths.secretsFile) ? provisionContext(topology, paths, readSecrets(paths.secretsFile), runtime) : undefined;
+  const running = RunningTopology.find(topology);
+  // Pids are shown also for a topology whose first `up` never finished.
+  const runtime = running?.runtime ?? recordedRuntime(topology.name, topology);
   const nodes = await Promise.all(
     topology.nodes.map(async (node): Promise<NodeStatus> => {
-      const pid = (await runtime.pidOf(paths.node(node.name))) ?? null;
+      const pid = (await runtime.pidOf(nodeRef(paths, node.name))) ?? null;
       const endpoint = endpointOf(runtime.addressing, node);
       const address = hostPort(endpoint.host, endpoint.port);
       const log = paths.node(node.name).logFile;
       const base = { name: node.name, kind: node.kind, role: node.role, server: node.server, port: node.port, address, log, pid, running: pid !== null };
-      if (ctx === undefined) return { ...base, healthy: false, detail: 'not provisioned (run shopctl up)', replication: null, connections: null };
+      if (running === undefined) return { ...base, healthy: false, detail: 'not provisioned (run shopctl up)', replication: null, connections: null };
       if (pid === null) return { ...base, healthy: false, detail: 'not running', replication: null, connections: null };
-      const health = await probeHealth(node, ctx);
+      const health = await probeHealth(node, running);
       return { ...base, healthy: health.healthy, detail: health.detail, replication: health.replication ?? null, connections: health.connections ?? null };
     }),
   );
-  return { topology: topology.name, file: topology.file, provisioned: ctx !== undefined, healthy: nodes.every((n) => n.healthy), nodes };
+  return { topology: topology.name, file: topology.file, provisioned: running !== undefined, healthy: nodes.every((n) => n.healthy), nodes };
 }
 
-async function probeHealth(node: TopologyNode, ctx: ProvisionContext): Promise<NodeHealth> {
+async function probeHealth(node: TopologyNode, running: RunningTopology): Promise<NodeHealth> {
   try {
-    return await withDeadline(withKind(node, (kind, n) => kind.health(n, ctx)), HEALTH_TIMEOUT_MS);
+    return await withDeadline(withKind(node, (kind, n) => kind.health(n, running)), HEALTH_TIMEOUT_MS);
   } catch (error) {
     return { healthy: false, detail: `probe failed: ${(error as Error).message}` };
   }

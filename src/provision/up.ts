@@ -5,7 +5,7 @@ import { EnvironmentError, ShopctlError, UsageError } from '../errors.js';
 import { loadBalancerOf, type Topology, type TopologyNode } from '../topology/model.js';
 import { endpointOf, httpOrigin } from './addressing.js';
 import type { Program } from './binaries.js';
-import { prepareNode, provisionContext, type ProvisionContext } from './context.js';
+import type { ProvisionContext } from './context.js';
 import { stopAllNodes } from './down.js';
 import { ignoreEvents, type ProvisionListener } from './events.js';
 import { topologyPaths, type TopologyPaths } from './home.js';
@@ -14,11 +14,13 @@ import { acquireLock } from './lock.js';
 import { logTail } from './log-tail.js';
 import { withKind } from './nodes/kinds.js';
 import { bootstrapDatabases } from './nodes/mysql-bootstrap.js';
+import { prepareNode } from './nodes/node-kind.js';
 import { requireFreePorts } from './ports.js';
 import type { PullListener } from './runtime/docker/images.js';
-import { runtimeFor, type Driver } from './runtime/select.js';
-import type { Runtime } from './runtime/runtime.js';
-import { loadOrCreateSecrets } from './secrets.js';
+import { checkDockerPlacement } from './runtime/docker/placement.js';
+import { runtimeFor, type AnyRuntime, type Driver } from './runtime/select.js';
+import { runtimeNode } from './runtime/runtime.js';
+import { loadOrCreateSecrets, type Secrets } from './secrets.js';
 import { inspectState, writeState, type TopologyState } from './state.js';
 import { WaitTimeout } from './wait/retry.js';
 import { waitUntilReady } from './wait/wait.js';
@@ -59,7 +61,7 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
   const listener = options.listener ?? ignoreEvents;
   const driver = options.driver ?? 'local';
   const runtime = runtimeFor(driver, topology, pullProgress(listener));
-  runtime.checkPlacement(topology.file);
+  if (runtime.driver === 'docker') checkDockerPlacement(topology, runtime.addressing, topology.file);
   const interrupt = new Interrupt();
   const release = acquireLock(paths.lockFile, topology.name);
   let leaveNothing = false;
@@ -72,8 +74,7 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
     leaveNothing = firstUp;
     const state = initialState(topology, previous, driver);
     writeState(paths, state);
-    const ctx = provisionContext(topology, paths, loadOrCreateSecrets(paths.secretsFile), runtime, interrupt.signal);
-    const run = new UpRun(ctx, listener, firstUp);
+    const run = new UpRun({ topology, paths, secrets: loadOrCreateSecrets(paths.secretsFile), runtime, signal: interrupt.signal }, listener, firstUp);
     let result: Awaited<ReturnType<UpRun['execute']>>;
     try {
       result = await run.execute();
@@ -98,7 +99,7 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
  * and the half-made data of a first `up` that never finished. Refuses folders that are not
  * shopctl's and state it cannot read, rather than guess and lose data.
  */
-async function previousState(paths: TopologyPaths, runtime: Runtime, listener: ProvisionListener, fresh: boolean): Promise<TopologyState | undefined> {
+async function previousState(paths: TopologyPaths, runtime: AnyRuntime, listener: ProvisionListener, fresh: boolean): Promise<TopologyState | undefined> {
   const reading = inspectState(paths);
   if (reading.kind === 'foreign') {
     throw new EnvironmentError(`${paths.root} holds files but no state.json: not a shopctl topology, so it is left alone`, [
@@ -124,11 +125,20 @@ function initialState(topology: Topology, previous: TopologyState | undefined, d
 }
 
 /** Stops everything of the topology and deletes its data, keeping the lock we hold. */
-async function wipe(paths: TopologyPaths, runtime: Runtime, listener: ProvisionListener): Promise<void> {
+async function wipe(paths: TopologyPaths, runtime: AnyRuntime, listener: ProvisionListener): Promise<void> {
   await stopAllNodes(paths, runtime, listener);
   for (const entry of readdirSync(paths.root)) {
     if (join(paths.root, entry) !== paths.lockFile) rmSync(join(paths.root, entry), { recursive: true, force: true, maxRetries: 3 });
   }
+}
+
+/** What one `up` works on; its ProvisionContext adds the programs once it knows which nodes start. */
+interface UpSetting {
+  topology: Topology;
+  paths: TopologyPaths;
+  secrets: Secrets;
+  runtime: AnyRuntime;
+  signal: AbortSignal;
 }
 
 class UpRun {
@@ -136,66 +146,65 @@ class UpRun {
   private readonly alreadyRunning: string[] = [];
 
   constructor(
-    private readonly ctx: ProvisionContext,
+    private readonly setting: UpSetting,
     private readonly listener: ProvisionListener,
     private readonly firstUp: boolean,
   ) {}
 
   async execute(): Promise<{ started: string[]; alreadyRunning: string[]; products?: number }> {
-    const { topology, runtime, paths } = this.ctx;
-    const running = await Promise.all(topology.nodes.map((n) => runtime.isRunning(paths.node(n.name))));
-    const toStart = topology.nodes.filter((_, i) => !running[i]);
-    this.ctx.programs = runtime.programs(programsFor(toStart));
+    const { topology, runtime, paths } = this.setting;
+    const toStart = await nodesToStart(this.setting);
+    const ctx = provisionContext(this.setting, toStart);
     // Orphans of a killed node (nginx workers) may still hold its port.
-    await Promise.all(toStart.map((n) => runtime.stop(paths.node(n.name))));
+    await Promise.all(toStart.map((n) => runtime.stop(runtimeNode(paths, n))));
     await requireFreePorts(toStart.map((n) => ({ name: n.name, endpoint: endpointOf(runtime.addressing, n) })));
     let products: number | undefined;
     for (const kinds of STAGES) {
-      this.ctx.signal?.throwIfAborted();
-      await allSettledOrThrow(topology.nodes.filter((n) => kinds.includes(n.kind)).map((n) => this.ensureRunning(n)));
-      if (kinds.includes('mysql') && this.firstUp) products = await this.step('databases', () => bootstrapDatabases(this.ctx));
+      ctx.signal?.throwIfAborted();
+      await allSettledOrThrow(topology.nodes.filter((n) => kinds.includes(n.kind)).map((n) => this.ensureRunning(n, ctx)));
+      if (kinds.includes('mysql') && this.firstUp) products = await this.step('databases', () => bootstrapDatabases(ctx));
     }
     return { started: this.started.map((n) => n.name), alreadyRunning: this.alreadyRunning, ...(products === undefined ? {} : { products }) };
   }
 
   /** Undoes this run after `cause`: a first `up` is wiped, a later one stops what it started. */
   async rollback(cause: unknown): Promise<void> {
-    const { paths, runtime } = this.ctx;
+    const { paths, runtime } = this.setting;
     try {
       if (this.firstUp) await wipe(paths, runtime, this.listener);
-      else await Promise.all(this.started.map((n) => runtime.stop(paths.node(n.name))));
+      else await Promise.all(this.started.map((n) => runtime.stop(runtimeNode(paths, n))));
     } catch (error) {
       if (cause instanceof ShopctlError) cause.details.push(`rolling back also failed: ${String(error)}`);
       else throw new AggregateError([cause, error], 'up failed and rolling back failed too');
     }
   }
 
-  private async ensureRunning(node: TopologyNode): Promise<void> {
-    const paths = this.ctx.paths.node(node.name);
+  private async ensureRunning(node: TopologyNode, ctx: ProvisionContext): Promise<void> {
+    const target = runtimeNode(ctx.paths, node);
     const began = Date.now();
     const event = (phase: 'starting' | 'ready' | 'running' | 'failed', message?: string) =>
       this.listener({ type: 'node', node: node.name, kind: node.kind, phase, ms: Date.now() - began, ...(message === undefined ? {} : { message }) });
-    const running = await this.ctx.runtime.isRunning(paths);
+    const running = await ctx.runtime.isRunning(target);
     if (!running) event('starting');
     try {
       await withKind(node, async (kind, n) => {
-        const readiness = kind.readiness(n, this.ctx);
+        const readiness = kind.readiness(n, ctx);
         if (running) {
-          await waitUntilReady(readiness, { timeoutMs: ALREADY_RUNNING_TIMEOUT_MS, signal: this.ctx.signal });
+          await waitUntilReady(readiness, { timeoutMs: ALREADY_RUNNING_TIMEOUT_MS, signal: ctx.signal });
           this.alreadyRunning.push(node.name);
           return;
         }
-        await prepareNode(kind, n, this.ctx);
-        this.ctx.signal?.throwIfAborted();
-        const started = await this.ctx.runtime.start(paths, kind.launch(n, this.ctx));
+        await prepareNode(kind, n, ctx);
+        ctx.signal?.throwIfAborted();
+        const started = await ctx.runtime.start(target, kind.launch(n, ctx));
         this.started.push(node);
         const abandon = started.exited.then((code) => `the process exited with code ${String(code)}`);
-        await waitUntilReady(kind.readiness(n, this.ctx), { timeoutMs: READY_TIMEOUT_MS, abandon, signal: this.ctx.signal });
+        await waitUntilReady(kind.readiness(n, ctx), { timeoutMs: READY_TIMEOUT_MS, abandon, signal: ctx.signal });
       });
       event(running ? 'running' : 'ready');
     } catch (error) {
       event('failed', error instanceof Error ? error.message : String(error));
-      throw nodeFailure(node, paths.logFile, error);
+      throw nodeFailure(node, target.paths.logFile, error);
     }
   }
 
@@ -213,6 +222,21 @@ class UpRun {
       throw new EnvironmentError(`setting up the ${step} failed: ${message}`, [], { cause: error });
     }
   }
+}
+
+/**
+ * The context of this `up`, complete before anything is rendered. Its programs are those of the
+ * nodes that start (a node that runs is only probed): a program missing for a node that needs
+ * no start does not stop an `up` that would not run it.
+ */
+function provisionContext(setting: UpSetting, toStart: readonly TopologyNode[]): ProvisionContext {
+  const { runtime } = setting;
+  return { ...setting, addressing: runtime.addressing, programs: runtime.programs(programsFor(toStart)), runningAsRoot: process.getuid?.() === 0 };
+}
+
+async function nodesToStart({ topology, paths, runtime }: UpSetting): Promise<TopologyNode[]> {
+  const running = await Promise.all(topology.nodes.map((n) => runtime.isRunning(runtimeNode(paths, n))));
+  return topology.nodes.filter((_, i) => !running[i]);
 }
 
 function programsFor(nodes: readonly TopologyNode[]): Program[] {

@@ -2,12 +2,13 @@ import { basename } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { PACKAGE_ROOT } from '../../package-root.js';
 import { primaryOf, replicasOf, type Topology, type TopologyNode } from '../../topology/model.js';
-import { LOOPBACK, type Addressing } from '../../provision/addressing.js';
-import { provisionContext, type NodeFile, type ProvisionContext } from '../../provision/context.js';
+import { LOOPBACK } from '../../provision/addressing.js';
 import { topologyPaths } from '../../provision/home.js';
 import { withKind } from '../../provision/nodes/kinds.js';
 import { initializedMarker, installSpec } from '../../provision/nodes/mysql.js';
-import { DockerRuntime } from '../../provision/runtime/docker/docker-runtime.js';
+import type { NodeFile } from '../../provision/nodes/node-kind.js';
+import type { RenderContext } from '../../provision/render-context.js';
+import { programsOnImagePath } from '../../provision/runtime/docker/docker-runtime.js';
 import { imageFor } from '../../provision/runtime/docker/images.js';
 import { LABELS } from '../../provision/runtime/docker/labels.js';
 import type { Secrets } from '../../provision/secrets.js';
@@ -100,22 +101,28 @@ export function composeExport(topology: Topology, network: ComposeNetwork, secre
   };
 }
 
-/** The provisioning context of a container: its paths, root, programs found by the image's PATH. */
-function containerContext(topology: Topology, network: ComposeNetwork, secrets: Secrets): ProvisionContext {
-  const placed = { ...topology, docker: { ...topology.docker, network } };
-  const runtime = new DockerRuntime(placed);
-  const ctx = provisionContext(placed, topologyPaths(topology.name, CONTAINER_HOME), secrets, runtime);
+/**
+ * How the containers see the topology: node folders in their volumes, programs by name (the
+ * image's PATH finds them), root inside. One compose project runs on one engine: on its host
+ * network every node is on 127.0.0.1.
+ */
+function containerContext(topology: Topology, network: ComposeNetwork, secrets: Secrets): RenderContext {
   const programs = [...new Set(topology.nodes.flatMap((n) => withKind(n, (kind) => [...kind.programs])))];
-  // One compose project runs on one engine: on its host network every node is on 127.0.0.1.
-  const addressing: Addressing = network === 'bridge' ? { kind: 'bridge' } : LOOPBACK;
-  return { ...ctx, addressing, runningAsRoot: true, programs: runtime.programs(programs) };
+  return {
+    topology: { ...topology, docker: { ...topology.docker, network } },
+    paths: topologyPaths(topology.name, CONTAINER_HOME),
+    secrets,
+    addressing: network === 'bridge' ? { kind: 'bridge' } : LOOPBACK,
+    programs: programsOnImagePath(programs),
+    runningAsRoot: true,
+  };
 }
 
 /**
  * The init service reaches each database by its socket in the node's volume; a socket path
  * too long for the kernel would be put under /tmp instead, which no other container sees.
  */
-function requireSocketsInVolumes(ctx: ProvisionContext): void {
+function requireSocketsInVolumes(ctx: RenderContext): void {
   for (const node of ctx.topology.nodes) {
     const paths = ctx.paths.node(node.name);
     if (node.kind === 'mysql' && !paths.socket.startsWith(`${paths.dir}/`)) {
@@ -130,7 +137,7 @@ function configPath(node: TopologyNode, file: NodeFile): string {
   return `config/${node.name}/${basename(file.path)}`;
 }
 
-function nodeService(node: TopologyNode, ctx: ProvisionContext, configs: readonly NodeFile[], network: ComposeNetwork, labels: Record<string, string>): ComposeService {
+function nodeService(node: TopologyNode, ctx: RenderContext, configs: readonly NodeFile[], network: ComposeNetwork, labels: Record<string, string>): ComposeService {
   const dir = ctx.paths.node(node.name).dir;
   const launch = withKind(node, (kind, n) => kind.launch(n, ctx));
   return {
@@ -155,7 +162,7 @@ function nodeService(node: TopologyNode, ctx: ProvisionContext, configs: readonl
 }
 
 /** Shell run before the server: its folders, and a database's data directory on first start. */
-function firstStart(node: TopologyNode, ctx: ProvisionContext): string[] {
+function firstStart(node: TopologyNode, ctx: RenderContext): string[] {
   const dirs = withKind(node, (kind, n) => kind.directories(n, ctx));
   const steps = dirs.length === 0 ? [] : [shellLine(['mkdir', '-p', ...dirs])];
   if (node.kind !== 'mysql') return steps;
@@ -182,7 +189,7 @@ function dependencies(node: TopologyNode, topology: Topology): Pick<ComposeServi
 }
 
 /** The one-off database setup: after every database answers, before any app starts. */
-function initService(ctx: ProvisionContext, labels: Record<string, string>): ComposeService {
+function initService(ctx: RenderContext, labels: Record<string, string>): ComposeService {
   const primary = primaryOf(ctx.topology, 'mysql');
   const databases = [primary, ...replicasOf(ctx.topology, 'mysql')];
   return {

@@ -1,7 +1,7 @@
 import { format } from 'mysql2';
 import { primaryOf, replicasOf, type NodeOfKind } from '../../topology/model.js';
 import { accountHost } from '../../provision/addressing.js';
-import type { ProvisionContext } from '../../provision/context.js';
+import type { RenderContext } from '../../provision/render-context.js';
 import { generateCatalog } from '../../provision/nodes/catalog.js';
 import { primaryStatements, replicationSource } from '../../provision/nodes/mysql-bootstrap.js';
 import { startReplicaStatements } from '../../provision/nodes/mysql-replication-sql.js';
@@ -32,7 +32,7 @@ export interface InitFile {
  * It talks to the servers through their sockets, in the volumes it shares with them: it needs
  * no network, and root needs no password until its server is secured.
  */
-export function databaseInitFiles(ctx: ProvisionContext): InitFile[] {
+export function databaseInitFiles(ctx: RenderContext): InitFile[] {
   const primary = primaryOf(ctx.topology, 'mysql');
   const replicas = replicasOf(ctx.topology, 'mysql');
   const databases = [primary, ...replicas];
@@ -55,7 +55,7 @@ function sqlFile(statements: readonly string[]): string {
 }
 
 /** The catalog `up` seeds (same generator, same seed), in one transaction. */
-function catalogSql(catalog: ProvisionContext['topology']['catalog']): string {
+function catalogSql(catalog: RenderContext['topology']['catalog']): string {
   const products = generateCatalog(catalog);
   const batches: string[] = [];
   for (let i = 0; i < products.length; i += CATALOG_BATCH) {
@@ -65,7 +65,7 @@ function catalogSql(catalog: ProvisionContext['topology']['catalog']): string {
   return sqlFile(['START TRANSACTION', ...batches, 'COMMIT']);
 }
 
-function initScript(ctx: ProvisionContext, primary: NodeOfKind<'mysql'>, replicas: readonly NodeOfKind<'mysql'>[]): string {
+function initScript(ctx: RenderContext, primary: NodeOfKind<'mysql'>, replicas: readonly NodeOfKind<'mysql'>[]): string {
   const dir = (node: NodeOfKind<'mysql'>) => ctx.paths.node(node.name).dir;
   const socket = (node: NodeOfKind<'mysql'>) => shellWord(ctx.paths.node(node.name).socket);
   const done = shellWord(`${dir(primary)}/bootstrapped`);

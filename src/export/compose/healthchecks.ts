@@ -1,5 +1,5 @@
 import type { NodeOfKind, TopologyNode } from '../../topology/model.js';
-import type { ProvisionContext } from '../../provision/context.js';
+import type { RenderContext } from '../../provision/render-context.js';
 
 export interface ComposeHealthcheck {
   test: string[];
@@ -13,7 +13,7 @@ export interface ComposeHealthcheck {
  * The compose healthcheck of a node: the probe `up` waits for, run inside the node's own
  * container with the tools its image has (redis-cli, mariadb-admin, node, curl).
  */
-export function healthcheckFor(node: TopologyNode, ctx: ProvisionContext): ComposeHealthcheck {
+export function healthcheckFor(node: TopologyNode, ctx: RenderContext): ComposeHealthcheck {
   const timing = { interval: '2s', timeout: '5s', retries: 30 };
   switch (node.kind) {
     case 'nginx':
@@ -39,7 +39,7 @@ function appProbe(node: NodeOfKind<'app'>): string {
  * read from the node's mounted redis.conf, so it appears neither in the compose file nor in
  * `docker inspect`.
  */
-function redisProbe(node: NodeOfKind<'redis'>, ctx: ProvisionContext): string {
+function redisProbe(node: NodeOfKind<'redis'>, ctx: RenderContext): string {
   const config = `${ctx.paths.node(node.name).dir}/redis.conf`;
   const cli = `REDISCLI_AUTH="$(sed -n 's/^requirepass //p' ${config})" redis-cli -p ${node.port}`;
   return node.replicaOf === undefined ? `${cli} ping | grep -q PONG` : `${cli} info replication | grep -q master_link_status:up`;

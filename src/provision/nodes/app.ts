@@ -3,7 +3,10 @@ import { LAUNCHER } from '../../package-root.js';
 import { primaryOf, replicasOf, type NodeOfKind } from '../../topology/model.js';
 import type { DatabaseConfig, ServiceConfig } from '../../service/config.js';
 import { httpOrigin, listenAddress, peerHost } from '../addressing.js';
-import type { NodeHealth, NodeKind, ProvisionContext } from '../context.js';
+import { appReadiness } from '../../clients/http.js';
+import type { RunningTopology } from '../../running/running-topology.js';
+import type { RenderContext } from '../render-context.js';
+import type { NodeHealth, NodeKind } from './node-kind.js';
 import { MYSQL_USERS, SHOP_DATABASE } from '../secrets.js';
 import { Wait } from '../wait/wait.js';
 
@@ -25,14 +28,14 @@ export const appKind: NodeKind<'app'> = {
     return [Wait.forHttp(`${httpOrigin(ctx.addressing, node)}/readyz`)];
   },
 
-  health: (node, ctx) => appHealth(node, ctx),
+  health: (node, running) => appHealth(node, running),
 };
 
-function configFile(ctx: ProvisionContext, node: NodeOfKind<'app'>): string {
+function configFile(ctx: RenderContext, node: NodeOfKind<'app'>): string {
   return join(ctx.paths.node(node.name).dir, 'service.json');
 }
 
-export function serviceConfig(node: NodeOfKind<'app'>, ctx: ProvisionContext): ServiceConfig {
+export function serviceConfig(node: NodeOfKind<'app'>, ctx: RenderContext): ServiceConfig {
   const { topology, secrets, addressing } = ctx;
   const primary = primaryOf(topology, 'mysql');
   const redis = primaryOf(topology, 'redis');
@@ -58,9 +61,8 @@ export function serviceConfig(node: NodeOfKind<'app'>, ctx: ProvisionContext): S
   };
 }
 
-async function appHealth(node: NodeOfKind<'app'>, ctx: ProvisionContext): Promise<NodeHealth> {
-  const response = await fetch(`${httpOrigin(ctx.addressing, node)}/readyz`, { signal: AbortSignal.timeout(2000) });
-  const body = (await response.json().catch(() => ({}))) as { checks?: Record<string, string> };
-  const checks = Object.entries(body.checks ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
-  return { healthy: response.status === 200, detail: `readyz ${response.status}${checks ? ` (${checks})` : ''}` };
+async function appHealth(node: NodeOfKind<'app'>, running: RunningTopology): Promise<NodeHealth> {
+  const readiness = await appReadiness(running.origin(node));
+  const checks = Object.entries(readiness.checks).map(([k, v]) => `${k} ${v}`).join(', ');
+  return { healthy: readiness.status === 200, detail: `readyz ${readiness.status}${checks ? ` (${checks})` : ''}` };
 }

@@ -1,6 +1,6 @@
 import type { NodeOfKind, TopologyNode } from '../../topology/model.js';
 import type { NodeKindName } from '../../topology/schema.js';
-import type { NodeKind } from '../context.js';
+import type { NodeKind } from './node-kind.js';
 import { appKind } from './app.js';
 import { mysqlKind } from './mysql.js';
 import { nginxKind } from './nginx.js';

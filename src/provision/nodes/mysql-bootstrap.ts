@@ -5,12 +5,14 @@ import { allSettledOrThrow } from '../../async/all-settled.js';
 import { EnvironmentError } from '../../errors.js';
 import { primaryOf, replicasOf, type NodeOfKind } from '../../topology/model.js';
 import { accountHost, endpointOf, peerHost } from '../addressing.js';
-import { program, type ProvisionContext } from '../context.js';
+import { adminLogin, gtidPosition, withMysql } from '../../clients/mysql.js';
+import type { ProvisionContext } from '../context.js';
+import { program, type RenderContext } from '../render-context.js';
+import { runtimeNode } from '../runtime/runtime.js';
 import { NotReady, retryUntil } from '../wait/retry.js';
 import { Wait, waitUntilReady } from '../wait/wait.js';
 import { seedCatalog } from './catalog.js';
 import { isSecured, markReplicating, markSecured } from './mysql.js';
-import { adminLogin, gtidPosition, withMysql } from './mysql-client.js';
 import { startReplicaStatements, type ReplicationSource } from './mysql-replication-sql.js';
 import { SCHEMA_STATEMENTS, appAccountStatements, replicationAccountStatements, secureServerStatements } from './mysql-schema.js';
 
@@ -44,13 +46,14 @@ export async function bootstrapDatabases(ctx: ProvisionContext): Promise<number>
  */
 async function secureServer(node: NodeOfKind<'mysql'>, ctx: ProvisionContext): Promise<void> {
   if (isSecured(ctx, node)) return;
-  const paths = ctx.paths.node(node.name);
+  const target = runtimeNode(ctx.paths, node);
+  const { paths } = target;
   const script = join(paths.dir, 'secure.sql');
   const statements = secureServerStatements(ctx.secrets.mysqlRootPassword, ctx.secrets.mysqlAdminPassword, accountHost(ctx.addressing));
   writeFileSync(script, `${statements.join(';\n')};\n`, { mode: 0o600 });
   try {
     const args = ['--no-defaults', '--user=root', `--socket=${paths.socket}`, '--batch', `--execute=source ${script}`];
-    const result = await ctx.runtime.runTask(paths, { command: program(ctx, 'mariadb'), args }, { timeoutMs: SECURE_TIMEOUT_MS, signal: ctx.signal });
+    const result = await ctx.runtime.runTask(target, { command: program(ctx, 'mariadb'), args }, { timeoutMs: SECURE_TIMEOUT_MS, signal: ctx.signal });
     if (result.code !== 0) throw new EnvironmentError(`${node.name}: securing the server failed (mariadb exited ${String(result.code)})`, result.output.trim().split('\n').slice(-5));
   } finally {
     rmSync(script, { force: true });
@@ -64,12 +67,12 @@ async function startReplication(replica: NodeOfKind<'mysql'>, primary: NodeOfKin
 }
 
 /** The primary as its replicas reach it. */
-export function replicationSource(primary: NodeOfKind<'mysql'>, ctx: Pick<ProvisionContext, 'addressing' | 'secrets'>): ReplicationSource {
+export function replicationSource(primary: NodeOfKind<'mysql'>, ctx: Pick<RenderContext, 'addressing' | 'secrets'>): ReplicationSource {
   return { host: peerHost(ctx.addressing, primary), port: primary.port, password: ctx.secrets.mysqlReplicationPassword };
 }
 
 /** Accounts and schema, made on the primary only (replicas get them through replication). */
-export function primaryStatements(ctx: Pick<ProvisionContext, 'addressing' | 'secrets'>): string[] {
+export function primaryStatements(ctx: Pick<RenderContext, 'addressing' | 'secrets'>): string[] {
   const host = accountHost(ctx.addressing);
   return [...replicationAccountStatements(ctx.secrets.mysqlReplicationPassword, host), ...SCHEMA_STATEMENTS, ...appAccountStatements(ctx.secrets.mysqlAppPassword, host)];
 }

@@ -2,13 +2,16 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EnvironmentError } from '../../errors.js';
 import type { NodeOfKind } from '../../topology/model.js';
-import { program, type NodeHealth, type NodeKind, type ProvisionContext } from '../context.js';
+import type { RunningTopology } from '../../running/running-topology.js';
+import type { ProvisionContext } from '../context.js';
+import { program, type RenderContext } from '../render-context.js';
+import type { NodeHealth, NodeKind } from './node-kind.js';
 import { endpointOf } from '../addressing.js';
 import { ensurePrivateDir } from '../home.js';
-import type { LaunchSpec } from '../runtime/runtime.js';
+import { runtimeNode, type LaunchSpec } from '../runtime/runtime.js';
 import { MYSQL_USERS, SHOP_DATABASE } from '../secrets.js';
 import { Wait } from '../wait/wait.js';
-import { adminLogin, gtidPosition, isReplicating, queryRows, replicaStatus, withMysql } from './mysql-client.js';
+import { adminLogin, globalStatus, gtidPosition, isReplicating, replicaStatus } from '../../clients/mysql.js';
 import { mysqlTmpDir, renderClientConfig, renderMysqlConfig } from './mysql-config.js';
 
 const INSTALL_TIMEOUT_MS = 120_000;
@@ -51,40 +54,40 @@ export const mysqlKind: NodeKind<'mysql'> = {
     return replicating ? [ping, Wait.forMysqlReplicaRunning(node.name, login)] : [ping];
   },
 
-  health: (node, ctx) => mysqlHealth(node, ctx),
+  health: (node, running) => mysqlHealth(node, running),
 };
 
-export function configFile(ctx: ProvisionContext, node: NodeOfKind<'mysql'>): string {
+export function configFile(ctx: RenderContext, node: NodeOfKind<'mysql'>): string {
   return join(ctx.paths.node(node.name).dir, 'my.cnf');
 }
 
 /** Option file with the admin login, for `shopctl shell`. */
-export function clientConfigFile(ctx: ProvisionContext, node: NodeOfKind<'mysql'>): string {
+export function clientConfigFile(ctx: Pick<RenderContext, 'paths'>, node: NodeOfKind<'mysql'>): string {
   return join(ctx.paths.node(node.name).dir, 'client.cnf');
 }
 
-export const initializedMarker = (ctx: ProvisionContext, node: NodeOfKind<'mysql'>) => join(ctx.paths.node(node.name).dir, 'initialized');
-const securedMarker = (ctx: ProvisionContext, node: NodeOfKind<'mysql'>) => join(ctx.paths.node(node.name).dir, 'secured');
-const replicatingMarker = (ctx: ProvisionContext, node: NodeOfKind<'mysql'>) => join(ctx.paths.node(node.name).dir, 'replicating');
+export const initializedMarker = (ctx: RenderContext, node: NodeOfKind<'mysql'>) => join(ctx.paths.node(node.name).dir, 'initialized');
+const securedMarker = (ctx: RenderContext, node: NodeOfKind<'mysql'>) => join(ctx.paths.node(node.name).dir, 'secured');
+const replicatingMarker = (ctx: RenderContext, node: NodeOfKind<'mysql'>) => join(ctx.paths.node(node.name).dir, 'replicating');
 
-export function isSecured(ctx: ProvisionContext, node: NodeOfKind<'mysql'>): boolean {
+export function isSecured(ctx: RenderContext, node: NodeOfKind<'mysql'>): boolean {
   return existsSync(securedMarker(ctx, node));
 }
 
-export function markSecured(ctx: ProvisionContext, node: NodeOfKind<'mysql'>): void {
+export function markSecured(ctx: RenderContext, node: NodeOfKind<'mysql'>): void {
   writeFileSync(securedMarker(ctx, node), `${new Date().toISOString()}\n`);
 }
 
-export function markReplicating(ctx: ProvisionContext, node: NodeOfKind<'mysql'>): void {
+export function markReplicating(ctx: RenderContext, node: NodeOfKind<'mysql'>): void {
   writeFileSync(replicatingMarker(ctx, node), `${new Date().toISOString()}\n`);
 }
 
 /** A half-written data directory (a killed install) is wiped and made again. */
 async function installDataDirectory(node: NodeOfKind<'mysql'>, ctx: ProvisionContext): Promise<void> {
-  const paths = ctx.paths.node(node.name);
-  rmSync(paths.dataDir, { recursive: true, force: true });
-  mkdirSync(paths.dataDir, { recursive: true });
-  const result = await ctx.runtime.runTask(paths, installSpec(node, ctx), { timeoutMs: INSTALL_TIMEOUT_MS, signal: ctx.signal });
+  const target = runtimeNode(ctx.paths, node);
+  rmSync(target.paths.dataDir, { recursive: true, force: true });
+  mkdirSync(target.paths.dataDir, { recursive: true });
+  const result = await ctx.runtime.runTask(target, installSpec(node, ctx), { timeoutMs: INSTALL_TIMEOUT_MS, signal: ctx.signal });
   if (result.code !== 0) {
     throw new EnvironmentError(`${node.name}: mariadb-install-db failed (exit ${String(result.code)})`, installFailureLines(result.output));
   }
@@ -92,7 +95,7 @@ async function installDataDirectory(node: NodeOfKind<'mysql'>, ctx: ProvisionCon
 }
 
 /** mariadb-install-db for the node's (empty) data directory: root may log in by socket, no password yet. */
-export function installSpec(node: NodeOfKind<'mysql'>, ctx: ProvisionContext): LaunchSpec {
+export function installSpec(node: NodeOfKind<'mysql'>, ctx: RenderContext): LaunchSpec {
   const args = [`--defaults-file=${configFile(ctx, node)}`, '--auth-root-authentication-method=normal', '--skip-test-db'];
   if (ctx.runningAsRoot) args.push('--user=root');
   return { command: program(ctx, 'mariadb-install-db'), args };
@@ -105,10 +108,9 @@ function installFailureLines(output: string): string[] {
   return (errors.length > 0 ? errors : lines).slice(-10);
 }
 
-async function mysqlHealth(node: NodeOfKind<'mysql'>, ctx: ProvisionContext): Promise<NodeHealth> {
-  return withMysql(adminLogin(endpointOf(ctx.addressing, node), ctx.secrets), async (c): Promise<NodeHealth> => {
-    const [threads] = await queryRows(c, "SHOW GLOBAL STATUS LIKE 'Threads_connected'");
-    const connections = Number(threads?.Value ?? 0);
+async function mysqlHealth(node: NodeOfKind<'mysql'>, running: RunningTopology): Promise<NodeHealth> {
+  return running.withMysql(node, async (c): Promise<NodeHealth> => {
+    const connections = (await globalStatus(c, 'Threads_connected')) || 0;
     if (node.role === 'primary') {
       const gtid = await gtidPosition(c, 'gtid_binlog_pos');
       return { healthy: true, detail: `primary, gtid ${gtid}`, replication: { role: 'primary', gtidBinlogPos: gtid }, connections };

@@ -1,6 +1,6 @@
 import type { NodeOfKind } from '../../topology/model.js';
 import { hostPort, listenAddress, peerHost } from '../addressing.js';
-import type { ProvisionContext } from '../context.js';
+import type { RenderContext } from '../render-context.js';
 import type { NodePaths } from '../home.js';
 import { hardOpenFileLimit } from '../runtime/file-limit.js';
 
@@ -12,7 +12,7 @@ import { hardOpenFileLimit } from '../runtime/file-limit.js';
  */
 export function renderNginxConfig(
   node: NodeOfKind<'nginx'>,
-  ctx: Pick<ProvisionContext, 'topology' | 'addressing' | 'runningAsRoot'>,
+  ctx: Pick<RenderContext, 'topology' | 'addressing' | 'runningAsRoot'>,
   paths: NodePaths,
   fileLimit = hardOpenFileLimit(),
 ): string {

@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import type { NodeOfKind } from '../../topology/model.js';
 import { httpOrigin } from '../addressing.js';
-import { program, type NodeHealth, type NodeKind, type ProvisionContext } from '../context.js';
+import { httpGet, nginxActiveConnections } from '../../clients/http.js';
+import type { RunningTopology } from '../../running/running-topology.js';
+import { program, type RenderContext } from '../render-context.js';
+import type { NodeHealth, NodeKind } from './node-kind.js';
 import { Wait } from '../wait/wait.js';
 import { NGINX_TEMP_DIRS, renderNginxConfig } from './nginx-config.js';
 
@@ -28,22 +31,20 @@ export const nginxKind: NodeKind<'nginx'> = {
     return [Wait.forHttpThrough(`${httpOrigin(ctx.addressing, node)}/healthz`, node.upstreams)];
   },
 
-  health: (node, ctx) => nginxHealth(node, ctx),
+  health: (node, running) => nginxHealth(node, running),
 };
 
-function configFile(ctx: ProvisionContext, node: NodeOfKind<'nginx'>): string {
+function configFile(ctx: RenderContext, node: NodeOfKind<'nginx'>): string {
   return join(ctx.paths.node(node.name).dir, 'nginx.conf');
 }
 
-async function nginxHealth(node: NodeOfKind<'nginx'>, ctx: ProvisionContext): Promise<NodeHealth> {
-  const base = httpOrigin(ctx.addressing, node);
-  const status = await fetch(`${base}/_nginx/status`, { signal: AbortSignal.timeout(2000) }).then((r) => r.text());
-  const active = Number(/Active connections:\s*(\d+)/.exec(status)?.[1] ?? Number.NaN);
-  const through = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
-  await through.body?.cancel();
+async function nginxHealth(node: NodeOfKind<'nginx'>, running: RunningTopology): Promise<NodeHealth> {
+  const origin = running.origin(node);
+  const active = await nginxActiveConnections(origin);
+  const through = await httpGet(`${origin}/healthz`);
   return {
     healthy: through.status === 200,
     detail: `GET /healthz through the LB: ${through.status}`,
-    ...(Number.isNaN(active) ? {} : { connections: active }),
+    ...(active === undefined ? {} : { connections: active }),
   };
 }

@@ -9,7 +9,8 @@ import { isLive, processGroupMembers, readProcStat } from './proc.js';
 
 const runtime = new ProcessRuntime();
 const home = mkdtempSync(join(tmpdir(), 'shopctl-runtime-'));
-const node = topologyPaths('rt', home).node('sleeper');
+const paths = topologyPaths('rt', home).node('sleeper');
+const node = { name: paths.name, paths };
 
 afterEach(async () => {
   await runtime.stop(node);
@@ -22,7 +23,7 @@ describe('ProcessRuntime', () => {
     expect(await runtime.isRunning(node)).toBe(true);
     expect(await runtime.pidOf(node)).toBe(started.pid);
     expect(processGroupMembers(started.pid)).toHaveLength(2);
-    expect(readFileSync(node.logFile, 'utf8')).toContain('started');
+    expect(readFileSync(paths.logFile, 'utf8')).toContain('started');
     await runtime.stop(node);
     expect(await runtime.isRunning(node)).toBe(false);
     expect(processGroupMembers(started.pid)).toEqual([]);
@@ -42,7 +43,7 @@ describe('ProcessRuntime', () => {
   it('never signals a stranger that reused the recorded pid', async () => {
     // Record this test process under another start time: it must be left alone.
     const self = readProcStat(process.pid);
-    writeFileSync(node.processFile, JSON.stringify({ pid: process.pid, startTicks: (self?.startTicks ?? 0) + 1, command: 'x', args: [], startedAt: '' }));
+    writeFileSync(paths.processFile, JSON.stringify({ pid: process.pid, startTicks: (self?.startTicks ?? 0) + 1, command: 'x', args: [], startedAt: '' }));
     expect(await runtime.isRunning(node)).toBe(false);
     await runtime.stop(node);
     expect(isLive(readProcStat(process.pid))).toBe(true);
@@ -53,14 +54,14 @@ describe('ProcessRuntime', () => {
     expect(result.code).toBe(3);
     expect(result.output).toContain('out');
     expect(result.output).toContain('err');
-    expect(existsSync(node.taskFile)).toBe(false);
+    expect(existsSync(paths.taskFile)).toBe(false);
   });
 
   it('records a running task so stop can end it, and kills it when aborted', async () => {
     const controller = new AbortController();
     const running = runtime.runTask(node, { command: '/bin/sh', args: ['-c', 'sleep 60 & wait'] }, { timeoutMs: 60_000, signal: controller.signal });
     await new Promise((r) => setTimeout(r, 200));
-    const { pid } = JSON.parse(readFileSync(node.taskFile, 'utf8')) as { pid: number };
+    const { pid } = JSON.parse(readFileSync(paths.taskFile, 'utf8')) as { pid: number };
     expect(processGroupMembers(pid)).toHaveLength(2);
     controller.abort(new Error('interrupted'));
     await expect(running).rejects.toThrow('interrupted');
@@ -78,7 +79,7 @@ describe('ProcessRuntime, unrecorded servers', () => {
     const stranger = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { cwd: dir.dataDir, stdio: 'ignore' });
     await new Promise((r) => setTimeout(r, 300));
     try {
-      await runtime.stop(dir);
+      await runtime.stop({ name: dir.name, paths: dir });
       expect(isLive(readProcStat(orphan.pid ?? -1))).toBe(false);
       expect(isLive(readProcStat(stranger.pid ?? -1))).toBe(true);
     } finally {

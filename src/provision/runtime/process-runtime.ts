@@ -7,7 +7,7 @@ import { temporaryOf, writeFileAtomic } from '../atomic-write.js';
 import { requirePrograms, type Program } from '../binaries.js';
 import type { NodePaths } from '../home.js';
 import { isLive, processGroupMembers, readProcStat, sessionLeadersIn } from './proc.js';
-import type { LaunchSpec, Runtime, StartedNode, TaskOptions, TaskResult } from './runtime.js';
+import type { LaunchSpec, NodeRef, Runtime, StartedNode, TaskOptions, TaskResult } from './runtime.js';
 
 const processRecordSchema = z.object({
   pid: z.number().int().positive(),
@@ -32,17 +32,12 @@ export class ProcessRuntime implements Runtime {
   readonly driver = 'local';
   readonly addressing = LOOPBACK;
 
-  /** Every process is on this machine's loopback. */
-  checkPlacement(): void {}
-
-  /** Processes share nothing topology-wide. */
-  async releaseTopology(): Promise<void> {}
-
   programs(names: readonly Program[]): Record<Program, string> {
     return requirePrograms(names);
   }
 
-  async start(node: NodePaths, spec: LaunchSpec): Promise<StartedNode> {
+  /** Only the node's folder matters to a process: its kind and server change nothing here. */
+  async start({ paths: node }: NodeRef, spec: LaunchSpec): Promise<StartedNode> {
     mkdirSync(node.dir, { recursive: true });
     const log = openSync(node.logFile, 'a');
     try {
@@ -67,7 +62,7 @@ export class ProcessRuntime implements Runtime {
     }
   }
 
-  async runTask(node: NodePaths, spec: LaunchSpec, options: TaskOptions): Promise<TaskResult> {
+  async runTask({ paths: node }: NodeRef, spec: LaunchSpec, options: TaskOptions): Promise<TaskResult> {
     options.signal?.throwIfAborted();
     mkdirSync(node.dir, { recursive: true });
     const child = spawn(spec.command, spec.args, { cwd: node.dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...spec.env } });
@@ -95,18 +90,18 @@ export class ProcessRuntime implements Runtime {
     }
   }
 
-  async isRunning(node: NodePaths): Promise<boolean> {
-    const record = readRecord(node.processFile);
+  async isRunning({ paths }: NodeRef): Promise<boolean> {
+    const record = readRecord(paths.processFile);
     return record !== undefined && isOurLeader(record);
   }
 
-  async pidOf(node: NodePaths): Promise<number | undefined> {
-    const record = readRecord(node.processFile);
+  async pidOf({ paths }: NodeRef): Promise<number | undefined> {
+    const record = readRecord(paths.processFile);
     return record !== undefined && isOurLeader(record) ? record.pid : undefined;
   }
 
-  async stop(node: NodePaths): Promise<void> {
-    await Promise.all([stopRecorded(node.taskFile), stopRecorded(node.processFile), ...leftovers(node).map((record) => stopProcesses(record))]);
+  async stop({ paths }: NodeRef): Promise<void> {
+    await Promise.all([stopRecorded(paths.taskFile), stopRecorded(paths.processFile), ...leftovers(paths).map((record) => stopProcesses(record))]);
   }
 }
 
@@ -126,7 +121,6 @@ function leftovers(node: NodePaths): ProcessRecord[] {
     return stat === undefined ? [] : [{ pid, startTicks: stat.startTicks, command: '(unrecorded)', args: [], startedAt: '' }];
   });
 }
-
 
 /** SIGTERM, then SIGKILL; the record goes only when nothing of it is left, so `down` can retry. */
 async function stopRecorded(file: string): Promise<void> {

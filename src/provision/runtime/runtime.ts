@@ -1,6 +1,7 @@
+import type { TopologyNode } from '../../topology/model.js';
 import type { Addressing } from '../addressing.js';
 import type { Program } from '../binaries.js';
-import type { NodePaths } from '../home.js';
+import type { NodePaths, TopologyPaths } from '../home.js';
 
 /** How to start a node's server: a program, its arguments and environment. */
 export interface LaunchSpec {
@@ -29,8 +30,34 @@ export interface StartedNode {
 }
 
 /**
+ * A node as a runtime finds, inspects and stops it: its name and folder. A folder left by an
+ * earlier topology file has nothing more, and `down` must still stop what runs there.
+ */
+export interface NodeRef {
+  readonly name: string;
+  readonly paths: NodePaths;
+}
+
+/** A node of the topology as a runtime starts it: its kind, server and port decide image, engine and network. */
+export interface RuntimeNode extends NodeRef {
+  readonly spec: TopologyNode;
+}
+
+export function nodeRef(paths: TopologyPaths, name: string): NodeRef {
+  return { name, paths: paths.node(name) };
+}
+
+export function runtimeNode(paths: TopologyPaths, spec: TopologyNode): RuntimeNode {
+  return { name: spec.name, paths: paths.node(spec.name), spec };
+}
+
+/**
  * Where a node runs. Node kinds (nginx, app, redis, mysql) say what to run; a runtime says how.
- * The process runtime is the default; a docker runtime implements the same calls.
+ * The process runtime is the default; a docker runtime implements the same calls. What only one
+ * runtime has (docker's placement check and network) stays on that runtime's class.
+ *
+ * Faults (kill, pause, resume a node; cut its network) belong here as node calls beside `stop`:
+ * each runtime knows how to reach what it started (a process group, a container).
  */
 export interface Runtime {
   /** `local` (processes on this machine) or `docker` (containers); recorded in state.json. */
@@ -42,23 +69,16 @@ export interface Runtime {
    * names the image's PATH resolves (docker). Throws, naming the package, when one is missing.
    */
   programs(names: readonly Program[]): Record<Program, string>;
-  start(node: NodePaths, spec: LaunchSpec): Promise<StartedNode>;
+  start(node: RuntimeNode, spec: LaunchSpec): Promise<StartedNode>;
   /**
    * Runs a one-off program for the node to completion (initializing its data directory),
    * tracked like a server so that `stop` ends it too if this CLI dies while it runs.
    */
-  runTask(node: NodePaths, spec: LaunchSpec, options: TaskOptions): Promise<TaskResult>;
+  runTask(node: RuntimeNode, spec: LaunchSpec, options: TaskOptions): Promise<TaskResult>;
   /** The node's server is running and is the one this runtime started. */
-  isRunning(node: NodePaths): Promise<boolean>;
+  isRunning(node: NodeRef): Promise<boolean>;
   /** The pid (or container) to show in `status`, when running. */
-  pidOf(node: NodePaths): Promise<number | undefined>;
+  pidOf(node: NodeRef): Promise<number | undefined>;
   /** Stops everything this runtime started for the node, also orphans of a crash; idempotent. */
-  stop(node: NodePaths): Promise<void>;
-  /**
-   * Refuses (64), before anything starts, a placement whose nodes could not reach each other or
-   * that this CLI could not reach; `file` is named in the error.
-   */
-  checkPlacement(file: string): void;
-  /** Removes what it made for the topology as a whole (docker: its network), once every node is stopped; idempotent. */
-  releaseTopology(): Promise<void>;
+  stop(node: NodeRef): Promise<void>;
 }

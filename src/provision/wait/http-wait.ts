@@ -1,3 +1,4 @@
+import { httpGet } from '../../clients/http.js';
 import { NotReady } from './retry.js';
 import type { WaitStrategy } from './wait-strategy.js';
 
@@ -6,9 +7,8 @@ export function httpWait(url: string): WaitStrategy {
   return {
     description: `GET ${url} answers 200`,
     async check() {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      await response.body?.cancel();
-      if (response.status !== 200) throw new NotReady(`GET ${url} answered ${response.status}`);
+      const { status } = await httpGet(url);
+      if (status !== 200) throw new NotReady(`GET ${url} answered ${status}`);
     },
   };
 }
@@ -23,9 +23,8 @@ export function httpThroughWait(url: string, backends: readonly string[]): WaitS
     async check() {
       const seen = new Set<string>();
       for (let i = 0; i < backends.length * 4 && seen.size < backends.length; i++) {
-        const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-        await response.body?.cancel();
-        if (response.status === 200) seen.add(response.headers.get('x-served-by') ?? '');
+        const answer = await httpGet(url);
+        if (answer.status === 200) seen.add(answer.servedBy ?? '');
       }
       const missing = backends.filter((b) => !seen.has(b));
       if (missing.length > 0) throw new NotReady(`no answer through the LB from ${missing.join(', ')}`);

@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'mysql2/promise';
 import type { Endpoint } from '../addressing.js';
-import { isReplicating, replicaStatus, withMysql } from '../nodes/mysql-client.js';
+import { isReplicating, replicaStatus, withMysql } from '../../clients/mysql.js';
 import { NotReady } from './retry.js';
 import type { WaitStrategy } from './wait-strategy.js';
 

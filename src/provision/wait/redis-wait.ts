@@ -1,5 +1,5 @@
 import type { Endpoint } from '../addressing.js';
-import { replicationInfo, withRedis } from '../nodes/redis-client.js';
+import { redisInfo, withRedis } from '../../clients/redis.js';
 import { NotReady } from './retry.js';
 import type { WaitStrategy } from './wait-strategy.js';
 
@@ -21,7 +21,7 @@ export function redisReplicaLinkWait(endpoint: Endpoint, password: string): Wait
     description: `redis on ${endpoint.host}:${endpoint.port}: master_link_status up`,
     check: () =>
       withRedis(endpoint, password, async (redis) => {
-        const info = await replicationInfo(redis);
+        const info = await redisInfo(redis, 'replication');
         const link = info.get('master_link_status');
         if (link !== 'up') throw new NotReady(`master_link_status is ${link ?? 'absent'}`);
         if (info.get('master_sync_in_progress') === '1') throw new NotReady('initial sync in progress');

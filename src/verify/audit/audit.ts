@@ -17,10 +17,6 @@ export interface AuditResult {
 }
 
 /**
- * Invariants I1–I6 on the real databases and cache the run used: the ledger is read and the
- * replica given time to catch up (bounded) first, so a lagging replica is not taken for a lie.
- */
-/**
  * Runs a comparison of two reads (cache and database, replica and primary) again when it finds
  * a difference, and reports only what is still different: a purchase whose client gave up may
  * commit between the two reads of the first pass.
@@ -34,41 +30,41 @@ async function confirmed(check: () => Promise<InvariantResult>): Promise<Invaria
 
 const RECHECK_AFTER_MS = 1000;
 
+/**
+ * Invariants I1–I6 on the real databases and cache the run used: the ledger is read and the
+ * replica given time to catch up (bounded) first, so a lagging replica is not taken for a lie.
+ */
 export async function audit(topology: Topology, run: RunOnDisk): Promise<AuditResult> {
-  const target = await openAuditTarget(topology);
-  try {
-    const [ledger, replication] = await Promise.all([
-      readLedger(run.ledgerFile),
-      target.replica === null ? Promise.resolve(null) : waitForReplica(target.primary, target.replica),
-    ]);
-    const orders = await runOrders(target.primary, run.report.runId, run.report.startedAt).catch((error: Error) => error);
-    const fromOrders = (id: 'I2' | 'I3' | 'I4', check: (o: Map<string, RunOrder>) => InvariantResult) =>
-      guarded(id, () => {
-        if (orders instanceof Error) throw orders;
-        return check(orders);
-      });
-    const invariants = [
-      await guarded('I1', () => checkConservation(target.primary)),
-      await fromOrders('I2', (o) => checkNoLostOrder(ledger, o)),
-      await fromOrders('I3', (o) => checkNoPhantom(ledger, o, run.report.runId)),
-      await fromOrders('I4', (o) => checkNoSaleAfterFailure(ledger, o)),
-      await guarded('I5', () => confirmed(() => checkCache(target.cache, target.primary))),
-    ];
-    if (target.replica !== null && replication !== null) {
-      const replica = target.replica;
-      invariants.push(
-        replication.caughtUp
-          ? await guarded('I6', () => confirmed(() => checkReplica(target.primary, replica, replication)))
-          : uncheckedResult('I6', `the replica did not catch up within ${replication.waitedMs} ms (at ${replication.replicaPosition}, primary at ${replication.primaryPosition})`),
-      );
-    }
-    return {
-      invariants,
-      replication,
-      ledger: { entries: ledger.attempts.size, acknowledged: ledger.acknowledged, failed: ledger.failed, unknown: ledger.unknown },
-      ordersAudited: orders instanceof Error ? 0 : orders.size,
-    };
-  } finally {
-    await target.close();
+  await using target = await openAuditTarget(topology);
+  const [ledger, replication] = await Promise.all([
+    readLedger(run.ledgerFile),
+    target.replica === null ? Promise.resolve(null) : waitForReplica(target.primary, target.replica),
+  ]);
+  const orders = await runOrders(target.primary, run.report.runId, run.report.startedAt).catch((error: Error) => error);
+  const fromOrders = (id: 'I2' | 'I3' | 'I4', check: (o: Map<string, RunOrder>) => InvariantResult) =>
+    guarded(id, () => {
+      if (orders instanceof Error) throw orders;
+      return check(orders);
+    });
+  const invariants = [
+    await guarded('I1', () => checkConservation(target.primary)),
+    await fromOrders('I2', (o) => checkNoLostOrder(ledger, o)),
+    await fromOrders('I3', (o) => checkNoPhantom(ledger, o, run.report.runId)),
+    await fromOrders('I4', (o) => checkNoSaleAfterFailure(ledger, o)),
+    await guarded('I5', () => confirmed(() => checkCache(target.cache, target.primary))),
+  ];
+  if (target.replica !== null && replication !== null) {
+    const replica = target.replica;
+    invariants.push(
+      replication.caughtUp
+        ? await guarded('I6', () => confirmed(() => checkReplica(target.primary, replica, replication)))
+        : uncheckedResult('I6', `the replica did not catch up within ${replication.waitedMs} ms (at ${replication.replicaPosition}, primary at ${replication.primaryPosition})`),
+    );
   }
+  return {
+    invariants,
+    replication,
+    ledger: { entries: ledger.attempts.size, acknowledged: ledger.acknowledged, failed: ledger.failed, unknown: ledger.unknown },
+    ordersAudited: orders instanceof Error ? 0 : orders.size,
+  };
 }

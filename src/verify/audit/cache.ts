@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mysql2/promise';
-import { queryRows } from '../../provision/nodes/mysql-client.js';
+import { queryRows } from '../../clients/mysql.js';
 import { invariantResult, type InvariantResult } from './invariant.js';
 
 const SCAN_COUNT = 1000;

@@ -1,5 +1,5 @@
 import type { Connection } from 'mysql2/promise';
-import { queryRows } from '../../provision/nodes/mysql-client.js';
+import { queryRows } from '../../clients/mysql.js';
 import { invariantResult, type InvariantResult } from './invariant.js';
 
 /** I1: on the primary, for every product, stock + SUM(orders.quantity) = initial_stock and stock ≥ 0. */

@@ -1,5 +1,5 @@
 import type { Connection } from 'mysql2/promise';
-import { queryRows, type Row } from '../../provision/nodes/mysql-client.js';
+import { queryRows, type Row } from '../../clients/mysql.js';
 import type { CatchUp } from './replication-wait.js';
 import { invariantResult, type InvariantResult } from './invariant.js';
 

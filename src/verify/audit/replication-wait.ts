@@ -1,5 +1,5 @@
 import type { Connection } from 'mysql2/promise';
-import { gtidPosition } from '../../provision/nodes/mysql-client.js';
+import { gtidPosition } from '../../clients/mysql.js';
 
 export interface CatchUp {
   caughtUp: boolean;

@@ -1,21 +1,19 @@
-import mysql, { type Connection } from 'mysql2/promise';
-import { Redis } from 'ioredis';
+import type { Connection } from 'mysql2/promise';
+import type { Redis } from 'ioredis';
 import { EnvironmentError } from '../../errors.js';
-import { endpointOf, type Endpoint } from '../../provision/addressing.js';
-import { topologyPaths } from '../../provision/home.js';
-import { recordedRuntime } from '../../provision/runtime/select.js';
-import { adminLogin } from '../../provision/nodes/mysql-client.js';
-import { readSecrets, SHOP_DATABASE } from '../../provision/secrets.js';
-import { readState } from '../../provision/state.js';
-import { primaryOf, replicasOf, type NodeOfKind, type Topology } from '../../topology/model.js';
+import { SHOP_DATABASE } from '../../provision/secrets.js';
+import { RunningTopology } from '../../running/running-topology.js';
+import { primaryOf, replicasOf, type Topology } from '../../topology/model.js';
 
-/** Open connections to what the audit reads: the primary, the replica, the cache. */
-export interface AuditTarget {
+/** The audit scans every cached product: longer than a probe's command timeout. */
+const CACHE_COMMAND_TIMEOUT_MS = 10_000;
+
+/** Open connections to what the audit reads: the primary, the replica, the cache; closed with it. */
+export interface AuditTarget extends AsyncDisposable {
   primary: Connection;
   replica: Connection | null;
   replicaName: string | null;
   cache: Redis;
-  close(): Promise<void>;
 }
 
 /**
@@ -23,54 +21,19 @@ export interface AuditTarget {
  * without its databases nothing can be checked.
  */
 export async function openAuditTarget(topology: Topology): Promise<AuditTarget> {
-  const paths = topologyPaths(topology.name);
-  if (readState(paths)?.bootstrappedAt === undefined) {
+  const running = RunningTopology.find(topology);
+  if (running === undefined) {
     throw new EnvironmentError(`topology ${topology.name} is not provisioned here: nothing can be audited`, [`it was benched from ${topology.file}; start it with shopctl up -t ${topology.file}`]);
   }
-  const secrets = readSecrets(paths.secretsFile);
-  const reach = (node: NodeOfKind<'mysql' | 'redis'>) => endpointOf(recordedRuntime(topology).addressing, node);
-  const primaryNode = primaryOf(topology, 'mysql');
   const replicaNode = replicasOf(topology, 'mysql')[0];
-  const redisNode = primaryOf(topology, 'redis');
-  const opened: { end(): Promise<void> | void }[] = [];
   try {
-    const primary = await connectMysql(primaryNode, reach(primaryNode), secrets);
-    opened.push(primary);
-    const replica = replicaNode === undefined ? null : await connectMysql(replicaNode, reach(replicaNode), secrets);
-    if (replica !== null) opened.push(replica);
-    const cache = await connectRedis(redisNode, reach(redisNode), secrets.redisPassword);
-    return {
-      primary,
-      replica,
-      replicaName: replicaNode?.name ?? null,
-      cache,
-      close: async () => {
-        await Promise.all([primary.end().catch(() => undefined), replica?.end().catch(() => undefined)]);
-        cache.disconnect();
-      },
-    };
+    const primary = await running.openMysql(primaryOf(topology, 'mysql'), SHOP_DATABASE);
+    const replica = replicaNode === undefined ? null : await running.openMysql(replicaNode, SHOP_DATABASE);
+    const cache = await running.openRedis(primaryOf(topology, 'redis'), { commandTimeoutMs: CACHE_COMMAND_TIMEOUT_MS });
+    return { primary, replica, replicaName: replicaNode?.name ?? null, cache, [Symbol.asyncDispose]: () => running.close() };
   } catch (error) {
-    await Promise.all(opened.map(async (c) => c.end()));
+    await running.close();
+    if (error instanceof EnvironmentError) error.details.push('nothing was audited');
     throw error;
-  }
-}
-
-async function connectMysql(node: NodeOfKind<'mysql'>, endpoint: Endpoint, secrets: ReturnType<typeof readSecrets>): Promise<Connection> {
-  try {
-    return await mysql.createConnection({ ...adminLogin(endpoint, secrets, SHOP_DATABASE), connectTimeout: 3000, rowsAsArray: false, supportBigNumbers: true });
-  } catch (error) {
-    throw new EnvironmentError(`cannot reach ${node.name} (${endpoint.host}:${endpoint.port}): ${(error as Error).message}`, ['see shopctl status; nothing was audited']);
-  }
-}
-
-async function connectRedis(node: NodeOfKind<'redis'>, endpoint: Endpoint, password: string): Promise<Redis> {
-  const redis = new Redis({ host: endpoint.host, port: endpoint.port, password, lazyConnect: true, connectTimeout: 2000, commandTimeout: 10_000, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return redis;
-  } catch (error) {
-    redis.disconnect();
-    throw new EnvironmentError(`cannot reach ${node.name} (${endpoint.host}:${endpoint.port}): ${(error as Error).message}`, ['see shopctl status; nothing was audited']);
   }
 }

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadTopology } from '../../../topology/load.js';
+import { findNode } from '../../../topology/model.js';
 import { topologyPaths } from '../../home.js';
+import { runtimeNode } from '../runtime.js';
 import { containerOptions } from './container-spec.js';
 
 const topology = loadTopology(new URL('../../../../topology/docker-local.yaml', import.meta.url).pathname);
 const bridged = { ...topology, docker: { ...topology.docker, network: 'bridge' as const } };
-const app1 = topologyPaths(topology.name, '/srv/shopctl').node('app1');
+const app1 = runtimeNode(topologyPaths(topology.name, '/srv/shopctl'), findNode(topology, 'app1') ?? expect.unreachable('app1 is in docker-local.yaml'));
 const run = { Entrypoint: ['/bin/sh'], Cmd: ['node'] };
 
 describe('a node container on the host network', () => {

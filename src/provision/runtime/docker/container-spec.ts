@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { NodePaths } from '../../home.js';
+import type { RuntimeNode } from '../runtime.js';
 import type { DockerPlacement } from './docker-runtime.js';
 import { containerName, labelsFor, type ContainerRole } from './labels.js';
 import { networkName } from './network.js';
@@ -16,7 +16,7 @@ export type ContainerRun = Pick<Docker.ContainerCreateOptions, 'Entrypoint' | 'C
  */
 export function containerOptions(
   placement: DockerPlacement,
-  node: NodePaths,
+  node: RuntimeNode,
   role: ContainerRole,
   image: string,
   run: ContainerRun,
@@ -26,14 +26,14 @@ export function containerOptions(
     ...run,
     name: containerName(placement.name, node, role),
     Image: image,
-    WorkingDir: node.dir,
+    WorkingDir: node.paths.dir,
     Labels: labelsFor(placement.name, node, role),
   };
-  const Binds = [`${node.dir}:${node.dir}`, ...extraBinds];
+  const Binds = [`${node.paths.dir}:${node.paths.dir}`, ...extraBinds];
   if (placement.docker.network === 'host') return { ...base, HostConfig: { NetworkMode: 'host', Binds } };
   if (role === 'task') return { ...base, HostConfig: { NetworkMode: 'none', Binds } };
   const network = networkName(placement.name);
-  const port = `${placement.nodes.find((n) => n.name === node.name)?.port ?? 0}/tcp`;
+  const port = `${node.spec.port}/tcp`;
   return {
     ...base,
     ExposedPorts: { [port]: {} },

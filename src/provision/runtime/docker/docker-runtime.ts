@@ -1,18 +1,18 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import type Docker from 'dockerode';
-import { EnvironmentError, UsageError } from '../../../errors.js';
+import { EnvironmentError } from '../../../errors.js';
 import { PACKAGE_ROOT } from '../../../package-root.js';
 import type { Topology } from '../../../topology/model.js';
-import { isLoopback, requireReachable, type Addressing } from '../../addressing.js';
+import type { Addressing } from '../../addressing.js';
 import type { Program } from '../../binaries.js';
-import type { NodePaths } from '../../home.js';
-import type { LaunchSpec, Runtime, StartedNode, TaskOptions, TaskResult } from '../runtime.js';
+import type { LaunchSpec, NodeRef, Runtime, RuntimeNode, StartedNode, TaskOptions, TaskResult } from '../runtime.js';
 import { dockerEngine, engineMachineAddress } from './engine.js';
 import { ensureImage, imageFor, type PullListener } from './images.js';
 import { containerOptions, type ContainerRun } from './container-spec.js';
 import { nodeFilter, type ContainerRole } from './labels.js';
 import { ensureNetwork, removeNetworks } from './network.js';
+import { engineAddressOf } from './placement.js';
 
 /** A server's output goes to its node's log file, as with the process runtime. */
 const LOGGED = ['/bin/sh', '-c', 'exec "$0" "$@" >>"$SHOPCTL_LOG" 2>&1'];
@@ -33,25 +33,28 @@ export class DockerRuntime implements Runtime {
   readonly driver = 'docker';
   readonly addressing: Addressing;
   private readonly engines = new Map<string, Docker>();
+  /** Each node's engine address, by name: queries and `stop` get only a name (a folder left on disk). */
+  private readonly engineAddresses: ReadonlyMap<string, string | undefined>;
 
   constructor(
     private readonly topology: DockerPlacement,
     private readonly onPull: PullListener = () => {},
   ) {
+    this.engineAddresses = new Map(topology.nodes.map((n) => [n.name, engineAddressOf(topology, n.server)]));
     this.addressing = topology.docker.network === 'bridge' ? { kind: 'bridge' } : { kind: 'host', addresses: this.machineAddresses() };
   }
 
   programs(names: readonly Program[]): Record<Program, string> {
-    return Object.fromEntries(names.map((name) => [name, name])) as Record<Program, string>;
+    return programsOnImagePath(names);
   }
 
-  async start(node: NodePaths, spec: LaunchSpec): Promise<StartedNode> {
+  async start(node: RuntimeNode, spec: LaunchSpec): Promise<StartedNode> {
     // No init process: the server is the container's pid 1 and the pid `status` shows, its
     // workers in its process group, which the bench's resource sampler adds up.
     const container = await this.create(node, 'server', {
       Entrypoint: LOGGED,
       Cmd: [basename(spec.command), ...spec.args],
-      Env: environment({ ...spec.env, SHOPCTL_LOG: node.logFile }),
+      Env: environment({ ...spec.env, SHOPCTL_LOG: node.paths.logFile }),
     });
     await container.start();
     const info = await container.inspect();
@@ -62,7 +65,7 @@ export class DockerRuntime implements Runtime {
     return { pid: info.State.Pid, exited };
   }
 
-  async runTask(node: NodePaths, spec: LaunchSpec, options: TaskOptions): Promise<TaskResult> {
+  async runTask(node: RuntimeNode, spec: LaunchSpec, options: TaskOptions): Promise<TaskResult> {
     options.signal?.throwIfAborted();
     const container = await this.create(node, 'task', {
       Entrypoint: [basename(spec.command)],
@@ -77,7 +80,7 @@ export class DockerRuntime implements Runtime {
       await container.start();
       const result = (await container.wait()) as { StatusCode?: number };
       const output = (await container.logs({ stdout: true, stderr: true })).toString('utf8');
-      appendFileSync(node.logFile, `--- ${spec.command} exited ${String(result.StatusCode)} ---\n${output}`);
+      appendFileSync(node.paths.logFile, `--- ${spec.command} exited ${String(result.StatusCode)} ---\n${output}`);
       options.signal?.throwIfAborted();
       return { code: result.StatusCode ?? null, output };
     } finally {
@@ -87,33 +90,27 @@ export class DockerRuntime implements Runtime {
     }
   }
 
-  async isRunning(node: NodePaths): Promise<boolean> {
+  async isRunning(node: NodeRef): Promise<boolean> {
     return (await this.serverState(node))?.Running === true;
   }
 
-  async pidOf(node: NodePaths): Promise<number | undefined> {
+  async pidOf(node: NodeRef): Promise<number | undefined> {
     const state = await this.serverState(node);
     return state?.Running === true ? state.Pid : undefined;
   }
 
   /** Stops and removes every container of the node, found by its labels (also after a crash). */
-  async stop(node: NodePaths): Promise<void> {
+  async stop(node: NodeRef): Promise<void> {
     await this.removeContainers(node);
   }
 
-  checkPlacement(file: string): void {
-    requireReachable(this.addressing, this.topology.nodes, file);
-    if (this.addressing.kind !== 'bridge') return;
-    const remote = this.topology.nodes.map((n) => engineMachineAddress(this.engineAddressOf(n.name) ?? process.env.DOCKER_HOST)).find((a) => a !== undefined && !isLoopback(a));
-    if (remote !== undefined) {
-      throw new UsageError(`${file}: docker.network: bridge publishes ports on the engine's 127.0.0.1, which this machine cannot reach on ${remote}`, ['use network: host for an engine on another machine']);
-    }
-  }
-
-  /** Removes the topology's bridge network from every engine its nodes use (the default one when none is known). */
-  async releaseTopology(): Promise<void> {
-    const used = this.topology.nodes.map((n) => this.engineAddressOf(n.name));
-    const engines = new Set(used.length === 0 ? [undefined] : used);
+  /**
+   * Removes the topology's bridge network from every engine its nodes use (the default one when
+   * none is known), once every node is stopped; idempotent.
+   */
+  async removeTopologyNetwork(): Promise<void> {
+    const used = [...this.engineAddresses.values()];
+    const engines = new Set(used.length === 0 ? [process.env.DOCKER_HOST] : used);
     try {
       await Promise.all([...engines].map((address) => removeNetworks(this.engineAt(address), this.topology.name)));
     } catch (error) {
@@ -127,17 +124,17 @@ export class DockerRuntime implements Runtime {
    * A new container for the node (any earlier one of that role removed first): its image
    * (pulled if missing), labels, host networking, and its folder mounted at the same path.
    */
-  private async create(node: NodePaths, role: ContainerRole, run: ContainerRun): Promise<Docker.Container> {
+  private async create(node: RuntimeNode, role: ContainerRole, run: ContainerRun): Promise<Docker.Container> {
     await this.removeContainers(node, role);
     const engine = this.engine(node);
-    const image = this.image(node);
+    const image = imageFor(this.topology, node.spec);
     await ensureImage(engine, image, this.onPull);
     if (this.topology.docker.network === 'bridge' && role === 'server') await ensureNetwork(engine, this.topology.name);
-    mkdirSync(node.dir, { recursive: true });
-    return engine.createContainer(containerOptions(this.topology, node, role, image, run, this.projectBind(node)));
+    mkdirSync(node.paths.dir, { recursive: true });
+    return engine.createContainer(containerOptions(this.topology, node, role, image, run, projectBind(node)));
   }
 
-  private async serverState(node: NodePaths): Promise<{ Running: boolean; Pid: number } | undefined> {
+  private async serverState(node: NodeRef): Promise<{ Running: boolean; Pid: number } | undefined> {
     const [found] = await this.list(node, 'server');
     if (found === undefined) return undefined;
     try {
@@ -147,7 +144,7 @@ export class DockerRuntime implements Runtime {
     }
   }
 
-  private async removeContainers(node: NodePaths, role?: ContainerRole): Promise<void> {
+  private async removeContainers(node: NodeRef, role?: ContainerRole): Promise<void> {
     const engine = this.engine(node);
     const found = await this.list(node, role);
     await Promise.all(
@@ -159,7 +156,7 @@ export class DockerRuntime implements Runtime {
     );
   }
 
-  private async list(node: NodePaths, role?: ContainerRole): Promise<Docker.ContainerInfo[]> {
+  private async list(node: NodeRef, role?: ContainerRole): Promise<Docker.ContainerInfo[]> {
     try {
       return await this.engine(node).listContainers({ all: true, filters: nodeFilter(this.topology.name, node, role) });
     } catch (error) {
@@ -169,29 +166,23 @@ export class DockerRuntime implements Runtime {
     }
   }
 
-  private engine(node: NodePaths): Docker {
-    return this.engineAt(this.engineAddressOf(node.name));
-  }
-
-  /** The engine of the node's server (the topology's docker.hosts), or undefined: DOCKER_HOST's. */
-  private engineAddressOf(nodeName: string): string | undefined {
-    const server = this.topology.nodes.find((n) => n.name === nodeName)?.server ?? 'local';
-    return this.topology.docker.hosts[server];
+  /** The engine of the node's server; a node the topology does not name: DOCKER_HOST's. */
+  private engine(node: NodeRef): Docker {
+    return this.engineAt(this.engineAddresses.has(node.name) ? this.engineAddresses.get(node.name) : process.env.DOCKER_HOST);
   }
 
   /** On the host network a node is at its engine's machine: node → that address, when not this one. */
   private machineAddresses(): Record<string, string> {
     const addresses: Record<string, string> = {};
-    for (const node of this.topology.nodes) {
-      const address = engineMachineAddress(this.engineAddressOf(node.name) ?? process.env.DOCKER_HOST);
-      if (address !== undefined) addresses[node.name] = address;
+    for (const [name, engine] of this.engineAddresses) {
+      const address = engineMachineAddress(engine);
+      if (address !== undefined) addresses[name] = address;
     }
     return addresses;
   }
 
-  /** The engine at an address; without one, DOCKER_HOST's (or the local socket). */
-  private engineAt(configured: string | undefined): Docker {
-    const address = configured ?? process.env.DOCKER_HOST;
+  /** The engine at an address; without one, the local socket. */
+  private engineAt(address: string | undefined): Docker {
     const key = address ?? 'default';
     let engine = this.engines.get(key);
     if (engine === undefined) {
@@ -200,18 +191,17 @@ export class DockerRuntime implements Runtime {
     }
     return engine;
   }
+}
 
-  private image(node: NodePaths): string {
-    const spec = this.topology.nodes.find((n) => n.name === node.name);
-    if (spec === undefined) throw new Error(`node ${node.name} is not in topology ${this.topology.name}`);
-    return imageFor(this.topology, spec);
-  }
+/** An app runs `shopctl serve` from this package, mounted read-only at the same path. */
+function projectBind(node: RuntimeNode): string[] {
+  const project = PACKAGE_ROOT.replace(/\/$/, '');
+  return node.spec.kind === 'app' ? [`${project}:${project}:ro`] : [];
+}
 
-  /** An app runs `shopctl serve` from this package, mounted read-only at the same path. */
-  private projectBind(node: NodePaths): string[] {
-    const project = PACKAGE_ROOT.replace(/\/$/, '');
-    return this.topology.nodes.find((n) => n.name === node.name)?.kind === 'app' ? [`${project}:${project}:ro`] : [];
-  }
+/** A program in a container is named, not located: a path on this machine means nothing in an image. */
+export function programsOnImagePath(names: readonly Program[]): Record<Program, string> {
+  return Object.fromEntries(names.map((name) => [name, name])) as Record<Program, string>;
 }
 
 const environment = (vars: Record<string, string>): string[] => Object.entries(vars).map(([k, v]) => `${k}=${v}`);

@@ -1,4 +1,4 @@
-import type { NodePaths } from '../../home.js';
+import type { NodeRef } from '../runtime.js';
 
 /**
  * Every container shopctl creates carries these labels, as testcontainers labels its session:
@@ -15,17 +15,17 @@ export const LABELS = {
 
 export type ContainerRole = 'server' | 'task';
 
-export function labelsFor(topology: string, node: NodePaths, role: ContainerRole): Record<string, string> {
-  return { [LABELS.managed]: 'true', [LABELS.topology]: topology, [LABELS.node]: node.name, [LABELS.role]: role, [LABELS.home]: node.dir };
+export function labelsFor(topology: string, node: NodeRef, role: ContainerRole): Record<string, string> {
+  return { [LABELS.managed]: 'true', [LABELS.topology]: topology, [LABELS.node]: node.name, [LABELS.role]: role, [LABELS.home]: node.paths.dir };
 }
 
 /** A filter for `listContainers`: this node's containers (of one role, or all). */
-export function nodeFilter(topology: string, node: NodePaths, role?: ContainerRole): string {
+export function nodeFilter(topology: string, node: NodeRef, role?: ContainerRole): string {
   const label = [`${LABELS.topology}=${topology}`, `${LABELS.node}=${node.name}`, ...(role === undefined ? [] : [`${LABELS.role}=${role}`])];
   return JSON.stringify({ label });
 }
 
 /** A container name that says what it is: shopctl-<topology>-<node>[-task]. */
-export function containerName(topology: string, node: NodePaths, role: ContainerRole): string {
+export function containerName(topology: string, node: NodeRef, role: ContainerRole): string {
   return `shopctl-${topology}-${node.name}${role === 'task' ? '-task' : ''}`;
 }

@@ -1,5 +1,5 @@
-import { UsageError } from '../../errors.js';
-import type { Topology } from '../../topology/model.js';
+import { UsageError } from '../errors.js';
+import type { Topology } from './model.js';
 
 /**
  * MySQL 8 nodes cannot be stood up yet: their replication statements are generated (and

@@ -1,10 +1,21 @@
 import mysql, { type Connection, type ConnectionOptions } from 'mysql2/promise';
-import type { Endpoint } from '../addressing.js';
-import { MYSQL_USERS, type Secrets } from '../secrets.js';
+import type { Endpoint } from '../provision/addressing.js';
+import { MYSQL_USERS, type Secrets } from '../provision/secrets.js';
+
+/**
+ * How shopctl itself (probes, status, bench figures, the audit) connects to a database: one set
+ * of options. Big numbers stay exact (a sum of quantities is compared, not rounded).
+ */
+const CONNECTION_DEFAULTS: ConnectionOptions = { connectTimeout: 3000, supportBigNumbers: true };
+
+/** Opens one connection that the caller ends. */
+export function openMysql(options: ConnectionOptions): Promise<Connection> {
+  return mysql.createConnection({ ...CONNECTION_DEFAULTS, ...options });
+}
 
 /** Opens one connection, runs `use`, and always closes it. */
 export async function withMysql<T>(options: ConnectionOptions, use: (c: Connection) => Promise<T>): Promise<T> {
-  const connection = await mysql.createConnection({ connectTimeout: 2000, ...options });
+  const connection = await openMysql(options);
   try {
     return await use(connection);
   } finally {
@@ -60,4 +71,10 @@ export function isReplicating(status: ReplicaStatus): boolean {
 export async function gtidPosition(connection: Connection, variable: 'gtid_binlog_pos' | 'gtid_slave_pos'): Promise<string> {
   const [row] = await queryRows(connection, `SELECT @@${variable} AS pos`);
   return String(row?.pos ?? '');
+}
+
+/** A `SHOW GLOBAL STATUS` counter (Threads_connected, Max_used_connections) as a number. */
+export async function globalStatus(connection: Connection, name: string): Promise<number> {
+  const [row] = await queryRows(connection, 'SHOW GLOBAL STATUS LIKE ?', [name]);
+  return Number(row?.Value);
 }

@@ -1,18 +1,13 @@
-import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shopctl } from './support/cli.js';
+import { describe, expect, it } from 'vitest';
 import { eventually, survivors } from './support/processes.js';
+import { runningTopology } from './support/running-topology.js';
 import { testTopology } from './support/topology.js';
 
 const topo = testTopology('e2e-recover', 28200, (t) => {
   t.catalog.products = 500;
 });
-const run = (...args: string[]) => shopctl(topo.home, [...args, '-t', topo.file]);
-
-function pidOf(node: string): number {
-  return (JSON.parse(readFileSync(join(topo.home, topo.name, node, 'process.json'), 'utf8')) as { pid: number }).pid;
-}
+const { run, pidOf } = runningTopology(topo);
 
 async function expectOnlyDown(node: string): Promise<void> {
   const status = await run('status', '--json');
@@ -32,16 +27,6 @@ async function upBringsBack(node: string, killedPid: number): Promise<void> {
 }
 
 describe('a node killed with SIGKILL', () => {
-  beforeAll(async () => {
-    const up = await run('up');
-    expect(up.code, up.stderr).toBe(0);
-  });
-
-  afterAll(async () => {
-    await run('down', '--purge');
-    rmSync(topo.home, { recursive: true, force: true });
-  });
-
   it('nginx: status exits 3 naming it; up restarts it although its workers were orphaned', async () => {
     const master = pidOf('lb');
     process.kill(master, 'SIGKILL');

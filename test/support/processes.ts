@@ -2,6 +2,12 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPortFree } from '../../src/provision/ports.js';
 import { readProcStat } from '../../src/provision/runtime/proc.js';
+import type { TestTopology } from './topology.js';
+
+/** The pid of a node's server, as `up` recorded it in the node's folder. */
+export function pidOf(topo: Pick<TestTopology, 'home' | 'name'>, node: string): number {
+  return (JSON.parse(readFileSync(join(topo.home, topo.name, node, 'process.json'), 'utf8')) as { pid: number }).pid;
+}
 
 /** Pids recorded in the node folders of a topology (servers, and tasks with `task.json`). */
 export function recordedPids(home: string, topology: string, record: 'process' | 'task' = 'process'): number[] {

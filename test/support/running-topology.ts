@@ -3,6 +3,7 @@ import type { Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { shopctl, type CliResult } from './cli.js';
 import { adminConnection } from './databases.js';
+import { pidOf } from './processes.js';
 import type { TestTopology } from './topology.js';
 
 export interface RunningTopology {
@@ -10,6 +11,8 @@ export interface RunningTopology {
   run(...args: string[]): Promise<CliResult>;
   /** An admin connection to the primary, open while the file's tests run. */
   primary(): Connection;
+  /** The pid of a node's server, as `up` recorded it. */
+  pidOf(node: string): number;
 }
 
 /**
@@ -35,5 +38,6 @@ export function runningTopology(topo: TestTopology): RunningTopology {
       if (primary === undefined) throw new Error('the topology is not up yet');
       return primary;
     },
+    pidOf: (node) => pidOf(topo, node),
   };
 }

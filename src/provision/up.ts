@@ -4,7 +4,6 @@ import { allSettledOrThrow } from '../async/all-settled.js';
 import { EnvironmentError, ShopctlError, UsageError } from '../errors.js';
 import { loadBalancerOf, type Topology, type TopologyNode } from '../topology/model.js';
 import { endpointOf, httpOrigin } from './addressing.js';
-import type { Program } from './binaries.js';
 import type { ProvisionContext } from './context.js';
 import { stopAllNodes } from './down.js';
 import { ignoreEvents, type ProvisionListener } from './events.js';
@@ -12,7 +11,7 @@ import { topologyPaths, type TopologyPaths } from './home.js';
 import { Interrupt } from './interrupt.js';
 import { acquireLock } from './lock.js';
 import { logTail } from './log-tail.js';
-import { withKind } from './nodes/kinds.js';
+import { programsOf, withKind } from './nodes/kinds.js';
 import { bootstrapDatabases } from './nodes/mysql-bootstrap.js';
 import { prepareNode } from './nodes/node-kind.js';
 import { requireFreePorts } from './ports.js';
@@ -231,7 +230,7 @@ class UpRun {
  */
 function provisionContext(setting: UpSetting, toStart: readonly TopologyNode[]): ProvisionContext {
   const { runtime } = setting;
-  return { ...setting, addressing: runtime.addressing, programs: runtime.programs(programsFor(toStart)), runningAsRoot: process.getuid?.() === 0 };
+  return { ...setting, addressing: runtime.addressing, programs: runtime.programs(programsOf(toStart)), runningAsRoot: process.getuid?.() === 0 };
 }
 
 async function nodesToStart({ topology, paths, runtime }: UpSetting): Promise<TopologyNode[]> {
@@ -239,9 +238,6 @@ async function nodesToStart({ topology, paths, runtime }: UpSetting): Promise<To
   return topology.nodes.filter((_, i) => !running[i]);
 }
 
-function programsFor(nodes: readonly TopologyNode[]): Program[] {
-  return [...new Set(nodes.flatMap((n) => withKind(n, (kind) => [...kind.programs])))];
-}
 
 function nodeFailure(node: TopologyNode, logFile: string, error: unknown): Error {
   if (error instanceof ShopctlError) return error;

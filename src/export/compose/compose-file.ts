@@ -4,7 +4,7 @@ import { PACKAGE_ROOT } from '../../package-root.js';
 import { primaryOf, replicasOf, type Topology, type TopologyNode } from '../../topology/model.js';
 import { LOOPBACK } from '../../provision/addressing.js';
 import { topologyPaths } from '../../provision/home.js';
-import { withKind } from '../../provision/nodes/kinds.js';
+import { programsOf, withKind } from '../../provision/nodes/kinds.js';
 import { initializedMarker, installSpec } from '../../provision/nodes/mysql.js';
 import type { NodeFile } from '../../provision/nodes/node-kind.js';
 import type { RenderContext } from '../../provision/render-context.js';
@@ -107,13 +107,12 @@ export function composeExport(topology: Topology, network: ComposeNetwork, secre
  * network every node is on 127.0.0.1.
  */
 function containerContext(topology: Topology, network: ComposeNetwork, secrets: Secrets): RenderContext {
-  const programs = [...new Set(topology.nodes.flatMap((n) => withKind(n, (kind) => [...kind.programs])))];
   return {
     topology: { ...topology, docker: { ...topology.docker, network } },
     paths: topologyPaths(topology.name, CONTAINER_HOME),
     secrets,
     addressing: network === 'bridge' ? { kind: 'bridge' } : LOOPBACK,
-    programs: programsOnImagePath(programs),
+    programs: programsOnImagePath(programsOf(topology.nodes)),
     runningAsRoot: true,
   };
 }

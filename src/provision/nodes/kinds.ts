@@ -1,5 +1,6 @@
 import type { NodeOfKind, TopologyNode } from '../../topology/model.js';
 import type { NodeKindName } from '../../topology/schema.js';
+import type { Program } from '../binaries.js';
 import type { NodeKind } from './node-kind.js';
 import { appKind } from './app.js';
 import { mysqlKind } from './mysql.js';
@@ -20,4 +21,9 @@ export function withKind<R>(node: TopologyNode, visit: Visitor<R>): R {
     case 'mysql':
       return visit(mysqlKind, node);
   }
+}
+
+/** The programs that run `nodes`, each once. */
+export function programsOf(nodes: readonly TopologyNode[]): Program[] {
+  return [...new Set(nodes.flatMap((n) => withKind(n, (kind) => [...kind.programs])))];
 }

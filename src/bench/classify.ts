@@ -1,4 +1,4 @@
-import type { ErrorKind, RequestClass } from '../report/model.js';
+import type { ErrorKind, RequestClass } from './measurement.js';
 import type { LedgerOutcome } from './ledger.js';
 import type { BenchRequest } from './workload.js';
 

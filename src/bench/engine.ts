@@ -4,28 +4,22 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Histogram } from 'hdr-histogram-js';
 import { PACKAGE_ROOT } from '../package-root.js';
-import { ERROR_KINDS, type ErrorKind, type LatencySummary, type PurchaseTally, type RequestClass, type SecondSample } from '../report/model.js';
-import type { LoadModel } from '../scenario/schema.js';
+import { errorCounts, noPurchases, type ErrorKind, type LatencySummary, type PurchaseTally, type RequestClass, type SecondSample } from './measurement.js';
 import { now } from './executors/attempt.js';
 import { encodeHistogram, latencyHistogram, mergeEncoded, summarize } from './histograms.js';
+import { arrivalOf, type LoadSettings } from './load-settings.js';
 import type { DoneMessage, StopMessage, Tally, WorkerMessage, WorkerPlan } from './messages.js';
 import { Series } from './series.js';
 import type { WorkloadSpec } from './workload.js';
 
-export interface LoadPlan {
+/** One load phase: the load to offer, where to send it and what to ask. */
+export type LoadPlan = LoadSettings & {
   origin: string;
-  model: LoadModel['model'];
-  connections: number;
-  rate: number | null;
-  durationMs: number;
-  warmupMs: number;
-  timeoutMs: number;
-  workers: number;
   strategy: string | undefined;
   workload: WorkloadSpec;
   /** Where workers write their ledger parts (`<prefix>.<worker>`), or null for no ledger. */
   ledgerPrefix: string | null;
-}
+};
 
 /** What the engine tells a live view, once a second. */
 export interface LoadProgress {
@@ -136,12 +130,11 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSi
 function workerPlans(plan: LoadPlan, startAt: number, warmupEndAt: number, endAt: number): WorkerPlan[] {
   const count = Math.max(1, Math.min(plan.workers, plan.connections));
   return Array.from({ length: count }, (_, worker) => ({
+    ...arrivalOf(plan),
     worker,
     workers: count,
     origin: plan.origin,
-    model: plan.model,
     connections: Math.floor(plan.connections / count) + (worker < plan.connections % count ? 1 : 0),
-    rate: plan.rate,
     startAt,
     warmupEndAt,
     endAt,
@@ -181,14 +174,13 @@ function merge(dones: DoneMessage[], series: Series, measuredS: number, interrup
     histograms[cls] = encodeHistogram(histogram);
   }
   const tally = sumTallies(dones.map((d) => d.tally));
-  const errors = Object.fromEntries(ERROR_KINDS.map((kind) => [kind, tally.errors[kind] ?? 0])) as Record<ErrorKind, number>;
   const sum = (pick: (d: DoneMessage) => number) => dones.reduce((total, d) => total + pick(d), 0);
   return {
     interrupted,
     measuredS,
     classes,
     histograms,
-    errors,
+    errors: errorCounts(tally.errors),
     series: series.samples(),
     purchases: tally.purchases,
     measuredSent: sum((d) => d.measuredSent),
@@ -204,7 +196,7 @@ function merge(dones: DoneMessage[], series: Series, measuredS: number, interrup
 }
 
 export function sumTallies(tallies: Tally[]): Tally {
-  const total: Tally = { classes: {}, errors: {}, purchases: { attempted: 0, acknowledged: 0, failed: 0, unknown: 0, unitsSold: 0 } };
+  const total: Tally = { classes: {}, errors: {}, purchases: noPurchases() };
   for (const tally of tallies) {
     for (const [cls, n] of Object.entries(tally.classes) as [RequestClass, number][]) total.classes[cls] = (total.classes[cls] ?? 0) + n;
     for (const [kind, n] of Object.entries(tally.errors) as [ErrorKind, number][]) total.errors[kind] = (total.errors[kind] ?? 0) + n;

@@ -1,4 +1,4 @@
-import type { ResourceSample } from '../report/model.js';
+import type { ResourceSample } from './measurement.js';
 import type { LoadProgress } from './engine.js';
 
 export type BenchPhase = 'calibrate' | 'scenario';

@@ -1,5 +1,5 @@
 import type { Histogram } from 'hdr-histogram-js';
-import type { ErrorKind, RequestClass } from '../report/model.js';
+import type { ErrorKind, RequestClass } from './measurement.js';
 import type { Verdict } from './classify.js';
 import { encodeHistogram, intervalHistogram, latencyHistogram, recordMs } from './histograms.js';
 import type { LedgerEntry, LedgerWriter } from './ledger.js';

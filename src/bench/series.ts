@@ -1,5 +1,5 @@
 import type { Histogram } from 'hdr-histogram-js';
-import type { RequestClass, SecondSample } from '../report/model.js';
+import type { RequestClass, SecondSample } from './measurement.js';
 import { intervalHistogram, mergeEncoded } from './histograms.js';
 import type { SecondPart } from './messages.js';
 

@@ -1,7 +1,7 @@
 import { withDeadline } from '../async/deadline.js';
 import { endpointOf, httpOrigin } from '../provision/addressing.js';
 import { adminLogin, queryRows, withMysql } from '../provision/nodes/mysql-client.js';
-import type { ServerFigures } from '../report/model.js';
+import type { ServerFigures } from './measurement.js';
 import { nodesOfKind } from '../topology/model.js';
 import { sumSeries } from './prometheus-text.js';
 import type { BenchTarget } from './target.js';

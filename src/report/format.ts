@@ -1,4 +1,5 @@
-import { REQUEST_CLASSES, type BenchReport, type LatencySummary, type RequestClass } from './model.js';
+import { REQUEST_CLASSES, type LatencySummary, type RequestClass } from '../bench/measurement.js';
+import type { BenchReport } from './model.js';
 
 /* Formatting shared by the Markdown and HTML writers. */
 

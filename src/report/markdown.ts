@@ -1,5 +1,6 @@
 import { ceilingRatio, mib, orderedClasses, percent } from './format.js';
-import { ERROR_KINDS, type BenchReport } from './model.js';
+import { ERROR_KINDS } from '../bench/measurement.js';
+import type { BenchReport } from './model.js';
 
 export function renderMarkdown(report: BenchReport): string {
   return [title(report), trust(report), load(report), latency(report), outcome(report), server(report), ceiling(report), resources(report), host(report)]

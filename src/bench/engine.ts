@@ -1,9 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Histogram } from 'hdr-histogram-js';
-import { PACKAGE_ROOT } from '../package-root.js';
 import { errorCounts, noPurchases, type ErrorKind, type LatencySummary, type PurchaseTally, type RequestClass, type SecondSample } from './measurement.js';
 import { now } from './executors/attempt.js';
 import { encodeHistogram, latencyHistogram, mergeEncoded, summarize } from './histograms.js';
@@ -11,6 +7,7 @@ import { arrivalOf, type LoadSettings } from './load-settings.js';
 import type { DoneMessage, StopMessage, Tally, WorkerMessage, WorkerPlan } from './messages.js';
 import { Series } from './series.js';
 import type { WorkloadSpec } from './workload.js';
+import { workerScript } from './worker-script.js';
 
 /** One load phase: the load to offer, where to send it and what to ask. */
 export type LoadPlan = LoadSettings & {
@@ -82,7 +79,8 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSi
   let stoppedAt: number | undefined;
 
   const plans = workerPlans(plan, startAt, warmupEndAt, endAt);
-  const workers = plans.map((p) => new Worker(workerScript(), { workerData: p }));
+  const script = workerScript();
+  const workers = plans.map((p) => new Worker(script, { workerData: p }));
   const stop = () => {
     stoppedAt ??= now();
     const message: StopMessage = { type: 'stop', graceMs: INTERRUPT_GRACE_MS };
@@ -203,13 +201,4 @@ export function sumTallies(tallies: Tally[]): Tally {
     for (const key of Object.keys(total.purchases) as (keyof PurchaseTally)[]) total.purchases[key] += tally.purchases[key];
   }
   return total;
-}
-
-/**
- * The compiled worker beside this file; when shopctl runs from its TypeScript sources (the
- * tests), the build's copy, since a worker thread loads plain JavaScript.
- */
-function workerScript(): string {
-  const sibling = fileURLToPath(new URL('./worker.js', import.meta.url));
-  return existsSync(sibling) ? sibling : join(PACKAGE_ROOT, 'dist', 'bench', 'worker.js');
 }

@@ -72,7 +72,7 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSi
   const startAt = now() + START_DELAY_MS;
   const warmupEndAt = startAt + plan.warmupMs;
   const endAt = warmupEndAt + plan.durationMs;
-  const series = new Series(plan.warmupMs / 1000);
+  const series = new Series(plan.warmupMs);
   const tallies = new Map<number, Tally>();
   const connected = new Map<number, number>();
   const answered = new Map<number, number>();

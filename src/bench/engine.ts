@@ -1,13 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import type { Histogram } from 'hdr-histogram-js';
-import { errorCounts, noPurchases, type ErrorKind, type LatencySummary, type PurchaseTally, type RequestClass, type SecondSample } from './measurement.js';
 import { now } from './executors/attempt.js';
 import { encodeHistogram, latencyHistogram, mergeEncoded, summarize } from './histograms.js';
 import { arrivalOf, type LoadSettings } from './load-settings.js';
+import { errorCounts, noPurchases, type ErrorKind, type LatencySummary, type PurchaseTally, type RequestClass, type SecondSample } from './measurement.js';
 import type { DoneMessage, StopMessage, Tally, WorkerMessage, WorkerPlan } from './messages.js';
 import { Series } from './series.js';
-import type { WorkloadSpec } from './workload.js';
 import { workerScript } from './worker-script.js';
+import type { WorkloadSpec } from './workload.js';
 
 /** One load phase: the load to offer, where to send it and what to ask. */
 export type LoadPlan = LoadSettings & {

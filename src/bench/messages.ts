@@ -1,5 +1,5 @@
-import type { ErrorKind, PurchaseTally, RequestClass } from './measurement.js';
 import type { Arrival } from './load-settings.js';
+import type { ErrorKind, PurchaseTally, RequestClass } from './measurement.js';
 import type { WorkloadSpec } from './workload.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Histogram } from 'hdr-histogram-js';
-import type { RequestClass, SecondSample } from './measurement.js';
 import { intervalHistogram, mergeEncoded } from './histograms.js';
+import type { RequestClass, SecondSample } from './measurement.js';
 import type { SecondPart } from './messages.js';
 
 interface Second {

@@ -1,6 +1,14 @@
 /**
  * The exit codes of DESIGN.md section 2, the same for every command, and the errors that carry
- * them. Commands throw; `cli.ts` maps the error to its code in one place.
+ * them. One rule decides which way a code travels:
+ * - A verdict on a result is returned. When a command has measured or checked something, it
+ *   computes its code from that result (bench from its report's self-check, verify from
+ *   `verdictOf`) and returns it, after writing the result. Threshold failures (1) and invariant
+ *   violations (2) are only ever known from a result, so they are never thrown.
+ * - An error is thrown only when the command stops before it has a result: bad input (64), an
+ *   unusable machine (3), a generator that could not be trusted before it sent anything (4: too
+ *   few file descriptors), or the user stopping it (130/143, thrown also after a partial report
+ *   is written, since an interrupted run is no verdict). `cli.ts` maps the error to its code.
  */
 export const ExitCode = {
   ok: 0,
@@ -38,14 +46,7 @@ export class EnvironmentError extends ShopctlError {
   readonly exitCode = ExitCode.environment;
 }
 
-export class ThresholdFailedError extends ShopctlError {
-  readonly exitCode = ExitCode.thresholdFailed;
-}
-
-export class InvariantViolatedError extends ShopctlError {
-  readonly exitCode = ExitCode.invariantViolated;
-}
-
+/** The generator cannot measure trustworthily, known before it sends anything (open-files limit). */
 export class UntrustedMeasurementError extends ShopctlError {
   readonly exitCode = ExitCode.untrustedMeasurement;
 }

@@ -56,7 +56,7 @@ describe('load engine on a real socket', () => {
   it('closed model: the same stall hides in p99 (the omission the open model corrects)', async () => {
     stub = await startStubService(29502);
     stallLater(stub, 2300, 1000);
-    const result = await runLoad(plan(stub.origin, { model: 'closed', connections: 10, rate: null }), quiet);
+    const result = await runLoad(plan(stub.origin, { model: 'closed', connections: 10 }), quiet);
     const views = result.classes.view_hit;
     expect(views?.max).toBeGreaterThan(900);
     expect(views?.p99).toBeLessThan(500);

@@ -1,5 +1,5 @@
-import type { ErrorKind, RequestClass } from '../report/model.js';
 import type { LedgerOutcome } from './ledger.js';
+import type { ErrorKind, RequestClass } from './measurement.js';
 import type { BenchRequest } from './workload.js';
 
 /** How one answer (or failure) counts: its class, the error kind, and for purchases the ledger outcome. */

@@ -1,31 +1,22 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Histogram } from 'hdr-histogram-js';
-import { PACKAGE_ROOT } from '../package-root.js';
-import { ERROR_KINDS, type ErrorKind, type LatencySummary, type PurchaseTally, type RequestClass, type SecondSample } from '../report/model.js';
-import type { LoadModel } from '../scenario/schema.js';
 import { now } from './executors/attempt.js';
 import { encodeHistogram, latencyHistogram, mergeEncoded, summarize } from './histograms.js';
+import { arrivalOf, type LoadSettings } from './load-settings.js';
+import { errorCounts, noPurchases, type ErrorKind, type LatencySummary, type PurchaseTally, type RequestClass, type SecondSample } from './measurement.js';
 import type { DoneMessage, StopMessage, Tally, WorkerMessage, WorkerPlan } from './messages.js';
 import { Series } from './series.js';
+import { workerScript } from './worker-script.js';
 import type { WorkloadSpec } from './workload.js';
 
-export interface LoadPlan {
+/** One load phase: the load to offer, where to send it and what to ask. */
+export type LoadPlan = LoadSettings & {
   origin: string;
-  model: LoadModel['model'];
-  connections: number;
-  rate: number | null;
-  durationMs: number;
-  warmupMs: number;
-  timeoutMs: number;
-  workers: number;
   strategy: string | undefined;
   workload: WorkloadSpec;
   /** Where workers write their ledger parts (`<prefix>.<worker>`), or null for no ledger. */
   ledgerPrefix: string | null;
-}
+};
 
 /** What the engine tells a live view, once a second. */
 export interface LoadProgress {
@@ -81,14 +72,15 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSi
   const startAt = now() + START_DELAY_MS;
   const warmupEndAt = startAt + plan.warmupMs;
   const endAt = warmupEndAt + plan.durationMs;
-  const series = new Series(plan.warmupMs / 1000);
+  const series = new Series(plan.warmupMs);
   const tallies = new Map<number, Tally>();
   const connected = new Map<number, number>();
   const answered = new Map<number, number>();
   let stoppedAt: number | undefined;
 
   const plans = workerPlans(plan, startAt, warmupEndAt, endAt);
-  const workers = plans.map((p) => new Worker(workerScript(), { workerData: p }));
+  const script = workerScript();
+  const workers = plans.map((p) => new Worker(script, { workerData: p }));
   const stop = () => {
     stoppedAt ??= now();
     const message: StopMessage = { type: 'stop', graceMs: INTERRUPT_GRACE_MS };
@@ -136,12 +128,11 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSi
 function workerPlans(plan: LoadPlan, startAt: number, warmupEndAt: number, endAt: number): WorkerPlan[] {
   const count = Math.max(1, Math.min(plan.workers, plan.connections));
   return Array.from({ length: count }, (_, worker) => ({
+    ...arrivalOf(plan),
     worker,
     workers: count,
     origin: plan.origin,
-    model: plan.model,
     connections: Math.floor(plan.connections / count) + (worker < plan.connections % count ? 1 : 0),
-    rate: plan.rate,
     startAt,
     warmupEndAt,
     endAt,
@@ -181,14 +172,13 @@ function merge(dones: DoneMessage[], series: Series, measuredS: number, interrup
     histograms[cls] = encodeHistogram(histogram);
   }
   const tally = sumTallies(dones.map((d) => d.tally));
-  const errors = Object.fromEntries(ERROR_KINDS.map((kind) => [kind, tally.errors[kind] ?? 0])) as Record<ErrorKind, number>;
   const sum = (pick: (d: DoneMessage) => number) => dones.reduce((total, d) => total + pick(d), 0);
   return {
     interrupted,
     measuredS,
     classes,
     histograms,
-    errors,
+    errors: errorCounts(tally.errors),
     series: series.samples(),
     purchases: tally.purchases,
     measuredSent: sum((d) => d.measuredSent),
@@ -204,20 +194,11 @@ function merge(dones: DoneMessage[], series: Series, measuredS: number, interrup
 }
 
 export function sumTallies(tallies: Tally[]): Tally {
-  const total: Tally = { classes: {}, errors: {}, purchases: { attempted: 0, acknowledged: 0, failed: 0, unknown: 0, unitsSold: 0 } };
+  const total: Tally = { classes: {}, errors: {}, purchases: noPurchases() };
   for (const tally of tallies) {
     for (const [cls, n] of Object.entries(tally.classes) as [RequestClass, number][]) total.classes[cls] = (total.classes[cls] ?? 0) + n;
     for (const [kind, n] of Object.entries(tally.errors) as [ErrorKind, number][]) total.errors[kind] = (total.errors[kind] ?? 0) + n;
     for (const key of Object.keys(total.purchases) as (keyof PurchaseTally)[]) total.purchases[key] += tally.purchases[key];
   }
   return total;
-}
-
-/**
- * The compiled worker beside this file; when shopctl runs from its TypeScript sources (the
- * tests), the build's copy, since a worker thread loads plain JavaScript.
- */
-function workerScript(): string {
-  const sibling = fileURLToPath(new URL('./worker.js', import.meta.url));
-  return existsSync(sibling) ? sibling : join(PACKAGE_ROOT, 'dist', 'bench', 'worker.js');
 }

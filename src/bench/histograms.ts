@@ -1,5 +1,5 @@
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
-import type { LatencySummary } from '../report/model.js';
+import type { LatencySummary } from './measurement.js';
 
 /**
  * HDR histograms of latency in microseconds. One fixed layout for every histogram of a kind, so

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, hostname, release, totalmem, type } from 'node:os';
 import { findProgram, type Program } from '../provision/binaries.js';
-import type { HostInfo } from '../report/model.js';
+import type { HostInfo } from './measurement.js';
 
 /** The server versions worth writing next to a figure; each prints its version with this flag. */
 const VERSIONED: [Program, string, RegExp][] = [

@@ -1,17 +1,17 @@
-import type { ErrorKind, PurchaseTally, RequestClass } from '../report/model.js';
-import type { LoadModel } from '../scenario/schema.js';
+import type { Arrival } from './load-settings.js';
+import type { ErrorKind, PurchaseTally, RequestClass } from './measurement.js';
 import type { WorkloadSpec } from './workload.js';
 
-/** What the parent hands each worker thread (structured-clone data only). */
-export interface WorkerPlan {
+/**
+ * What the parent hands each worker thread (structured-clone data only). Open model: `rate` is
+ * the whole run's rate; each worker sends every `workers`-th slot of it.
+ */
+export type WorkerPlan = Arrival & {
   worker: number;
   workers: number;
   origin: string;
-  model: LoadModel['model'];
   /** This worker's share of the connections. */
   connections: number;
-  /** Open model: the whole run's rate; each worker sends every `workers`-th slot of it. */
-  rate: number | null;
   /** Absolute times (performance.timeOrigin + performance.now(), ms), shared by all workers. */
   startAt: number;
   warmupEndAt: number;
@@ -20,7 +20,7 @@ export interface WorkerPlan {
   strategy: string | undefined;
   workload: WorkloadSpec;
   ledgerFile: string | null;
-}
+};
 
 /** One second's part from one worker; the parent adds parts of the same second together. */
 export interface SecondPart {

@@ -1,5 +1,5 @@
-import type { ResourceSample } from '../report/model.js';
 import type { LoadProgress } from './engine.js';
+import type { ResourceSample } from './measurement.js';
 
 export type BenchPhase = 'calibrate' | 'scenario';
 

@@ -1,8 +1,8 @@
 import type { Histogram } from 'hdr-histogram-js';
-import type { ErrorKind, RequestClass } from '../report/model.js';
 import type { Verdict } from './classify.js';
 import { encodeHistogram, intervalHistogram, latencyHistogram, recordMs } from './histograms.js';
 import type { LedgerEntry, LedgerWriter } from './ledger.js';
+import type { ErrorKind, RequestClass } from './measurement.js';
 import type { SecondPart, Tally } from './messages.js';
 
 interface SecondBucket {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { readProcStat, type ProcStat } from '../provision/runtime/proc.js';
-import type { ResourceSample, ResourceUsage } from '../report/model.js';
+import type { ResourceSample, ResourceUsage } from './measurement.js';
 
 interface Reading {
   ticks: number;

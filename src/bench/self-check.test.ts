@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadSettings } from '../report/model.js';
-import type { LoadResult } from './engine.js';
-import { checkGenerator } from './self-check.js';
+import { loadResult } from '../../test/support/load-result.js';
+import type { LoadSettings } from './load-settings.js';
+import { checkBench, checkGenerator } from './self-check.js';
 
-const closed: LoadSettings = { model: 'closed', connections: 100, rate: null, durationS: 10, warmupS: 1, timeoutS: 10, workers: 2 };
+const closed: LoadSettings = { model: 'closed', connections: 100, durationMs: 10_000, warmupMs: 1000, timeoutMs: 10_000, workers: 2 };
 const open: LoadSettings = { ...closed, model: 'open', rate: 1000 };
-const result = (over: Partial<LoadResult> = {}): LoadResult => ({
-  interrupted: false,
-  measuredS: 10,
-  classes: {},
-  histograms: {},
-  errors: { connect: 0, timeout: 0, reset: 0, http_5xx: 0, http_4xx: 0, aborted: 0 },
-  series: [],
-  purchases: { attempted: 0, acknowledged: 0, failed: 0, unknown: 0, unitsSold: 0 },
-  measuredSent: 10_000,
-  measuredCompleted: 10_000,
-  dropped: 0,
-  peakConnections: 100,
-  connectErrors: 0,
-  sendLagP99: null,
-  eventLoopUtilization: [0.5, 0.5],
-  eventLoopDelayP99: [2, 2],
-  ledgerParts: [],
-  ...over,
-});
+const result = loadResult;
 
 describe('generator self-check', () => {
   it('trusts a run that got every connection, its rate and idle time', () => {
@@ -42,5 +24,23 @@ describe('generator self-check', () => {
     const check = checkGenerator(load, r, files, 40);
     expect(check.trustworthy).toBe(false);
     expect(check.reasons.join('\n')).toMatch(reason);
+  });
+});
+
+describe('self-check of a whole bench', () => {
+  it("adds the calibration's reasons, prefixed, to the scenario run's", () => {
+    const check = checkBench(open, { calibration: result({ peakConnections: 60 }), scenario: result() }, 20_000, 40);
+    expect(check).toMatchObject({ trustworthy: false, reasons: ['calibration: only 60 of the 100 connections asked were open at once'], rateAsked: 1000 });
+    expect(Object.keys(check).slice(0, 2)).toEqual(['trustworthy', 'reasons']);
+  });
+
+  it('checks a calibration alone as the closed run it is, whatever the scenario asks', () => {
+    const check = checkBench(open, { calibration: result({ measuredSent: 10 }), scenario: null }, 20_000, 40);
+    expect(check).toMatchObject({ trustworthy: true, reasons: [], rateAsked: null });
+  });
+
+  it('distrusts a bench interrupted before anything was sent', () => {
+    const check = checkBench(closed, { calibration: null, scenario: null }, 20_000, 40);
+    expect(check).toMatchObject({ trustworthy: false, reasons: ['only 0 of the 100 connections asked were open at once'], connectionsPeak: 0, rateAchieved: 0, eventLoopUtilization: [] });
   });
 });

@@ -1,6 +1,6 @@
 import type { Histogram } from 'hdr-histogram-js';
-import type { RequestClass, SecondSample } from '../report/model.js';
 import { intervalHistogram, mergeEncoded } from './histograms.js';
+import type { RequestClass, SecondSample } from './measurement.js';
 import type { SecondPart } from './messages.js';
 
 interface Second {
@@ -19,7 +19,7 @@ const ms = (us: number) => Math.round(us) / 1000;
 export class Series {
   private readonly seconds = new Map<number, Second>();
 
-  constructor(private readonly warmupS: number) {}
+  constructor(private readonly warmupMs: number) {}
 
   add(parts: SecondPart[]): void {
     for (const part of parts) {
@@ -47,7 +47,7 @@ export class Series {
       count += histogram.totalCount;
     }
     const connections = [...second.connections.values()].reduce((a, b) => a + b, 0);
-    return { t, warmup: t < this.warmupS, rps: count, classes, errors: second.errors, connections, dropped: second.dropped };
+    return { t, warmup: t * 1000 < this.warmupMs, rps: count, classes, errors: second.errors, connections, dropped: second.dropped };
   }
 
   samples(): SecondSample[] {

@@ -1,7 +1,7 @@
 import { withDeadline } from '../async/deadline.js';
 import { appMetrics } from '../clients/http.js';
 import { globalStatus } from '../clients/mysql.js';
-import type { ServerFigures } from '../report/model.js';
+import type { ServerFigures } from './measurement.js';
 import { nodesOfKind } from '../topology/model.js';
 import { sumSeries } from './prometheus-text.js';
 import type { BenchTarget } from './target.js';

@@ -87,13 +87,18 @@ export const benchCommand: CommandSpec = {
       writeErr(summary(report, dir));
       if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       if (interrupt.signal.aborted) throw interrupt.signal.reason;
-      return report.generator.trustworthy ? ExitCode.ok : ExitCode.untrustedMeasurement;
+      return benchExitCode(report);
     } finally {
       await view.close();
       interrupt.dispose();
     }
   },
 };
+
+/** The bench's verdict on its own report: 4 when the generator's self-check failed (errors.ts has the rule). */
+function benchExitCode(report: BenchReport): ExitCode {
+  return report.generator.trustworthy ? ExitCode.ok : ExitCode.untrustedMeasurement;
+}
 
 /** Products asked for must exist in the topology's catalog: otherwise every request is a 404. */
 function checkAgainstTopology(scenario: Scenario, topology: Topology): void {

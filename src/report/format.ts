@@ -1,6 +1,6 @@
-import { REQUEST_CLASSES, type BenchReport, type LatencySummary, type RequestClass } from './model.js';
-
 /* Formatting shared by the Markdown and HTML writers. */
+import { REQUEST_CLASSES, type LatencySummary, type RequestClass } from '../bench/measurement.js';
+import type { BenchReport } from './model.js';
 
 /** Classes in the order of DESIGN.md section 7, then the calibration class. */
 export const CLASS_ORDER: readonly RequestClass[] = [...REQUEST_CLASSES, 'healthz'];
@@ -27,5 +27,3 @@ export function ceilingRatio(report: BenchReport): number | null {
   if (report.load === null || report.ceiling === null || report.ceiling.rps <= 0) return null;
   return report.throughput.rps / report.ceiling.rps;
 }
-
-/** The run as Markdown for a terminal, a PR comment or an issue. Pure: returns the text. */

@@ -1,6 +1,6 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { calibrationReport, sampleReport } from './fixture.test-support.js';
+import { calibrationReport, sampleReport } from '../../test/support/report-fixture.js';
 import { latencyByPercentile, renderHtml } from './html.js';
 
 /** The markup of one chart figure. */

@@ -1,6 +1,7 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
+import { ERROR_KINDS, type SecondSample } from '../bench/measurement.js';
 import { CLASS_ORDER, mib, orderedClasses, percent } from './format.js';
-import { ERROR_KINDS, type BenchReport, type SecondSample, type VerifySummary } from './model.js';
+import type { BenchReport, VerifySummary } from './model.js';
 import { escapeMarkup, lineChart, type ChartBand, type ChartSeries } from './svg-chart.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibrationReport, sampleReport } from './fixture.test-support.js';
+import { calibrationReport, sampleReport } from '../../test/support/report-fixture.js';
 import { renderMarkdown } from './markdown.js';
 
 /** The cells of the table row whose first cell is `first`. */

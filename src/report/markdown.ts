@@ -1,6 +1,8 @@
+import { ERROR_KINDS } from '../bench/measurement.js';
 import { ceilingRatio, mib, orderedClasses, percent } from './format.js';
-import { ERROR_KINDS, type BenchReport } from './model.js';
+import type { BenchReport } from './model.js';
 
+/** The run as Markdown for a terminal, a PR comment or an issue. Pure: returns the text. */
 export function renderMarkdown(report: BenchReport): string {
   return [title(report), trust(report), load(report), latency(report), outcome(report), server(report), ceiling(report), resources(report), host(report)]
     .flat()

@@ -2,58 +2,28 @@
  * The bench report (`reports/<run-id>/report.json`), documented field by field in
  * docs/report.md. Times are milliseconds unless a name says otherwise; rates are per second.
  * `verify` reads it back, so a field's meaning never changes without a new `schema`.
+ * The measured pieces are the bench's own types (bench/measurement.ts); this file is the document.
  */
+import type {
+  Ceiling,
+  ErrorKind,
+  GeneratorCheck,
+  HostInfo,
+  LatencySummary,
+  PurchaseTally,
+  RequestClass,
+  ResourceUsage,
+  SecondSample,
+  ServerFigures,
+} from '../bench/measurement.js';
+
 export const REPORT_SCHEMA = 'shopctl.bench-report/1';
 
-/** Request classes of DESIGN.md section 7, plus `healthz` for the `--calibrate` ceiling run. */
-export const REQUEST_CLASSES = ['view_hit', 'view_miss', 'purchase_ok', 'purchase_sold_out', 'error'] as const;
-export type RequestClass = (typeof REQUEST_CLASSES)[number] | 'healthz';
-
-export const ERROR_KINDS = ['connect', 'timeout', 'reset', 'http_5xx', 'http_4xx', 'aborted'] as const;
-export type ErrorKind = (typeof ERROR_KINDS)[number];
-
-export interface LatencySummary {
-  count: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-}
-
-/** One second of the run, counted by when each request was (meant to be) sent. */
-export interface SecondSample {
-  /** Seconds since the run started (warm-up included). */
-  t: number;
-  warmup: boolean;
-  /** Answers completed for requests sent in this second, per second. */
-  rps: number;
-  classes: Partial<Record<RequestClass, { count: number; p50: number; p99: number }>>;
-  errors: number;
-  /** Connections open at the end of the second, all workers together. */
-  connections: number;
-  /** Open model: sends that found no free connection. */
-  dropped: number;
-}
-
-export interface ResourceSample {
-  t: number;
-  cpuPct: number;
-  rssBytes: number;
-}
-
-export interface ResourceUsage {
-  /** pid of the node's process (its process group is summed: nginx workers, mariadbd threads). */
-  pid: number | null;
-  /** 100 % is one core fully busy. */
-  cpuMeanPct: number;
-  cpuMaxPct: number;
-  rssMaxBytes: number;
-  series: ResourceSample[];
-}
-
-export interface LoadSettings {
+/**
+ * The load as report.json writes it: the scenario's model flattened, `rate` null for the closed
+ * model, times in seconds (the bench keeps milliseconds; report/build-report.ts converts).
+ */
+export interface LoadRecord {
   model: 'closed' | 'open';
   /** Closed: the connections kept busy. Open: the most requests in flight at once. */
   connections: number;
@@ -65,70 +35,8 @@ export interface LoadSettings {
   workers: number;
 }
 
-export interface GeneratorCheck {
-  trustworthy: boolean;
-  /** Why the measurement cannot be trusted; empty when it can. */
-  reasons: string[];
-  /** The generator shares this machine's cores with every node it measures (DESIGN.md §7). */
-  sharedHost: boolean;
-  fileLimit: number;
-  connectionsAsked: number;
-  connectionsPeak: number;
-  connectErrors: number;
-  rateAsked: number | null;
-  rateAchieved: number;
-  dropped: number;
-  /** Open model: how late sends left their schedule, p99 in ms. */
-  sendLagP99: number | null;
-  /** Per worker thread: the share of the measured window its event loop was busy (0..1). */
-  eventLoopUtilization: number[];
-  /** Per worker thread: how late its event loop ran ready callbacks, p99 in ms (added to every latency it measured). */
-  eventLoopDelayP99: number[];
-  cpuMeanPct: number;
-}
-
-export interface ServerFigures {
-  /** Views answered from a cache over all views, from the apps' /metrics over the measured window. */
-  cacheHitRate: number | null;
-  /** The same seen by the client (`X-Cache`), over the measured window. */
-  clientCacheHitRate: number | null;
-  lockWaits: { count: number; meanMs: number | null };
-  lockTimeouts: number;
-  poolWaitTimeouts: number;
-  /** `Max_used_connections` of each database node since the run began. */
-  dbMaxConnections: Record<string, number | null>;
-  /** What could not be fetched, so a null is explained. */
-  problems: string[];
-}
-
-export interface PurchaseTally {
-  attempted: number;
-  acknowledged: number;
-  failed: number;
-  unknown: number;
-  unitsSold: number;
-}
-
 export interface LedgerSummary extends PurchaseTally {
   file: string;
-}
-
-export interface Ceiling {
-  /** `GET /healthz` through the same LB with the same connections: what the machine carries at all. */
-  rps: number;
-  connections: number;
-  durationS: number;
-  latency: LatencySummary;
-  errors: Partial<Record<ErrorKind, number>>;
-}
-
-export interface HostInfo {
-  hostname: string;
-  cores: number;
-  memoryBytes: number;
-  node: string;
-  os: string;
-  versions: Record<string, string | null>;
 }
 
 export interface BenchReport {
@@ -139,10 +47,10 @@ export interface BenchReport {
   /** Ctrl-C or SIGTERM ended the run early; everything sent until then is in the report. */
   interrupted: boolean;
   scenario: ScenarioRecord | null;
-  topology: { name: string; file: string; strategy: string; lb: string; nodes: { name: string; kind: string; role: string; port: number }[] };
+  topology: TopologyRecord;
   host: HostInfo;
   seed: number;
-  load: LoadSettings | null;
+  load: LoadRecord | null;
   throughput: { rps: number; requests: number; measuredS: number };
   classes: Partial<Record<RequestClass, LatencySummary>>;
   /** Exact HDR histograms (microseconds, compressed base64) per class, to recompute any percentile. */
@@ -155,6 +63,15 @@ export interface BenchReport {
   generator: GeneratorCheck;
   ceiling: Ceiling | null;
   ledger: LedgerSummary | null;
+}
+
+/** The topology the run measured, and the load balancer it went through. */
+export interface TopologyRecord {
+  name: string;
+  file: string;
+  strategy: string;
+  lb: string;
+  nodes: { name: string; kind: string; role: string; port: number }[];
 }
 
 /** The scenario as it ran: the file's values after the command-line overrides. */

@@ -1,5 +1,6 @@
-import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from '../provision/atomic-write.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import type { BenchReport, VerifySummary } from './model.js';
@@ -16,15 +17,15 @@ export function createRunDir(reportsDir: string, runId: string): string {
 
 /** report.json, report.md and report.html, each written whole (temporary file, then rename). */
 export function writeReport(dir: string, report: BenchReport, verify?: VerifySummary): void {
-  writeWhole(join(dir, REPORT_FILES.json), `${JSON.stringify(report, null, 2)}\n`);
-  writeWhole(join(dir, REPORT_FILES.markdown), renderMarkdown(report));
-  writeWhole(join(dir, REPORT_FILES.html), renderHtml(report, verify));
+  writeFileAtomic(join(dir, REPORT_FILES.json), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileAtomic(join(dir, REPORT_FILES.markdown), renderMarkdown(report));
+  writeFileAtomic(join(dir, REPORT_FILES.html), renderHtml(report, verify));
 }
 
 /** verify's verdict beside the report, and the HTML page drawn again to show it. */
 export function writeVerify(dir: string, report: BenchReport, verify: VerifySummary): void {
-  writeWhole(join(dir, REPORT_FILES.verify), `${JSON.stringify(verify, null, 2)}\n`);
-  writeWhole(join(dir, REPORT_FILES.html), renderHtml(report, verify));
+  writeFileAtomic(join(dir, REPORT_FILES.verify), `${JSON.stringify(verify, null, 2)}\n`);
+  writeFileAtomic(join(dir, REPORT_FILES.html), renderHtml(report, verify));
 }
 
 /** `<reports>/latest` → the newest run folder (a relative link, so the folder can be moved). */
@@ -34,10 +35,4 @@ export function pointLatestAt(dir: string): void {
   rmSync(temporary, { force: true });
   symlinkSync(basename(dir), temporary);
   renameSync(temporary, link);
-}
-
-function writeWhole(file: string, text: string): void {
-  const temporary = `${file}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
 }

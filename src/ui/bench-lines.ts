@@ -1,6 +1,6 @@
-import type { BenchEvent } from '../bench/phases.js';
 import type { LoadProgress } from '../bench/engine.js';
-import type { ResourceSample } from '../report/model.js';
+import type { ResourceSample } from '../bench/measurement.js';
+import type { BenchEvent } from '../bench/phases.js';
 
 const CLASS_LABELS: [string, string][] = [
   ['view_hit', 'hit'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { latencyHistogram, encodeHistogram, recordMs } from '../../bench/histograms.js';
-import { sampleReport } from '../../report/fixture.test-support.js';
+import { sampleReport } from '../../../test/support/report-fixture.js';
 import { evaluateThresholds } from './evaluate.js';
 import { parseThreshold, type Threshold } from './parse.js';
 

@@ -1,6 +1,7 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { decodeHistogram } from '../../bench/histograms.js';
-import { ERROR_KINDS, type BenchReport } from '../../report/model.js';
+import { ERROR_KINDS } from '../../bench/measurement.js';
+import type { BenchReport } from '../../report/model.js';
 import { METRICS } from './metrics.js';
 import type { Comparator, Threshold } from './parse.js';
 

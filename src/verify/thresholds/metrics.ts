@@ -1,4 +1,4 @@
-import type { RequestClass } from '../../report/model.js';
+import type { RequestClass } from '../../bench/measurement.js';
 
 /** What a metric is, and so which aggregates it has (thresholds/parse.ts checks the pair). */
 export type MetricKind = 'latency' | 'ratio' | 'errors' | 'connections' | 'throughput';

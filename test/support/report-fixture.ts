@@ -1,10 +1,12 @@
 import { build, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
-import { seededRandom } from '../seeded-random.js';
-import { REPORT_SCHEMA, type BenchReport, type LatencySummary, type RequestClass, type ResourceUsage, type SecondSample } from './model.js';
+import type { LatencySummary, RequestClass, ResourceUsage, SecondSample } from '../../src/bench/measurement.js';
+import { REPORT_SCHEMA, type BenchReport } from '../../src/report/model.js';
+import { seededRandom } from '../../src/seeded-random.js';
 
-/** A report as a 60 s closed-model run on a two-app topology would write it, for renderer tests. */
-
-// Deterministic, so a failing test shows the same figures on every run.
+/*
+ * Reports for the unit tests of the renderers and of verify's thresholds. Seeded, so a failing
+ * test shows the same figures on every run.
+ */
 const random = seededRandom;
 
 /** A class measured for real: microseconds recorded into an HDR histogram, the summary in ms read back from it. */
@@ -32,6 +34,7 @@ function second(t: number, warmupS: number, classes: SecondSample['classes']): S
   return { t, warmup: t < warmupS, rps: 900 + ((t * 37) % 200), classes, errors: t === 30 ? 4 : 0, connections: 64, dropped: 0 };
 }
 
+/** A report as a 60 s closed-model run on a two-app topology would write it. */
 export function sampleReport(overrides: Partial<BenchReport> = {}): BenchReport {
   const measured: [RequestClass, number, number][] = [
     ['view_hit', 900, 40_000],

@@ -1,0 +1,24 @@
+import type { LoadResult } from '../../src/bench/engine.js';
+
+/** A load phase's result: 10 s measured, 1000 requests/s sent and answered, two idle workers. */
+export function loadResult(over: Partial<LoadResult> = {}): LoadResult {
+  return {
+    interrupted: false,
+    measuredS: 10,
+    classes: {},
+    histograms: {},
+    errors: { connect: 0, timeout: 0, reset: 0, http_5xx: 0, http_4xx: 0, aborted: 0 },
+    series: [],
+    purchases: { attempted: 0, acknowledged: 0, failed: 0, unknown: 0, unitsSold: 0 },
+    measuredSent: 10_000,
+    measuredCompleted: 10_000,
+    dropped: 0,
+    peakConnections: 100,
+    connectErrors: 0,
+    sendLagP99: null,
+    eventLoopUtilization: [0.5, 0.5],
+    eventLoopDelayP99: [2, 2],
+    ledgerParts: [],
+    ...over,
+  };
+}

@@ -1,6 +1,7 @@
 import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type { Database } from '../database.js';
+import { isDuplicateKey, type Database } from '../database.js';
 import type { OrderRequest } from './order-request.js';
+import { DuplicateOrder } from './strategy.js';
 
 /** The SQL of purchases, shared by the strategies. Every call runs on the primary. */
 
@@ -39,14 +40,23 @@ export async function decrementAtVersion(c: PoolConnection, productId: number, q
   return result.affectedRows === 1;
 }
 
-export async function insertOrder(c: PoolConnection, request: OrderRequest): Promise<number> {
-  const [result] = await c.query<ResultSetHeader>('INSERT INTO orders (product_id, user_id, quantity, idempotency_key) VALUES (?, ?, ?, ?)', [
-    request.productId,
-    request.userId,
-    request.quantity,
-    request.idempotencyKey,
-  ]);
-  return result.insertId;
+/**
+ * INSERT the order; a key that already has one throws DuplicateOrder, which rolls the
+ * transaction back (stock restored).
+ */
+export async function insertOrderOnce(c: PoolConnection, request: OrderRequest): Promise<number> {
+  try {
+    const [result] = await c.query<ResultSetHeader>('INSERT INTO orders (product_id, user_id, quantity, idempotency_key) VALUES (?, ?, ?, ?)', [
+      request.productId,
+      request.userId,
+      request.quantity,
+      request.idempotencyKey,
+    ]);
+    return result.insertId;
+  } catch (error) {
+    if (isDuplicateKey(error)) throw new DuplicateOrder();
+    throw error;
+  }
 }
 
 interface OrderPacket extends RowDataPacket {

@@ -1,9 +1,10 @@
 import { ServiceError } from '../../errors.js';
 import type { OrderRequest } from '../order-request.js';
-import { decrementIfAvailable, keysWithOrders, readStock } from '../order-store.js';
+import { decrementIfAvailable, insertOrderOnce, keysWithOrders, readStock } from '../order-store.js';
 import { DuplicateOrder, type PurchaseOutcome, type PurchaseStrategy } from '../strategy.js';
-import { atomicStrategy, insertOrderOnce, soldOutByCache } from './atomic.js';
+import { atomicStrategy } from './atomic.js';
 import type { StrategyDeps } from './deps.js';
+import { soldOutByCache } from './stock-gate.js';
 
 /** Most orders in one transaction; more wait for the next group. */
 export const MAX_BATCH = 64;

@@ -24,8 +24,8 @@ export interface InProcessService {
 
 /**
  * Test support: the service's HTTP server built with in-memory stand-ins for what its routes
- * need (a catalog of `products`, a purchase desk that records and answers 201, ready
- * dependencies), driven as fastify's `inject` does. What is checked is the service's own input
+ * need (a catalog of `products`, remembered once viewed; a purchase desk that records and
+ * answers 201; ready dependencies), driven as fastify's `inject` does. What is checked is the service's own input
  * handling, not the stand-ins.
  */
 export function inProcessService(products: readonly number[] = []): InProcessService {
@@ -33,12 +33,16 @@ export function inProcessService(products: readonly number[] = []): InProcessSer
   const registry = new Registry();
   const timing = new RequestMetrics();
   timing.register(registry);
+  // A product viewed once is answered from memory afterwards, as the near cache does.
+  const viewed = new Map<number, Buffer>();
   const ctx: RouteContext = {
     products: {
-      cached: () => undefined,
+      cached: (id) => viewed.get(id),
       view: async (id) => {
         if (!products.includes(id)) throw new ServiceError('product_not_found', `no product with id ${id}`);
-        return { body: Buffer.from(JSON.stringify({ id, name: `product ${id}`, priceCents: 100, stock: 10, version: 0 })), cache: 'MISS' };
+        const body = Buffer.from(JSON.stringify({ id, name: `product ${id}`, priceCents: 100, stock: 10, version: 0 }));
+        viewed.set(id, body);
+        return { body, cache: 'MISS' };
       },
     },
     purchases: {

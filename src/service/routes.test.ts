@@ -87,3 +87,37 @@ describe('views with bad ids', () => {
     expect(JSON.parse(wrong.body)).toMatchObject({ error: 'method_not_allowed' });
   });
 });
+
+describe('every answer', () => {
+  it('names its app in X-Served-By, the hot view route and refusals too', async () => {
+    const service = inProcessService([PRODUCT]);
+    const miss = await service.inject('GET', `/products/${PRODUCT}`);
+    const answers = await Promise.all([
+      service.inject('GET', `/products/${PRODUCT}`),
+      service.inject('GET', '/products/abc'),
+      service.inject('GET', '/healthz'),
+      service.inject('GET', '/nope'),
+      service.inject('POST', '/orders', { 'content-type': 'application/json', 'idempotency-key': 'k-served' }, json(valid)),
+    ]);
+    expect([miss, ...answers].map((a) => [a.status, a.headers['x-served-by']])).toEqual([
+      [200, 'app-test'],
+      [200, 'app-test'],
+      [400, 'app-test'],
+      [200, 'app-test'],
+      [404, 'app-test'],
+      [201, 'app-test'],
+    ]);
+    expect([miss.headers['x-cache'], answers[0]?.headers['x-cache']]).toEqual(['MISS', 'HIT']);
+    expect(answers[0]?.body).toBe(miss.body);
+  });
+
+  it('is counted in /metrics by route, method and status', async () => {
+    const service = inProcessService([PRODUCT]);
+    await service.inject('POST', '/orders', { 'content-type': 'text/plain' }, json(valid));
+    await service.inject('GET', '/nope');
+    const metrics = await service.inject('GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('shop_http_requests_total{route="orders",method="POST",status="415"} 1');
+    expect(metrics.body).toContain('shop_http_requests_total{route="unknown",method="GET",status="404"} 1');
+  });
+});

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { badOrders, type BadOrder } from './bad-orders.test-support.js';
 import { ServiceError } from './errors.js';
+import { inProcessService, type InProcessService } from './in-process.test-support.js';
 import { parseProductId } from './routes.js';
 
 describe('parseProductId', () => {
@@ -19,5 +21,103 @@ describe('parseProductId', () => {
     expect(error).toBeInstanceOf(ServiceError);
     expect((error as ServiceError).status).toBe(400);
     expect((error as ServiceError).code).toBe('invalid_product_id');
+  });
+});
+
+const json = (value: unknown) => JSON.stringify(value);
+const PRODUCT = 740_001;
+const valid = { productId: PRODUCT, quantity: 1, userId: 'u1' };
+let keys = 0;
+
+const CASES = badOrders(PRODUCT);
+
+/** POST /orders as the e2e suite sends it: JSON, a fresh key, then the case's headers ('' removes one). */
+async function post(service: InProcessService, c: BadOrder): Promise<{ status: number; body: { error?: string; message?: string } }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': `bad-${++keys}`, ...c.headers };
+  if (headers['idempotency-key'] === '') delete headers['idempotency-key'];
+  const response = await service.inject('POST', '/orders', headers, c.body);
+  expect(response.headers['content-type']).toContain('application/json');
+  return { status: response.status, body: JSON.parse(response.body) as { error?: string; message?: string } };
+}
+
+describe('bad orders get a 4xx JSON error and reach no purchase', () => {
+  it.each(CASES)('$what', async (c) => {
+    const service = inProcessService([PRODUCT]);
+    const answer = await post(service, c);
+    expect(answer.status).toBe(c.status);
+    expect(answer.body.error).toBe(c.error);
+    expect(answer.body.message).toEqual(expect.any(String));
+    expect(service.purchases).toEqual([]);
+  });
+
+  it('a valid order reaches the purchases, validated, with the default strategy or the one asked for', async () => {
+    const service = inProcessService([PRODUCT]);
+    const first = await post(service, { what: '', body: json(valid), headers: { 'idempotency-key': 'k-1' }, status: 201, error: '' });
+    const second = await post(service, { what: '', body: json({ ...valid, userId: 7 }), headers: { 'idempotency-key': 'k-2', 'x-purchase-strategy': 'seed' }, status: 201, error: '' });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(service.purchases).toEqual([
+      { strategy: 'atomic', request: { productId: PRODUCT, quantity: 1, userId: 'u1', idempotencyKey: 'k-1' } },
+      { strategy: 'seed', request: { productId: PRODUCT, quantity: 1, userId: '7', idempotencyKey: 'k-2' } },
+    ]);
+  });
+});
+
+describe('bodies too large', () => {
+  it('the app refuses more than 16 KiB with 413 JSON', async () => {
+    const service = inProcessService([PRODUCT]);
+    const answer = await post(service, { what: '', body: json({ ...valid, userId: 'u'.repeat(20_000) }), status: 413, error: '' });
+    expect(answer).toMatchObject({ status: 413, body: { error: 'payload_too_large' } });
+  });
+});
+
+describe('views with bad ids', () => {
+  it.each(['0', '-1', 'abc', '1.5', "1'%20OR%20'1'='1", '99999999999999999999'])('/products/%s is 400 JSON', async (id) => {
+    const response = await inProcessService([PRODUCT]).inject('GET', `/products/${id}`);
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body)).toMatchObject({ error: 'invalid_product_id' });
+  });
+
+  it('an unknown route is 404 JSON and a wrong method 405 JSON', async () => {
+    const service = inProcessService([PRODUCT]);
+    const unknown = await service.inject('GET', '/nope');
+    expect(unknown.status).toBe(404);
+    expect(JSON.parse(unknown.body)).toMatchObject({ error: 'not_found' });
+    const wrong = await service.inject('GET', '/orders');
+    expect(wrong.status).toBe(405);
+    expect(JSON.parse(wrong.body)).toMatchObject({ error: 'method_not_allowed' });
+  });
+});
+
+describe('every answer', () => {
+  it('names its app in X-Served-By, the hot view route and refusals too', async () => {
+    const service = inProcessService([PRODUCT]);
+    const miss = await service.inject('GET', `/products/${PRODUCT}`);
+    const answers = await Promise.all([
+      service.inject('GET', `/products/${PRODUCT}`),
+      service.inject('GET', '/products/abc'),
+      service.inject('GET', '/healthz'),
+      service.inject('GET', '/nope'),
+      service.inject('POST', '/orders', { 'content-type': 'application/json', 'idempotency-key': 'k-served' }, json(valid)),
+    ]);
+    expect([miss, ...answers].map((a) => [a.status, a.headers['x-served-by']])).toEqual([
+      [200, 'app-test'],
+      [200, 'app-test'],
+      [400, 'app-test'],
+      [200, 'app-test'],
+      [404, 'app-test'],
+      [201, 'app-test'],
+    ]);
+    expect([miss.headers['x-cache'], answers[0]?.headers['x-cache']]).toEqual(['MISS', 'HIT']);
+    expect(answers[0]?.body).toBe(miss.body);
+  });
+
+  it('is counted in /metrics by route, method and status', async () => {
+    const service = inProcessService([PRODUCT]);
+    await service.inject('POST', '/orders', { 'content-type': 'text/plain' }, json(valid));
+    await service.inject('GET', '/nope');
+    const metrics = await service.inject('GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('shop_http_requests_total{route="orders",method="POST",status="415"} 1');
+    expect(metrics.body).toContain('shop_http_requests_total{route="unknown",method="GET",status="404"} 1');
   });
 });

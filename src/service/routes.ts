@@ -1,26 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { purchaseStrategies, type PurchaseStrategy as StrategyName } from '../topology/schema.js';
 import { readJsonBody } from './body.js';
-import type { Dependencies } from './dependencies.js';
 import { ServiceError } from './errors.js';
 import { sendJson, sendJsonBytes } from './http.js';
-import type { Metrics } from './metrics.js';
 import { parseOrderRequest } from './orders/order-request.js';
-import type { Purchases } from './orders/purchases.js';
-import type { PurchaseStrategy } from './orders/strategy.js';
-import type { ProductViews } from './products.js';
-import { readiness } from './readiness.js';
-
-export interface RouteContext {
-  deps: Dependencies;
-  views: ProductViews;
-  purchases: Purchases;
-  strategies: Record<StrategyName, PurchaseStrategy>;
-  defaultStrategy: StrategyName;
-  metrics: Metrics;
-  /** This app's name, sent as `X-Served-By` on every answer. */
-  node: string;
-}
+import type { RouteContext } from './route-context.js';
 
 /**
  * What a handler reports for the metrics: the outcome label of its latency. A handler that can
@@ -43,12 +27,12 @@ const ROUTES: Route[] = [
     pattern: /^\/products\/([^/]+)$/,
     handler: (_req, res, [rawId], ctx) => {
       const id = parseProductId(rawId ?? '');
-      const hot = ctx.views.cached(id);
+      const hot = ctx.products.cached(id);
       if (hot !== undefined) {
         sendHit(res, hot, ctx.node);
         return 'hit';
       }
-      return ctx.views.view(id).then(({ body, cache }) => {
+      return ctx.products.view(id).then(({ body, cache }) => {
         sendJsonBytes(res, 200, body, { 'x-cache': cache, 'x-served-by': ctx.node });
         return cache === 'HIT' ? 'hit' : 'miss';
       });
@@ -68,7 +52,7 @@ const ROUTES: Route[] = [
     method: 'GET',
     pattern: /^\/readyz$/,
     handler: async (_req, res, _params, ctx) => {
-      const report = await readiness(ctx.deps);
+      const report = await ctx.readiness();
       sendJson(res, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not_ready', checks: report.checks });
       return report.ready ? 'ready' : 'not_ready';
     },
@@ -78,8 +62,8 @@ const ROUTES: Route[] = [
     method: 'GET',
     pattern: /^\/metrics$/,
     handler: async (_req, res, _params, ctx) => {
-      const text = await ctx.metrics.registry.metrics();
-      res.writeHead(200, { 'content-type': ctx.metrics.registry.contentType });
+      const text = await ctx.metrics.metrics();
+      res.writeHead(200, { 'content-type': ctx.metrics.contentType });
       res.end(text);
       return 'ok';
     },
@@ -89,7 +73,7 @@ const ROUTES: Route[] = [
     method: 'POST',
     pattern: /^\/orders$/,
     handler: async (req, res, _params, ctx) => {
-      const strategy = ctx.strategies[strategyOf(req, ctx.defaultStrategy)];
+      const strategy = strategyOf(req, ctx.defaultStrategy);
       const request = parseOrderRequest(await readJsonBody(req), req.headers['idempotency-key']);
       const answer = await ctx.purchases.purchase(strategy, request);
       sendJson(res, answer.status, answer.body, answer.replayed ? { 'idempotent-replayed': 'true' } : {});

@@ -1,18 +1,19 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ServiceConfig } from './config.js';
 import { NearCache } from './cache/near-cache.js';
 import { connectDependencies, type Dependencies } from './dependencies.js';
-import { ServiceError, type ServiceErrorCode } from './errors.js';
-import { sendError } from './http.js';
+import type { ServiceErrorCode } from './errors.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { Purchases } from './orders/purchases.js';
 import { atomicStrategy } from './orders/strategies/atomic.js';
 import { batchedStrategy } from './orders/strategies/batched.js';
 import { seedStrategy } from './orders/strategies/seed.js';
 import { ProductViews } from './products.js';
+import { readiness } from './readiness.js';
+import { createRequestHandler } from './request-handler.js';
 import { RequestMetrics } from './request-metrics.js';
-import { matchRoute, type RouteContext } from './routes.js';
+import type { RouteContext } from './route-context.js';
 
 export interface Service {
   server: Server;
@@ -32,23 +33,18 @@ export async function startService(config: ServiceConfig): Promise<Service> {
   const near = new NearCache(config.nearCacheMs);
   // Every app hears every order: hot answers in its near cache show the new stock at once.
   deps.events.onOrderCreated((event) => near.updateStock(event.productId, event.stock, event.version));
+  const strategies = { seed: seedStrategy(strategyDeps), atomic: atomicStrategy(strategyDeps), batched: batchedStrategy(strategyDeps) };
   const ctx: RouteContext = {
-    deps,
-    metrics,
-    views: new ProductViews(deps.cache, near, deps.replica, deps.primary, metrics),
-    purchases: new Purchases(deps.primary, deps.cache, deps.events, metrics, config.node),
-    strategies: { seed: seedStrategy(strategyDeps), atomic: atomicStrategy(strategyDeps), batched: batchedStrategy(strategyDeps) },
+    products: new ProductViews(deps.cache, near, deps.replica, deps.primary, metrics),
+    purchases: new Purchases(strategies, deps.primary, deps.cache, deps.events, metrics, config.node),
+    readiness: () => readiness(deps),
+    metrics: metrics.registry,
     defaultStrategy: config.strategy,
     node: config.node,
   };
   const timing = new RequestMetrics();
   timing.register(metrics.registry);
-  const server = createServer((req, res) => handle(req, res, ctx, timing));
-  server.on('clientError', (error, socket) => answerUnparsable(error, socket));
-  // nginx keeps idle upstream connections for 60 s: outlive them so nginx closes first.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.maxHeadersCount = 50;
+  const server = createServiceServer(ctx, timing);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: config.host, port: config.port, backlog: 4096 }, resolve);
@@ -69,6 +65,20 @@ export async function startService(config: ServiceConfig): Promise<Service> {
   };
 }
 
+/**
+ * The service's HTTP server, not yet listening: the request handler over `ctx` and the
+ * connection settings. Tests drive it in-process with in-memory parts in `ctx`.
+ */
+export function createServiceServer(ctx: RouteContext, timing: RequestMetrics): Server {
+  const server = createServer(createRequestHandler(ctx, timing));
+  server.on('clientError', (error, socket) => answerUnparsable(error, socket));
+  // nginx keeps idle upstream connections for 60 s: outlive them so nginx closes first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.maxHeadersCount = 50;
+  return server;
+}
+
 /** Bytes the HTTP parser refuses still get the service's JSON error shape, then the socket closes. */
 function answerUnparsable(error: Error & { code?: string }, socket: Duplex): void {
   if (!socket.writable || error.code === 'ECONNRESET') {
@@ -77,39 +87,4 @@ function answerUnparsable(error: Error & { code?: string }, socket: Duplex): voi
   }
   const body = JSON.stringify({ error: 'bad_request' satisfies ServiceErrorCode, message: `the request could not be parsed (${error.code ?? 'parse error'})` });
   socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-}
-
-/**
- * Routes one request and records it. A handler that answers at once (a near-cache hit) is not
- * wrapped in a promise: the hot path stays synchronous.
- */
-function handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, timing: RequestMetrics): void {
-  const started = performance.now();
-  let name = 'unknown';
-  try {
-    const { route, params } = matchRoute(req);
-    name = route.name;
-    // Every answer names its app; the product route writes the header itself (its hot path
-    // sends all headers in one list).
-    if (name !== 'product') res.setHeader('x-served-by', ctx.node);
-    const outcome = route.handler(req, res, params, ctx);
-    if (typeof outcome === 'string') {
-      timing.record(name, req.method ?? '?', res.statusCode, outcome, (performance.now() - started) / 1000);
-      return;
-    }
-    outcome.then(
-      (settled) => timing.record(name, req.method ?? '?', res.statusCode, settled, (performance.now() - started) / 1000),
-      (error: unknown) => fail(req, res, ctx, timing, name, started, error),
-    );
-  } catch (error) {
-    fail(req, res, ctx, timing, name, started, error);
-  }
-}
-
-function fail(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, timing: RequestMetrics, name: string, started: number, error: unknown): void {
-  if (!res.headersSent) res.setHeader('x-served-by', ctx.node);
-  sendError(res, error);
-  timing.record(name, req.method ?? '?', res.statusCode, error instanceof ServiceError ? error.code : 'internal', (performance.now() - started) / 1000);
-  // The rest of a refused body is not read: close the connection rather than parse it as a request.
-  if (!req.complete) res.once('finish', () => req.socket.destroySoon());
 }

@@ -1,8 +1,9 @@
+// The SQL of purchases, shared by the strategies. Every statement runs on the primary: in a
+// strategy's transaction (the functions given its connection `c`) or on its pool.
 import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type { Database } from '../database.js';
+import { isDuplicateKey, type Database } from '../database.js';
 import type { OrderRequest } from './order-request.js';
-
-/** The SQL of purchases, shared by the strategies. Every call runs on the primary. */
+import { DuplicateOrder } from './strategy.js';
 
 export interface StockRow {
   stock: number;
@@ -27,7 +28,10 @@ export async function readStock(c: PoolConnection, productId: number, forUpdate 
   return row === undefined ? undefined : { stock: Number(row.stock), version: Number(row.version) };
 }
 
-/** The conditional decrement: true when the row had enough stock and was changed. */
+/**
+ * The conditional decrement, of one order's quantity or a batched group's total: true when the
+ * row had enough stock and was changed.
+ */
 export async function decrementIfAvailable(c: PoolConnection, productId: number, quantity: number): Promise<boolean> {
   const [result] = await c.query<ResultSetHeader>('UPDATE products SET stock = stock - ?, version = version + 1 WHERE id = ? AND stock >= ?', [quantity, productId, quantity]);
   return result.affectedRows === 1;
@@ -39,14 +43,23 @@ export async function decrementAtVersion(c: PoolConnection, productId: number, q
   return result.affectedRows === 1;
 }
 
-export async function insertOrder(c: PoolConnection, request: OrderRequest): Promise<number> {
-  const [result] = await c.query<ResultSetHeader>('INSERT INTO orders (product_id, user_id, quantity, idempotency_key) VALUES (?, ?, ?, ?)', [
-    request.productId,
-    request.userId,
-    request.quantity,
-    request.idempotencyKey,
-  ]);
-  return result.insertId;
+/**
+ * INSERT the order; a key that already has one throws DuplicateOrder, which rolls the
+ * transaction back (stock restored).
+ */
+export async function insertOrderOnce(c: PoolConnection, request: OrderRequest): Promise<number> {
+  try {
+    const [result] = await c.query<ResultSetHeader>('INSERT INTO orders (product_id, user_id, quantity, idempotency_key) VALUES (?, ?, ?, ?)', [
+      request.productId,
+      request.userId,
+      request.quantity,
+      request.idempotencyKey,
+    ]);
+    return result.insertId;
+  } catch (error) {
+    if (isDuplicateKey(error)) throw new DuplicateOrder();
+    throw error;
+  }
 }
 
 interface OrderPacket extends RowDataPacket {

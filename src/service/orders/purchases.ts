@@ -1,3 +1,4 @@
+import type { PurchaseStrategy as StrategyName } from '../../topology/schema.js';
 import { ServiceError } from '../errors.js';
 import type { ProductCache } from '../cache/product-cache.js';
 import type { Database } from '../database.js';
@@ -22,6 +23,7 @@ export interface PurchaseAnswer {
  */
 export class Purchases {
   constructor(
+    private readonly strategies: Record<StrategyName, PurchaseStrategy>,
     private readonly primary: Database,
     private readonly cache: ProductCache,
     private readonly events: OrderEvents,
@@ -29,7 +31,8 @@ export class Purchases {
     private readonly node: string,
   ) {}
 
-  async purchase(strategy: PurchaseStrategy, request: OrderRequest): Promise<PurchaseAnswer> {
+  async purchase(strategyName: StrategyName, request: OrderRequest): Promise<PurchaseAnswer> {
+    const strategy = this.strategies[strategyName];
     try {
       const answer = await this.decide(strategy, request);
       this.metrics.purchases.labels(strategy.name, answer.replayed ? 'replayed' : 'ordered').inc();

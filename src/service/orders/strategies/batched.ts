@@ -1,10 +1,10 @@
-import type { ResultSetHeader } from 'mysql2/promise';
 import { ServiceError } from '../../errors.js';
 import type { OrderRequest } from '../order-request.js';
-import { keysWithOrders, readStock } from '../order-store.js';
+import { decrementIfAvailable, insertOrderOnce, keysWithOrders, readStock } from '../order-store.js';
 import { DuplicateOrder, type PurchaseOutcome, type PurchaseStrategy } from '../strategy.js';
-import { atomicStrategy, insertOrderOnce, soldOutByCache } from './atomic.js';
+import { atomicStrategy } from './atomic.js';
 import type { StrategyDeps } from './deps.js';
+import { soldOutByCache } from './stock-gate.js';
 
 /** Most orders in one transaction; more wait for the next group. */
 export const MAX_BATCH = 64;
@@ -126,8 +126,7 @@ class ProductGroups {
       const { accepted, outcomes, remaining } = allocate(requests, ordered, row.stock);
       if (accepted.length === 0) return { outcomes, row };
       const total = row.stock - remaining;
-      const [update] = await c.query<ResultSetHeader>('UPDATE products SET stock = stock - ?, version = version + 1 WHERE id = ? AND stock >= ?', [total, productId, total]);
-      if (update.affectedRows !== 1) throw new ServiceError('busy', `product ${productId} changed under its row lock`, 1);
+      if (!(await decrementIfAvailable(c, productId, total))) throw new ServiceError('busy', `product ${productId} changed under its row lock`, 1);
       const version = row.version + 1;
       for (const i of accepted) {
         const request = requests[i] as OrderRequest;

@@ -1,8 +1,8 @@
 import { ServiceError, unavailable } from '../../errors.js';
-import { decrementAtVersion, readStock } from '../order-store.js';
+import { decrementAtVersion, insertOrderOnce, readStock } from '../order-store.js';
 import { DuplicateOrder, type PurchaseOutcome, type PurchaseStrategy } from '../strategy.js';
-import { insertOrderOnce, recordOutcome } from './atomic.js';
 import type { StrategyDeps } from './deps.js';
+import { recordOutcome } from './stock-gate.js';
 
 /**
  * The reproduced four-layer design, faithfully (DESIGN section 1): Redis lock per product →

@@ -1,0 +1,46 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { ServiceError } from './errors.js';
+import { sendError } from './http.js';
+import type { RequestMetrics } from './request-metrics.js';
+import type { RouteContext } from './route-context.js';
+import { matchRoute } from './routes.js';
+
+/** The service's request handler: routes each request with `ctx` and records it in `timing`. */
+export function createRequestHandler(ctx: RouteContext, timing: RequestMetrics): RequestListener {
+  return (req, res) => handle(req, res, ctx, timing);
+}
+
+/**
+ * Routes one request and records it. A handler that answers at once (a near-cache hit) is not
+ * wrapped in a promise: the hot path stays synchronous.
+ */
+function handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, timing: RequestMetrics): void {
+  const started = performance.now();
+  let name = 'unknown';
+  try {
+    const { route, params } = matchRoute(req);
+    name = route.name;
+    // Every answer names its app; the product route writes the header itself (its hot path
+    // sends all headers in one list).
+    if (name !== 'product') res.setHeader('x-served-by', ctx.node);
+    const outcome = route.handler(req, res, params, ctx);
+    if (typeof outcome === 'string') {
+      timing.record(name, req.method ?? '?', res.statusCode, outcome, (performance.now() - started) / 1000);
+      return;
+    }
+    outcome.then(
+      (settled) => timing.record(name, req.method ?? '?', res.statusCode, settled, (performance.now() - started) / 1000),
+      (error: unknown) => fail(req, res, ctx, timing, name, started, error),
+    );
+  } catch (error) {
+    fail(req, res, ctx, timing, name, started, error);
+  }
+}
+
+function fail(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, timing: RequestMetrics, name: string, started: number, error: unknown): void {
+  if (!res.headersSent) res.setHeader('x-served-by', ctx.node);
+  sendError(res, error);
+  timing.record(name, req.method ?? '?', res.statusCode, error instanceof ServiceError ? error.code : 'internal', (performance.now() - started) / 1000);
+  // The rest of a refused body is not read: close the connection rather than parse it as a request.
+  if (!req.complete) res.once('finish', () => req.socket.destroySoon());
+}

@@ -10,7 +10,7 @@ import { shopctl } from './support/cli.js';
 import { adminConnection, conservation, insertProduct, redisPassword, rows } from './support/databases.js';
 import { metric } from './support/metrics.js';
 import { countBy, order } from './support/orders.js';
-import { eventually } from './support/processes.js';
+import { eventually, pidOf as pidOfNode } from './support/processes.js';
 import { testTopology } from './support/topology.js';
 
 const topo = testTopology('e2e-behave', 29300, (t) => {
@@ -25,9 +25,7 @@ const app2 = `http://127.0.0.1:${topo.ports.app2}`;
 let primary: Connection;
 let redis: Redis;
 
-function pidOf(node: string): number {
-  return (JSON.parse(readFileSync(join(topo.home, topo.name, node, 'process.json'), 'utf8')) as { pid: number }).pid;
-}
+const pidOf = (node: string) => pidOfNode(topo, node);
 
 async function restore(): Promise<void> {
   const up = await run('up');

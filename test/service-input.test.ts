@@ -1,33 +1,22 @@
-import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import type { Connection } from 'mysql2/promise';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { badOrders, type BadOrder } from '../src/service/bad-orders.test-support.js';
-import { shopctl } from './support/cli.js';
-import { adminConnection, conservation, insertProduct } from './support/databases.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { badOrders, type BadOrder } from './support/bad-orders.js';
+import { conservation, insertProduct } from './support/databases.js';
 import { newKey } from './support/orders.js';
+import { runningTopology } from './support/running-topology.js';
 import { testTopology } from './support/topology.js';
 
 const topo = testTopology('e2e-input', 29200, (t) => {
   t.catalog.products = 50;
 });
-const run = (...args: string[]) => shopctl(topo.home, [...args, '-t', topo.file]);
+const topology = runningTopology(topo);
 const lb = `http://127.0.0.1:${topo.ports.lb}`;
 const app = `http://127.0.0.1:${topo.ports.app1}`;
 const PRODUCT = 740_001;
-let primary: Connection;
+const primary = () => topology.primary();
 
 beforeAll(async () => {
-  const up = await run('up');
-  expect(up.code, up.stderr).toBe(0);
-  primary = await adminConnection(topo, 'mysql-primary');
-  await insertProduct(primary, PRODUCT, 1000);
-});
-
-afterAll(async () => {
-  await primary?.end();
-  await run('down', '--purge');
-  rmSync(topo.home, { recursive: true, force: true });
+  await insertProduct(primary(), PRODUCT, 1000);
 });
 
 const json = (value: unknown) => JSON.stringify(value);
@@ -60,12 +49,12 @@ describe.each([
   ['the load balancer', lb, THROUGH_NGINX],
 ] as const)('bad orders sent to %s get a 4xx JSON error and sell nothing', (_where, base, cases) => {
   it.each(cases)('$what', async (c) => {
-    const before = await conservation(primary, PRODUCT);
+    const before = await conservation(primary(), PRODUCT);
     const answer = await post(base, c);
     expect(answer.status).toBe(c.status);
     expect(answer.body.error).toBe(c.error);
     expect(answer.body.message).toEqual(expect.any(String));
-    expect(await conservation(primary, PRODUCT)).toEqual(before);
+    expect(await conservation(primary(), PRODUCT)).toEqual(before);
   });
 });
 
@@ -76,7 +65,7 @@ describe('bodies too large', () => {
   });
 
   it('a body longer than its Content-Length claims is cut off, and nothing is sold', async () => {
-    const before = await conservation(primary, PRODUCT);
+    const before = await conservation(primary(), PRODUCT);
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect({ host: '127.0.0.1', port: topo.ports.app1 ?? 0 }, () => {
         const body = json(valid);
@@ -91,6 +80,6 @@ describe('bodies too large', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
     expect(answer).toMatch(/"error":"(malformed_json|bad_request)"/);
     expect(answer).not.toMatch(/^HTTP\/1\.1 201/m);
-    expect(await conservation(primary, PRODUCT)).toEqual(before);
+    expect(await conservation(primary(), PRODUCT)).toEqual(before);
   });
 });

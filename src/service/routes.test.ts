@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { badOrders, type BadOrder } from './bad-orders.test-support.js';
+import { badOrders, type BadOrder } from '../../test/support/bad-orders.js';
 import { ServiceError } from './errors.js';
-import { inProcessService, type InProcessService } from './in-process.test-support.js';
+import { inProcessService, type InProcessService } from '../../test/support/in-process-service.js';
 import { parseProductId } from './routes.js';
 
 describe('parseProductId', () => {

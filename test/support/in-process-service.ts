@@ -1,12 +1,12 @@
 import { request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { Duplex } from 'node:stream';
 import { Registry } from 'prom-client';
-import type { PurchaseStrategy as StrategyName } from '../topology/schema.js';
-import { ServiceError } from './errors.js';
-import type { OrderRequest } from './orders/order-request.js';
-import { RequestMetrics } from './request-metrics.js';
-import type { RouteContext } from './route-context.js';
-import { createServiceServer } from './server.js';
+import type { PurchaseStrategy as StrategyName } from '../../src/topology/schema.js';
+import { ServiceError } from '../../src/service/errors.js';
+import type { OrderRequest } from '../../src/service/orders/order-request.js';
+import { RequestMetrics } from '../../src/service/request-metrics.js';
+import type { RouteContext } from '../../src/service/route-context.js';
+import { createServiceServer } from '../../src/service/server.js';
 
 export interface InjectedResponse {
   status: number;

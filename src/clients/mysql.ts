@@ -4,9 +4,10 @@ import { MYSQL_USERS, type Secrets } from '../provision/secrets.js';
 
 /**
  * How shopctl itself (probes, status, bench figures, the audit) connects to a database: one set
- * of options. Big numbers stay exact (a sum of quantities is compared, not rounded).
+ * of options. A connect within 2 s leaves room in status's 3 s budget for its queries; a BIGINT
+ * past 2^53 comes back exact (as a string) rather than rounded.
  */
-const CONNECTION_DEFAULTS: ConnectionOptions = { connectTimeout: 3000, supportBigNumbers: true };
+const CONNECTION_DEFAULTS: ConnectionOptions = { connectTimeout: 2000, supportBigNumbers: true };
 
 /** Opens one connection that the caller ends. */
 export function openMysql(options: ConnectionOptions): Promise<Connection> {

@@ -17,7 +17,7 @@ import { prepareNode } from './nodes/node-kind.js';
 import { requireFreePorts } from './ports.js';
 import type { PullListener } from './runtime/docker/images.js';
 import { checkDockerPlacement } from './runtime/docker/placement.js';
-import { runtimeFor, type AnyRuntime, type Driver } from './runtime/select.js';
+import { recordedRuntime, runtimeFor, type AnyRuntime, type Driver } from './runtime/select.js';
 import { runtimeNode } from './runtime/runtime.js';
 import { loadOrCreateSecrets, type Secrets } from './secrets.js';
 import { inspectState, writeState, type TopologyState } from './state.js';
@@ -65,7 +65,7 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
   const release = acquireLock(paths.lockFile, topology.name);
   let leaveNothing = false;
   try {
-    const previous = await previousState(paths, runtime, listener, options.fresh);
+    const previous = await previousState(topology, runtime, listener, options.fresh);
     if (previous !== undefined && previous.driver !== driver) {
       throw new UsageError(`topology ${topology.name} was brought up with --driver ${previous.driver}`, [`stop it first (shopctl down -t ${topology.file}), or keep --driver ${previous.driver}`]);
     }
@@ -98,7 +98,8 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
  * and the half-made data of a first `up` that never finished. Refuses folders that are not
  * shopctl's and state it cannot read, rather than guess and lose data.
  */
-async function previousState(paths: TopologyPaths, runtime: AnyRuntime, listener: ProvisionListener, fresh: boolean): Promise<TopologyState | undefined> {
+async function previousState(topology: Topology, runtime: AnyRuntime, listener: ProvisionListener, fresh: boolean): Promise<TopologyState | undefined> {
+  const paths = topologyPaths(topology.name);
   const reading = inspectState(paths);
   if (reading.kind === 'foreign') {
     throw new EnvironmentError(`${paths.root} holds files but no state.json: not a shopctl topology, so it is left alone`, [
@@ -112,7 +113,8 @@ async function previousState(paths: TopologyPaths, runtime: AnyRuntime, listener
   }
   const previous = reading.kind === 'ok' ? reading.state : undefined;
   if (fresh || (previous !== undefined && previous.bootstrappedAt === undefined)) {
-    await wipe(paths, runtime, listener);
+    // What is there was started by the driver state.json names, which may not be the one asked for now.
+    await wipe(paths, previous === undefined || previous.driver === runtime.driver ? runtime : recordedRuntime(topology.name, topology), listener);
     return undefined;
   }
   return previous;

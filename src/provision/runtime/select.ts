@@ -28,7 +28,8 @@ export function recordedRuntime(topology: string, placement?: DockerPlacement): 
 
 function recordedPlacement(name: string, file: string): DockerPlacement {
   try {
-    return loadTopology(file);
+    // The containers carry the name `up` recorded, whatever the file says now.
+    return { ...loadTopology(file), name };
   } catch {
     return { name, nodes: [], docker: DOCKER_DEFAULTS };
   }

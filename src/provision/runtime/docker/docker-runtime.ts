@@ -166,9 +166,13 @@ export class DockerRuntime implements Runtime {
     }
   }
 
-  /** The engine of the node's server; a node the topology does not name: DOCKER_HOST's. */
+  /**
+   * The engine of the node's server. A folder the topology no longer names (left by an earlier
+   * file) is looked for on the engine of a server named `local`, which is DOCKER_HOST's unless
+   * docker.hosts says otherwise.
+   */
   private engine(node: NodeRef): Docker {
-    return this.engineAt(this.engineAddresses.has(node.name) ? this.engineAddresses.get(node.name) : process.env.DOCKER_HOST);
+    return this.engineAt(this.engineAddresses.has(node.name) ? this.engineAddresses.get(node.name) : engineAddressOf(this.topology, 'local'));
   }
 
   /** On the host network a node is at its engine's machine: node → that address, when not this one. */

@@ -37,10 +37,11 @@ describe.each(['seed', 'atomic', 'batched'])('strategy %s', (strategy) => {
     const attempts = await Promise.all(Array.from({ length: 2000 }, () => order(lb, { productId, quantity: 1 }, { strategy })));
     const { 201: sold = 0, 409: soldOut = 0, 503: busy = 0, ...other } = countBy(attempts, (a) => a.status);
     expect(other).toEqual({});
-    // seed serializes every buyer, sold out or not, through the product lock: on a loaded
-    // machine the last ones may wait past its 5 s and get 503 busy, a definite "nothing sold".
-    // The lock-free strategies never do.
-    if (strategy !== 'seed') expect(busy).toBe(0);
+    // A buyer that waits too long answers 503 busy, a definite "nothing sold": seed serializes
+    // every buyer through the product lock (5 s), and the lock-free strategies let buyers past
+    // the cache's gate until it sees the stock gone, so on a machine whose commits are slow
+    // (sync_binlog=1 on a busy disk) those wait past the pool's 2 s. Seen here for atomic: 199
+    // and 795 of 2000 busy in two runs of the unchanged code. What must hold is below.
     expect(new Set(attempts.filter((a) => a.status === 503).map((a) => a.body.error))).toEqual(new Set(busy > 0 ? ['busy'] : []));
     expect(sold + soldOut + busy).toBe(2000);
     // The stock sells out within the first second; busy answers come from the tail of the queue.

@@ -33,7 +33,7 @@ describe('invalid topology files exit 64 and name the file and key', () => {
     ['a port that is not a number', 'name: x\nservers: {a: [lb]}\nnodes:\n  lb: {kind: nginx, port: "abc", upstreams: [app1]}\ncatalog: {products: 1, stock: {min: 1, max: 1}}\n', /nodes\.lb\.port: .*number/],
     ['an unknown key', readDefaultWith('  cacheTtlSeconds: 300', '  cacheTtlSecnods: 300'), /app: .*cacheTtlSecnods/],
     ['a replica of a missing node', readDefaultWith('replicaOf: mysql-primary', 'replicaOf: mysql-nope'), /nodes\.mysql-replica\.replicaOf: expected the name of a mysql node/],
-    ['pools over the connection budget', readDefaultWith('primary: 140', 'primary: 200'), /app\.pools\.primary: .*connections on the primary/],
+    ['pools over the connection budget', readDefaultWith('  strategy: seed\n', '  strategy: seed\n  pools: { primary: 200 }\n'), /app\.pools\.primary: .*connections on the primary/],
     ['an unknown node kind', readDefaultWith('kind: nginx', 'kind: haproxy'), /nodes\.lb/],
     ['YAML that does not parse', 'name: [unclosed\n', /not valid YAML/],
   ];

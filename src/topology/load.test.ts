@@ -11,7 +11,7 @@ import { loadBalancerOf, primaryOf, replicasOf } from './model.js';
 interface EditableTopology {
   nodes: Record<string, { port: number | string; replicaOf?: string; upstreams?: string[]; threads?: number }>;
   servers: Record<string, (string | undefined)[]>;
-  app: { strategy: string; pools: { primary: number; replica: number } };
+  app: { strategy: string; workers?: number; pools?: { primary?: number; replica?: number } };
   catalog: { stock: { min: number; max: number } };
   docker?: { hosts?: Record<string, string>; network?: string };
 }
@@ -21,13 +21,13 @@ const DEFAULT = new URL('../../topology/default.yaml', import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'shopctl-topology-'));
 
 /** Writes the default topology changed by `edit` and returns the loader's error lines. */
-function errorsOf(edit: Edit): string[] {
+function errorsOf(edit: Edit, cores = 2): string[] {
   const yaml = parse(readFileSync(DEFAULT, 'utf8')) as EditableTopology;
   edit(yaml);
   const file = join(dir, `t-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, stringify(yaml));
   try {
-    loadTopology(file);
+    loadTopology(file, cores);
   } catch (error) {
     expect(error).toBeInstanceOf(UsageError);
     const e = error as UsageError;
@@ -48,6 +48,11 @@ describe('the default topology', () => {
     expect(topology.limits).toEqual({ maxServers: 4, connectionsPerDatabase: 300 });
     expect(topology.app.strategy).toBe('seed');
     expect(topology.catalog.products).toBe(10_000);
+  });
+
+  it('fits C = 300 on 2 cores and on 16: workers and pools follow the machine', () => {
+    expect(loadTopology(new URL(DEFAULT).pathname, 2).app).toMatchObject({ workers: 1, pools: { primary: 145, replica: 145 } });
+    expect(loadTopology(new URL(DEFAULT).pathname, 16).app).toMatchObject({ workers: 4, pools: { primary: 36, replica: 36 } });
   });
 
   it('resolves roles', () => {
@@ -83,8 +88,13 @@ describe('an invalid topology names the key and the expectation', () => {
   });
 
   it('pools that do not fit C connections per database', () => {
-    const errors = errorsOf((t) => (t.app.pools.replica = 150));
-    expect(errors).toEqual(['app.pools.replica: 2 apps × 150 need 300 connections on the replica; limits.connectionsPerDatabase leaves 290']);
+    const errors = errorsOf((t) => (t.app.pools = { replica: 150 }));
+    expect(errors).toEqual(['app.pools.replica: 2 apps × app.workers 1 × app.pools.replica 150 + 10 reserved = 310 connections on the replica, over limits.connectionsPerDatabase 300']);
+  });
+
+  it('pools that fit one process per app but not the default workers of 16 cores', () => {
+    const errors = errorsOf((t) => (t.app.pools = { primary: 140 }), 16);
+    expect(errors).toEqual(['app.pools.primary: 2 apps × app.workers 4 × app.pools.primary 140 + 10 reserved = 1130 connections on the primary, over limits.connectionsPerDatabase 300']);
   });
 
   it('a YAML syntax error names the line', () => {

@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadYamlFile } from '../config-file/load-yaml-file.js';
+import { machineCores } from './app-workers.js';
 import { resolveTopology, type Topology } from './model.js';
 import { topologySchema } from './schema.js';
 import { refineTopology } from './validate.js';
 
-const validatedTopology = topologySchema.superRefine(refineTopology);
 const topologyNameSchema = topologySchema.pick({ name: true }).loose();
 
 /** The topology shipped with shopctl, used when the working directory has none. */
@@ -31,7 +31,9 @@ export function topologyName(file: string | undefined): string {
   return loadYamlFile(path, topologyNameSchema, 'topology').name;
 }
 
-export function loadTopology(file: string | undefined): Topology {
+/** `cores`: the machine's, which decide the default app.workers (tests pass their own). */
+export function loadTopology(file: string | undefined, cores = machineCores()): Topology {
   const path = topologyPath(file);
-  return resolveTopology(path, loadYamlFile(path, validatedTopology, 'topology'));
+  const validated = topologySchema.superRefine(refineTopology(cores));
+  return resolveTopology(path, loadYamlFile(path, validated, 'topology'), cores);
 }

@@ -1,3 +1,4 @@
+import { resolveAppSettings, type AppSettings } from './app-settings.js';
 import type { NodeKindName, NodeSpec, TopologyFile } from './schema.js';
 
 /** What a node is for in the topology; shown by `status` and used to pick config. */
@@ -19,13 +20,14 @@ export interface Topology {
   /** Absolute path of the YAML file it was read from. */
   file: string;
   limits: TopologyFile['limits'];
-  app: TopologyFile['app'];
+  /** With app.workers and app.pools resolved for the machine that loaded it. */
+  app: AppSettings;
   catalog: TopologyFile['catalog'];
   docker: TopologyFile['docker'];
   nodes: TopologyNode[];
 }
 
-export function resolveTopology(file: string, t: TopologyFile): Topology {
+export function resolveTopology(file: string, t: TopologyFile, cores: number): Topology {
   const serverOf = new Map<string, string>();
   for (const [server, members] of Object.entries(t.servers)) for (const m of members) serverOf.set(m, server);
   const nodes = Object.entries(t.nodes).map(([name, spec]) => ({
@@ -34,7 +36,7 @@ export function resolveTopology(file: string, t: TopologyFile): Topology {
     role: roleOf(spec),
     server: serverOf.get(name) ?? 'local',
   }));
-  return { name: t.name, file, limits: t.limits, app: t.app, catalog: t.catalog, docker: t.docker, nodes };
+  return { name: t.name, file, limits: t.limits, app: resolveAppSettings(t, cores), catalog: t.catalog, docker: t.docker, nodes };
 }
 
 function roleOf(spec: NodeSpec): NodeRole {

@@ -52,11 +52,19 @@ export const purchaseStrategies = ['seed', 'atomic', 'batched'] as const;
 
 const appSettings = z.strictObject({
   strategy: z.enum(purchaseStrategies).default('seed'),
-  /** Database connections each app node may hold; summed over apps they must fit `limits`. */
+  /**
+   * Processes per app node, answering as one on its port (default: half the machine's cores
+   * shared among the app nodes, at least 1; `app-workers.ts`).
+   */
+  workers: z.number().int().min(1).max(256).optional(),
+  /**
+   * Database connections each app process may hold; apps × workers × pool + reserve must fit
+   * `limits` (`pool-budget.ts`). A pool left out gets an even share of its database's budget.
+   */
   pools: z
     .strictObject({
-      primary: z.number().int().min(1).max(5000).default(100),
-      replica: z.number().int().min(1).max(5000).default(100),
+      primary: z.number().int().min(1).max(5000).optional(),
+      replica: z.number().int().min(1).max(5000).optional(),
     })
     .prefault({}),
   cacheTtlSeconds: z.number().int().min(1).max(86_400).default(300),

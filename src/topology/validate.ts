@@ -1,8 +1,8 @@
 import type { z } from 'zod';
+import { budgetInput, resolvedWorkers } from './app-settings.js';
+import { poolBudget } from './pool-budget.js';
 import type { TopologyFile } from './schema.js';
 
-/** Connections of each database kept free of app pools: admin, replication, audits, shell. */
-export const RESERVED_DB_CONNECTIONS = 10;
 
 type Issue = { path: (string | number)[]; message: string };
 
@@ -10,12 +10,15 @@ type Issue = { path: (string | number)[]; message: string };
  * Rules that span several keys of a topology file. Each returns issues with the key path that a
  * user has to change, so the loader can name it.
  */
-export function topologyIssues(t: TopologyFile): Issue[] {
-  return [...serverIssues(t), ...portIssues(t), ...roleIssues(t), ...upstreamIssues(t), ...poolIssues(t)];
+export function topologyIssues(t: TopologyFile, cores: number): Issue[] {
+  return [...serverIssues(t), ...portIssues(t), ...roleIssues(t), ...upstreamIssues(t), ...poolIssues(t, resolvedWorkers(t, cores))];
 }
 
-export function refineTopology(t: TopologyFile, ctx: z.RefinementCtx): void {
-  for (const issue of topologyIssues(t)) ctx.addIssue({ code: 'custom', ...issue });
+/** The refinement for a topology loaded on a machine with `cores` (the default app.workers). */
+export function refineTopology(cores: number): (t: TopologyFile, ctx: z.RefinementCtx) => void {
+  return (t, ctx) => {
+    for (const issue of topologyIssues(t, cores)) ctx.addIssue({ code: 'custom', ...issue });
+  };
 }
 
 function serverIssues(t: TopologyFile): Issue[] {
@@ -94,23 +97,7 @@ function upstreamIssues(t: TopologyFile): Issue[] {
   return issues;
 }
 
-function poolIssues(t: TopologyFile): Issue[] {
-  const apps = Object.values(t.nodes).filter((n) => n.kind === 'app').length;
-  const hasReplica = Object.values(t.nodes).some((n) => n.kind === 'mysql' && n.replicaOf !== undefined);
-  const budget = t.limits.connectionsPerDatabase - RESERVED_DB_CONNECTIONS;
-  const onPrimary = apps * (t.app.pools.primary + (hasReplica ? 0 : t.app.pools.replica));
-  const issues: Issue[] = [];
-  if (onPrimary > budget) {
-    issues.push({
-      path: ['app', 'pools', 'primary'],
-      message: `${apps} apps × their pools need ${onPrimary} connections on the primary; limits.connectionsPerDatabase ${t.limits.connectionsPerDatabase} leaves ${budget} after ${RESERVED_DB_CONNECTIONS} reserved`,
-    });
-  }
-  if (hasReplica && apps * t.app.pools.replica > budget) {
-    issues.push({
-      path: ['app', 'pools', 'replica'],
-      message: `${apps} apps × ${t.app.pools.replica} need ${apps * t.app.pools.replica} connections on the replica; limits.connectionsPerDatabase leaves ${budget}`,
-    });
-  }
-  return issues;
+/** The budget over the resolved app.workers: `workers` is the file's, or the machine's default. */
+function poolIssues(t: TopologyFile, workers: number): Issue[] {
+  return poolBudget(budgetInput(t, workers)).issues;
 }

@@ -19,6 +19,8 @@ export interface NodeStatus {
   /** The node's log file (its server's output, processes and containers alike). */
   log: string;
   pid: number | null;
+  /** Every process of the node's server, `pid` first (an app's primary, then its workers). */
+  processes: number[];
   running: boolean;
   healthy: boolean;
   detail: string;
@@ -45,11 +47,13 @@ export async function topologyStatus(topology: Topology): Promise<TopologyStatus
   const runtime = running?.runtime ?? recordedRuntime(topology.name, topology);
   const nodes = await Promise.all(
     topology.nodes.map(async (node): Promise<NodeStatus> => {
-      const pid = (await runtime.pidOf(nodeRef(paths, node.name))) ?? null;
+      const ref = nodeRef(paths, node.name);
+      const pid = (await runtime.pidOf(ref)) ?? null;
+      const processes = pid === null ? [] : await runtime.processesOf(ref);
       const endpoint = endpointOf(runtime.addressing, node);
       const address = hostPort(endpoint.host, endpoint.port);
       const log = paths.node(node.name).logFile;
-      const base = { name: node.name, kind: node.kind, role: node.role, server: node.server, port: node.port, address, log, pid, running: pid !== null };
+      const base = { name: node.name, kind: node.kind, role: node.role, server: node.server, port: node.port, address, log, pid, processes, running: pid !== null };
       if (running === undefined) return { ...base, healthy: false, detail: 'not provisioned (run shopctl up)', replication: null, connections: null };
       if (pid === null) return { ...base, healthy: false, detail: 'not running', replication: null, connections: null };
       const health = await probeHealth(node, running);

@@ -2,7 +2,7 @@ import type { TopologyStatus } from '../provision/status.js';
 
 /** The `status` table for people: pure, returns the text. */
 export function formatStatusTable(status: TopologyStatus): string {
-  const header = ['NODE', 'KIND', 'ROLE', 'SERVER', 'ADDRESS', 'PID', 'CONN', 'HEALTH', 'DETAIL'];
+  const header = ['NODE', 'KIND', 'ROLE', 'SERVER', 'ADDRESS', 'PID', 'PROCS', 'CONN', 'HEALTH', 'DETAIL'];
   const rows = status.nodes.map((n) => [
     n.name,
     n.kind,
@@ -10,6 +10,7 @@ export function formatStatusTable(status: TopologyStatus): string {
     n.server,
     n.address,
     n.pid === null ? '-' : String(n.pid),
+    n.processes.length === 0 ? '-' : String(n.processes.length),
     n.connections === null ? '-' : String(n.connections),
     n.healthy ? 'ok' : 'DOWN',
     n.detail,

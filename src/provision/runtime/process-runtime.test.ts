@@ -23,10 +23,14 @@ describe('ProcessRuntime', () => {
     expect(await runtime.isRunning(node)).toBe(true);
     expect(await runtime.pidOf(node)).toBe(started.pid);
     expect(processGroupMembers(started.pid)).toHaveLength(2);
+    const processes = await runtime.processesOf(node);
+    expect(processes).toHaveLength(2);
+    expect(processes[0]).toBe(started.pid);
     expect(readFileSync(paths.logFile, 'utf8')).toContain('started');
     await runtime.stop(node);
     expect(await runtime.isRunning(node)).toBe(false);
     expect(processGroupMembers(started.pid)).toEqual([]);
+    expect(await runtime.processesOf(node)).toEqual([]);
   });
 
   it('stops the orphans of a leader killed with SIGKILL', async () => {

@@ -100,6 +100,13 @@ export class ProcessRuntime implements Runtime {
     return record !== undefined && isOurLeader(record) ? record.pid : undefined;
   }
 
+  /** The server's process group: what it forked stays in it (each server leads its own). */
+  async processesOf(node: NodeRef): Promise<number[]> {
+    const pid = await this.pidOf(node);
+    if (pid === undefined) return [];
+    return [pid, ...processGroupMembers(pid).filter((p) => p !== pid).sort((a, b) => a - b)];
+  }
+
   async stop({ paths }: NodeRef): Promise<void> {
     await Promise.all([stopRecorded(paths.taskFile), stopRecorded(paths.processFile), ...leftovers(paths).map((record) => stopProcesses(record))]);
   }

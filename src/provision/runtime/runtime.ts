@@ -79,6 +79,11 @@ export interface Runtime {
   isRunning(node: NodeRef): Promise<boolean>;
   /** The pid (or container) to show in `status`, when running. */
   pidOf(node: NodeRef): Promise<number | undefined>;
+  /**
+   * Every process of the node's server, its main one first (an app node's primary and workers,
+   * nginx's master and workers); empty when it does not run.
+   */
+  processesOf(node: NodeRef): Promise<number[]>;
   /** Stops everything this runtime started for the node, also orphans of a crash; idempotent. */
   stop(node: NodeRef): Promise<void>;
 }

@@ -99,6 +99,19 @@ export class DockerRuntime implements Runtime {
     return state?.Running === true ? state.Pid : undefined;
   }
 
+  /** The container's processes as its engine lists them (`docker top`): pids on the engine's host. */
+  async processesOf(node: NodeRef): Promise<number[]> {
+    const [found] = await this.list(node, 'server');
+    if (found === undefined) return [];
+    try {
+      const top = (await this.engine(node).getContainer(found.Id).top()) as { Titles?: string[]; Processes?: string[][] };
+      const column = top.Titles?.indexOf('PID') ?? -1;
+      return column < 0 ? [] : (top.Processes ?? []).map((row) => Number(row[column])).filter((pid) => Number.isInteger(pid));
+    } catch {
+      return []; // stopped or removed while we looked
+    }
+  }
+
   /** Stops and removes every container of the node, found by its labels (also after a crash). */
   async stop(node: NodeRef): Promise<void> {
     await this.removeContainers(node);

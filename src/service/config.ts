@@ -25,6 +25,8 @@ export const serviceConfigSchema = z.strictObject({
   strategy: z.enum(purchaseStrategies),
   cacheTtlSeconds: z.number().int().min(1),
   nearCacheMs: z.number().int().min(0).default(1000),
+  /** Processes answering as this node on its port (the topology's app.workers, resolved by `up`). */
+  workers: z.number().int().min(1).default(1),
   redis: z.strictObject({ host: z.string(), port: z.number().int(), password: z.string() }),
   mysql: z.strictObject({ primary: database, replica: database }),
 });

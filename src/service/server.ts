@@ -25,8 +25,13 @@ export interface Service {
   close(): Promise<void>;
 }
 
-/** The embedded purchase/view service an app node runs (`shopctl serve`). */
-export async function startService(config: ServiceConfig): Promise<Service> {
+export interface ServiceOptions {
+  /** What `/metrics` answers, from this process's registry (default: that registry itself). */
+  metricsView?: (local: Metrics['registry']) => RouteContext['metrics'];
+}
+
+/** The embedded purchase/view service an app node runs (`shopctl serve`), or one process of it. */
+export async function startService(config: ServiceConfig, options: ServiceOptions = {}): Promise<Service> {
   const metrics = createMetrics();
   const deps = connectDependencies(config, metrics);
   const strategyDeps = { primary: deps.primary, cache: deps.cache, lock: deps.lock, metrics };
@@ -38,7 +43,7 @@ export async function startService(config: ServiceConfig): Promise<Service> {
     products: new ProductViews(deps.cache, near, deps.replica, deps.primary, metrics),
     purchases: new Purchases(strategies, deps.primary, deps.cache, deps.events, metrics, config.node),
     readiness: () => readiness(deps),
-    metrics: metrics.registry,
+    metrics: options.metricsView?.(metrics.registry) ?? metrics.registry,
     defaultStrategy: config.strategy,
     node: config.node,
   };

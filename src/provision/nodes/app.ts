@@ -56,6 +56,7 @@ export function serviceConfig(node: NodeOfKind<'app'>, ctx: RenderContext): Serv
     strategy: topology.app.strategy,
     cacheTtlSeconds: topology.app.cacheTtlSeconds,
     nearCacheMs: topology.app.nearCacheMs,
+    workers: topology.app.workers,
     redis: { host: peerHost(addressing, redis), port: redis.port, password: secrets.redisPassword },
     mysql: { primary: login(primary, topology.app.pools.primary), replica: login(replica, topology.app.pools.replica) },
   };

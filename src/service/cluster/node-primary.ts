@@ -1,0 +1,60 @@
+import cluster, { type Worker } from 'node:cluster';
+import { writeErr } from '../../ui/terminal.js';
+import { answerNodeMetrics } from './node-metrics.js';
+import { RestartBudget } from './restart-budget.js';
+
+/** A message from the primary: stop accepting, finish what is in flight, close the pools, exit. */
+export const DRAIN_MESSAGE = 'shopctl:drain';
+
+/** Restarts a node may make before it is taken for a crash loop and stopped. */
+const RESTARTS_PER_WINDOW = 5;
+const RESTART_WINDOW_MS = 30_000;
+
+/**
+ * The primary of an app node of several processes: forks `workers` processes of `shopctl serve`
+ * that share the node's port through node:cluster (Node 20's net servers have no `reusePort`),
+ * keeps that many running, and drains them on SIGTERM/SIGINT. It serves no request itself.
+ *
+ * Connections are handed out round-robin by the primary (cluster's default on Linux), so the
+ * long-lived keep-alive connections nginx holds spread evenly over the workers; with the
+ * kernel's accept balancing one busy worker tends to take most of them.
+ *
+ * Resolves after the drain with how it ended: asked to (`signal`) or the workers kept dying.
+ */
+export function runNodePrimary(node: string, workers: number): Promise<'signal' | 'crash-loop'> {
+  answerNodeMetrics();
+  const budget = new RestartBudget(RESTARTS_PER_WINDOW, RESTART_WINDOW_MS);
+  let stopping = false;
+  let ending: 'signal' | 'crash-loop' = 'signal';
+  return new Promise((resolve) => {
+    const drain = (reason: string) => {
+      if (stopping) return;
+      stopping = true;
+      writeErr(`${node}: ${reason}, draining ${liveWorkers().length} workers`);
+      for (const worker of liveWorkers()) if (worker.isConnected()) worker.send(DRAIN_MESSAGE);
+      if (liveWorkers().length === 0) resolve(ending);
+    };
+    cluster.on('exit', (worker: Worker, code: number | null, signal: string | null) => {
+      if (stopping) {
+        if (liveWorkers().length === 0) resolve(ending);
+        return;
+      }
+      const how = signal === null ? `exited ${String(code)}` : `was killed by ${signal}`;
+      if (budget.allow(Date.now())) {
+        writeErr(`${node}: worker ${worker.process.pid ?? '?'} ${how}; starting another`);
+        cluster.fork();
+        return;
+      }
+      ending = 'crash-loop';
+      drain(`worker ${worker.process.pid ?? '?'} ${how}, the ${RESTARTS_PER_WINDOW + 1}th death within ${RESTART_WINDOW_MS / 1000} s`);
+    });
+    process.on('SIGTERM', () => drain('SIGTERM'));
+    process.on('SIGINT', () => drain('SIGINT'));
+    for (let i = 0; i < workers; i++) cluster.fork();
+    writeErr(`${node}: primary ${process.pid} started ${workers} workers`);
+  });
+}
+
+function liveWorkers(): Worker[] {
+  return Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
+}

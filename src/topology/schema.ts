@@ -62,6 +62,11 @@ const appSettings = z.strictObject({
   cacheTtlSeconds: z.number().int().min(1).max(86_400).default(300),
   /** How long an app keeps a hot product answer in its own memory (0: not at all). */
   nearCacheMs: z.number().int().min(0).max(60_000).default(1000),
+  /**
+   * Purchases each app process has in progress at once; more are refused at admission (503
+   * overloaded, nothing sold). Default: 8 × pools.primary, the most the primary pool's queue holds.
+   */
+  maxPurchasesInFlight: z.number().int().min(1).max(100_000).optional(),
 });
 
 const catalog = z.strictObject({

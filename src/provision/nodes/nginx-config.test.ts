@@ -15,8 +15,8 @@ const config = renderNginxConfig(lb, loopback, paths, Number.POSITIVE_INFINITY);
 
 describe('the load balancer config', () => {
   it('balances over both app ports with a keep-alive pool', () => {
-    expect(config).toContain('server 127.0.0.1:18081 max_fails=3 fail_timeout=5s;');
-    expect(config).toContain('server 127.0.0.1:18082 max_fails=3 fail_timeout=5s;');
+    expect(config).toContain('server 127.0.0.1:18081 max_fails=0;');
+    expect(config).toContain('server 127.0.0.1:18082 max_fails=0;');
     // As many idle connections per worker as it can have requests in flight: no churn at N = 6000.
     expect(config).toMatch(/keepalive 8192;/);
     expect(config).toContain('keepalive_timeout 60s;');
@@ -35,7 +35,7 @@ describe('the load balancer config', () => {
   it('keeps its files in the node folder and never retries a POST elsewhere', () => {
     expect(config).toContain('pid /srv/shopctl/default/lb/nginx.pid;');
     expect(config).toContain('client_body_temp_path /srv/shopctl/default/lb/tmp/body;');
-    // Only a real failure (refused, reset) retries a GET or counts toward max_fails; a slow app stays in.
+    // Only a real failure (refused, reset) retries a GET elsewhere; a slow answer is waited for.
     expect(config).toContain('proxy_next_upstream error;');
     expect(config).not.toContain('non_idempotent');
     expect(config).not.toMatch(/^user /m);
@@ -83,8 +83,8 @@ describe('the load balancer config', () => {
   it('on a bridge network, listens on every interface and finds the apps by name', () => {
     const bridged = renderNginxConfig(lb, { ...loopback, addressing: { kind: 'bridge' } as const }, paths, 20_000);
     expect(bridged).toMatch(/^\s+listen 0\.0\.0\.0:18080 /m);
-    expect(bridged).toContain('server app1:18081 max_fails=3');
-    expect(bridged).toContain('server app2:18082 max_fails=3');
+    expect(bridged).toContain('server app1:18081 max_fails=0');
+    expect(bridged).toContain('server app2:18082 max_fails=0');
     expect(bridged).not.toContain('127.0.0.1');
   });
 
@@ -96,7 +96,7 @@ describe('the load balancer config', () => {
     const addressing = { kind: 'host', addresses: { lb: '127.0.0.3', app1: '127.0.0.3', app2: '127.0.0.4' } } as const;
     const spread = renderNginxConfig(lb, { ...loopback, addressing }, paths, 20_000);
     expect(spread).toMatch(/^\s+listen 127\.0\.0\.3:18080 /m);
-    expect(spread).toContain('server 127.0.0.3:18081 max_fails=3');
-    expect(spread).toContain('server 127.0.0.4:18082 max_fails=3');
+    expect(spread).toContain('server 127.0.0.3:18081 max_fails=0');
+    expect(spread).toContain('server 127.0.0.4:18082 max_fails=0');
   });
 });

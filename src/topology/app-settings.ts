@@ -14,8 +14,16 @@ function appCount(t: TopologyFile): number {
   return Object.values(t.nodes).filter((n) => n.kind === 'app').length;
 }
 
+/**
+ * `app.workers` as written, or its default shrunk until the pools the file pins fit C: a file
+ * valid on one machine stays valid on a machine with more cores. Only workers the user wrote
+ * can be refused for the budget.
+ */
 export function resolvedWorkers(t: TopologyFile, cores: number): number {
-  return t.app.workers ?? defaultAppWorkers(cores, appCount(t));
+  if (t.app.workers !== undefined) return t.app.workers;
+  let workers = defaultAppWorkers(cores, appCount(t));
+  while (workers > 1 && poolBudget(budgetInput(t, workers)).issues.length > 0) workers -= 1;
+  return workers;
 }
 
 export function budgetInput(t: TopologyFile, workers: number): PoolBudgetInput {

@@ -20,12 +20,18 @@ type Edit = (t: EditableTopology) => void;
 const DEFAULT = new URL('../../topology/default.yaml', import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'shopctl-topology-'));
 
-/** Writes the default topology changed by `edit` and returns the loader's error lines. */
-function errorsOf(edit: Edit, cores = 2): string[] {
+/** Writes the default topology changed by `edit`; returns the file. */
+function edited(edit: Edit): string {
   const yaml = parse(readFileSync(DEFAULT, 'utf8')) as EditableTopology;
   edit(yaml);
   const file = join(dir, `t-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, stringify(yaml));
+  return file;
+}
+
+/** Writes the default topology changed by `edit` and returns the loader's error lines. */
+function errorsOf(edit: Edit, cores = 2): string[] {
+  const file = edited(edit);
   try {
     loadTopology(file, cores);
   } catch (error) {
@@ -92,9 +98,14 @@ describe('an invalid topology names the key and the expectation', () => {
     expect(errors).toEqual(['app.pools.replica: 2 apps × app.workers 1 × app.pools.replica 150 + 10 reserved = 310 connections on the replica, over limits.connectionsPerDatabase 300']);
   });
 
-  it('pools that fit one process per app but not the default workers of 16 cores', () => {
-    const errors = errorsOf((t) => (t.app.pools = { primary: 140 }), 16);
+  it('pinned pools shrink the default workers of 16 cores to what fits, but written workers are refused', () => {
+    expect(loadTopology(edited((t) => (t.app.pools = { primary: 140 })), 16).app).toMatchObject({ workers: 1, pools: { primary: 140 } });
+    const errors = errorsOf((t) => ((t.app.pools = { primary: 140 }), (t.app.workers = 4)), 16);
     expect(errors).toEqual(['app.pools.primary: 2 apps × app.workers 4 × app.pools.primary 140 + 10 reserved = 1130 connections on the primary, over limits.connectionsPerDatabase 300']);
+  });
+
+  it('topology/docker-local.yaml (pools pinned at 140) loads on 16 cores with one worker per app', () => {
+    expect(loadTopology(new URL('../../topology/docker-local.yaml', import.meta.url).pathname, 16).app).toMatchObject({ workers: 1, pools: { primary: 140, replica: 140 } });
   });
 
   it('a YAML syntax error names the line', () => {

@@ -24,30 +24,32 @@ export const serveCommand: CommandSpec = {
       return ExitCode.ok;
     }
     const worker = cluster.isWorker;
+    // Listened for before the service starts: a stop asked while it connects is kept, not lost.
+    const stopAsked = stopRequest(worker);
     const service = await startService(config, worker ? { metricsView: nodeMetricsView } : {});
     const who = worker ? `${config.node} worker ${process.pid}` : config.node;
     writeErr(`${who}: serving on http://${config.host}:${config.port} (strategy ${config.strategy})`);
-    await new Promise<void>((resolve) => {
-      let draining = false;
-      const stop = (why: string) => {
-        if (draining) return;
-        draining = true;
-        writeErr(`${who}: ${why}, draining`);
-        void service.close().then(resolve);
-      };
-      if (worker) {
-        // `down` signals the whole process group and the primary asks too: drain once, and
-        // stay deaf to a second SIGTERM, which would otherwise kill a worker mid-request.
-        process.on('SIGTERM', () => stop('SIGTERM'));
-        process.on('SIGINT', () => stop('SIGINT'));
-        process.on('message', (message: unknown) => {
-          if (message === DRAIN_MESSAGE) stop('asked by the primary');
-        });
-      } else {
-        process.once('SIGTERM', () => stop('SIGTERM'));
-        process.once('SIGINT', () => stop('SIGINT'));
-      }
-    });
+    writeErr(`${who}: ${await stopAsked}, draining`);
+    await service.close();
     return ExitCode.ok;
   },
 };
+
+/**
+ * Settles with why the process is asked to stop. A worker hears SIGTERM, SIGINT and the
+ * primary's drain message, and stays deaf to the repeats (`down` signals the whole process group
+ * and the primary asks too; a second SIGTERM would otherwise kill it mid-request). The plain
+ * single process takes the first signal; a second one ends it at once.
+ */
+function stopRequest(worker: boolean): Promise<string> {
+  return new Promise((resolve) => {
+    const on = worker ? process.on.bind(process) : process.once.bind(process);
+    on('SIGTERM', () => resolve('SIGTERM'));
+    on('SIGINT', () => resolve('SIGINT'));
+    if (worker) {
+      process.on('message', (message: unknown) => {
+        if (message === DRAIN_MESSAGE) resolve('asked by the primary');
+      });
+    }
+  });
+}

@@ -61,10 +61,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     metrics,
     port: typeof address === 'object' && address !== null ? address.port : config.port,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await drainServer(server);
       await deps.close();
     },
   };
@@ -92,4 +89,29 @@ function answerUnparsable(error: Error & { code?: string }, socket: Duplex): voi
   }
   const body = JSON.stringify({ error: 'bad_request' satisfies ServiceErrorCode, message: `the request could not be parsed (${error.code ?? 'parse error'})` });
   socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/**
+ * Past this, connections still open are closed: inside `down`'s 30 s grace, and past a purchase's
+ * longest bounded path (a 5 s lock wait, a 2 s pool wait and a 10 s database use).
+ */
+const DRAIN_DEADLINE_MS = 20_000;
+const IDLE_SWEEP_MS = 100;
+
+/**
+ * Stops accepting and waits for the open connections to end. nginx keeps its keep-alive
+ * connections open and reuses them, so each is closed the moment it is idle between two requests
+ * (an answer in progress is finished first); whatever is still open at the deadline is closed.
+ */
+function drainServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    const deadline = setTimeout(() => server.closeAllConnections(), DRAIN_DEADLINE_MS);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(deadline);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }

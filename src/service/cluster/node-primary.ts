@@ -6,7 +6,7 @@ import { RestartBudget } from './restart-budget.js';
 /** A message from the primary: stop accepting, finish what is in flight, close the pools, exit. */
 export const DRAIN_MESSAGE = 'shopctl:drain';
 
-/** Restarts a node may make before it is taken for a crash loop and stopped. */
+/** Restarts a node may make before it is taken for a crash loop and stopped: 5, or 2 per worker when more (one event may kill several). */
 const RESTARTS_PER_WINDOW = 5;
 const RESTART_WINDOW_MS = 30_000;
 
@@ -23,7 +23,8 @@ const RESTART_WINDOW_MS = 30_000;
  */
 export function runNodePrimary(node: string, workers: number): Promise<'signal' | 'crash-loop'> {
   answerNodeMetrics();
-  const budget = new RestartBudget(RESTARTS_PER_WINDOW, RESTART_WINDOW_MS);
+  const restarts = Math.max(RESTARTS_PER_WINDOW, 2 * workers);
+  const budget = new RestartBudget(restarts, RESTART_WINDOW_MS);
   let stopping = false;
   let ending: 'signal' | 'crash-loop' = 'signal';
   return new Promise((resolve) => {
@@ -40,13 +41,19 @@ export function runNodePrimary(node: string, workers: number): Promise<'signal' 
         return;
       }
       const how = signal === null ? `exited ${String(code)}` : `was killed by ${signal}`;
+      // A worker exits 0 (or by SIGTERM/SIGINT) only when asked to stop: the node is being
+      // stopped (down signals the whole group), even if the primary's own signal is still on its way.
+      if (code === 0 || signal === 'SIGTERM' || signal === 'SIGINT') {
+        drain(`worker ${worker.process.pid ?? '?'} ${how}`);
+        return;
+      }
       if (budget.allow(Date.now())) {
         writeErr(`${node}: worker ${worker.process.pid ?? '?'} ${how}; starting another`);
         cluster.fork();
         return;
       }
       ending = 'crash-loop';
-      drain(`worker ${worker.process.pid ?? '?'} ${how}, the ${RESTARTS_PER_WINDOW + 1}th death within ${RESTART_WINDOW_MS / 1000} s`);
+      drain(`worker ${worker.process.pid ?? '?'} ${how}, the ${restarts + 1}th death within ${RESTART_WINDOW_MS / 1000} s`);
     });
     process.on('SIGTERM', () => drain('SIGTERM'));
     process.on('SIGINT', () => drain('SIGINT'));

@@ -3,7 +3,6 @@ import { budgetInput, resolvedWorkers } from './app-settings.js';
 import { poolBudget } from './pool-budget.js';
 import type { TopologyFile } from './schema.js';
 
-
 type Issue = { path: (string | number)[]; message: string };
 
 /**

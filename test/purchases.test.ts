@@ -38,7 +38,7 @@ describe.each(['seed', 'atomic', 'batched'])('strategy %s', (strategy) => {
     const { 201: sold = 0, 409: soldOut = 0, 503: busy = 0, ...other } = countBy(attempts, (a) => a.status);
     expect(other).toEqual({});
     // A buyer that waits too long answers 503 busy, a definite "nothing sold": seed serializes
-    // every buyer through the product lock (5 s), and the lock-free strategies let buyers past
+    // every buyer through the product lock (2 s), and the lock-free strategies let buyers past
     // the cache's gate until it sees the stock gone, so on a machine whose commits are slow
     // (sync_binlog=1 on a busy disk) those wait past the pool's 2 s. Seen here for atomic: 199
     // and 795 of 2000 busy in two runs of the unchanged code. What must hold is below.

@@ -3,7 +3,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import { now } from './executors/attempt.js';
 import { encodeHistogram, latencyHistogram, mergeEncoded, summarize } from './histograms.js';
 import { arrivalOf, type LoadSettings } from './load-settings.js';
-import { errorCounts, noPurchases, type ErrorKind, type LatencySummary, type PurchaseTally, type RequestClass, type SecondSample } from './measurement.js';
+import { errorCounts, errorsByOrigin, noPurchases, type ErrorKind, type ErrorReason, type ErrorsByOrigin, type LatencySummary, type PurchaseTally, type RequestClass, type SecondSample } from './measurement.js';
 import type { DoneMessage, StopMessage, Tally, WorkerMessage, WorkerPlan } from './messages.js';
 import { Series } from './series.js';
 import { workerScript } from './worker-script.js';
@@ -43,6 +43,8 @@ export interface LoadResult {
   classes: Partial<Record<RequestClass, LatencySummary>>;
   histograms: Partial<Record<RequestClass, string>>;
   errors: Record<ErrorKind, number>;
+  /** The same errors by origin and reason. */
+  errorsByOrigin: ErrorsByOrigin;
   series: SecondSample[];
   purchases: PurchaseTally;
   measuredSent: number;
@@ -179,6 +181,7 @@ function merge(dones: DoneMessage[], series: Series, measuredS: number, interrup
     classes,
     histograms,
     errors: errorCounts(tally.errors),
+    errorsByOrigin: errorsByOrigin(tally.reasons),
     series: series.samples(),
     purchases: tally.purchases,
     measuredSent: sum((d) => d.measuredSent),
@@ -194,10 +197,11 @@ function merge(dones: DoneMessage[], series: Series, measuredS: number, interrup
 }
 
 export function sumTallies(tallies: Tally[]): Tally {
-  const total: Tally = { classes: {}, errors: {}, purchases: noPurchases() };
+  const total: Tally = { classes: {}, errors: {}, reasons: {}, purchases: noPurchases() };
   for (const tally of tallies) {
     for (const [cls, n] of Object.entries(tally.classes) as [RequestClass, number][]) total.classes[cls] = (total.classes[cls] ?? 0) + n;
     for (const [kind, n] of Object.entries(tally.errors) as [ErrorKind, number][]) total.errors[kind] = (total.errors[kind] ?? 0) + n;
+    for (const [reason, n] of Object.entries(tally.reasons) as [ErrorReason, number][]) total.reasons[reason] = (total.reasons[reason] ?? 0) + n;
     for (const key of Object.keys(total.purchases) as (keyof PurchaseTally)[]) total.purchases[key] += tally.purchases[key];
   }
   return total;

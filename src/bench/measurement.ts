@@ -12,6 +12,39 @@ export type RequestClass = (typeof REQUEST_CLASSES)[number] | 'healthz';
 export const ERROR_KINDS = ['connect', 'timeout', 'reset', 'http_5xx', 'http_4xx', 'aborted'] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
+/**
+ * Errors by who answered or gave up (issue #12): nginx's own answers by the code it labels them
+ * with (X-Error), the app's 5xx by its code, the client's failures with no answer, and 4xx
+ * answers apart. `other`: nginx's remaining codes (upstream_failed, lb_internal, lb_unavailable);
+ * for the app, any 5xx without a code nginx uses (internal, or no X-Error at all).
+ */
+export const ERROR_ORIGINS = {
+  nginx: ['upstream_connect_failed', 'upstream_timeout', 'no_live_upstream', 'other'],
+  app: ['busy', 'overloaded', 'unavailable', 'other'],
+  client: ['connect', 'timeout', 'reset', 'aborted'],
+} as const;
+export type ErrorOrigin = keyof typeof ERROR_ORIGINS;
+type ReasonOf<O extends ErrorOrigin> = (typeof ERROR_ORIGINS)[O][number];
+/** One error's origin and reason, as the workers count it: `app.overloaded`, `client.timeout`, `http_4xx`. */
+export type ErrorReason = { [O in ErrorOrigin]: `${O}.${ReasonOf<O>}` }[ErrorOrigin] | 'http_4xx';
+
+export type ErrorsByOrigin = { [O in ErrorOrigin]: Record<ReasonOf<O>, number> } & { http_4xx: number };
+
+/** The split of counted reasons, every origin and reason present (0 when not counted). */
+export function errorsByOrigin(counted: Partial<Record<ErrorReason, number>> = {}): ErrorsByOrigin {
+  const split = (origin: ErrorOrigin) => Object.fromEntries(ERROR_ORIGINS[origin].map((reason) => [reason, counted[`${origin}.${reason}` as ErrorReason] ?? 0]));
+  return { nginx: split('nginx'), app: split('app'), client: split('client'), http_4xx: counted.http_4xx ?? 0 } as ErrorsByOrigin;
+}
+
+/** The split in one line, counted reasons only: `nginx no_live_upstream 3, app overloaded 12, client timeout 1, 4xx 2`. */
+export function describeErrorsByOrigin(split: ErrorsByOrigin): string {
+  const parts = (Object.keys(ERROR_ORIGINS) as ErrorOrigin[]).flatMap((origin) =>
+    Object.entries(split[origin] as Record<string, number>).filter(([, n]) => n > 0).map(([reason, n]) => `${origin} ${reason} ${n}`),
+  );
+  if (split.http_4xx > 0) parts.push(`4xx ${split.http_4xx}`);
+  return parts.length === 0 ? 'none' : parts.join(', ');
+}
+
 /** A count for every error kind, in ERROR_KINDS order; a kind not counted is 0. */
 export function errorCounts(counted: Partial<Record<ErrorKind, number>> = {}): Record<ErrorKind, number> {
   return Object.fromEntries(ERROR_KINDS.map((kind) => [kind, counted[kind] ?? 0])) as Record<ErrorKind, number>;

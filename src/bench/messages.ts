@@ -1,5 +1,5 @@
 import type { Arrival } from './load-settings.js';
-import type { ErrorKind, PurchaseTally, RequestClass } from './measurement.js';
+import type { ErrorKind, ErrorReason, PurchaseTally, RequestClass } from './measurement.js';
 import type { WorkloadSpec } from './workload.js';
 
 /**
@@ -34,6 +34,8 @@ export interface SecondPart {
 export interface Tally {
   classes: Partial<Record<RequestClass, number>>;
   errors: Partial<Record<ErrorKind, number>>;
+  /** The same errors by origin and reason. */
+  reasons: Partial<Record<ErrorReason, number>>;
   purchases: PurchaseTally;
 }
 

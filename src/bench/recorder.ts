@@ -19,7 +19,7 @@ interface SecondBucket {
 export class Recorder {
   private readonly histograms = new Map<RequestClass, Histogram>();
   private seconds = new Map<number, SecondBucket>();
-  readonly tally: Tally = { classes: {}, errors: {}, purchases: { attempted: 0, acknowledged: 0, failed: 0, unknown: 0, unitsSold: 0 } };
+  readonly tally: Tally = { classes: {}, errors: {}, reasons: {}, purchases: { attempted: 0, acknowledged: 0, failed: 0, unknown: 0, unitsSold: 0 } };
   measuredSent = 0;
   measuredCompleted = 0;
   answered = 0;
@@ -53,6 +53,7 @@ export class Recorder {
     recordMs(getOrCreate(this.histograms, verdict.cls, latencyHistogram), latencyMs);
     this.tally.classes[verdict.cls] = (this.tally.classes[verdict.cls] ?? 0) + 1;
     if (verdict.error !== null) this.countError(verdict.error);
+    if (verdict.reason !== null) this.tally.reasons[verdict.reason] = (this.tally.reasons[verdict.reason] ?? 0) + 1;
   }
 
   /** The seconds recorded since the last call, encoded; the parent merges parts by second. */

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { runBench } from '../bench/run.js';
+import { describeErrorsByOrigin } from '../bench/measurement.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { Interrupt } from '../provision/interrupt.js';
 import type { BenchReport } from '../report/model.js';
@@ -120,6 +121,7 @@ function summary(report: BenchReport, dir: string): string {
     for (const [cls, s] of Object.entries(report.classes)) lines.push(`  ${cls.padEnd(18)} n=${s.count} p50 ${s.p50} ms  p99 ${s.p99} ms  max ${s.max} ms`);
     const errors = Object.entries(report.errors).filter(([, n]) => n > 0);
     lines.push(`errors: ${errors.length === 0 ? 'none' : errors.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    if (report.errorsByOrigin !== undefined) lines.push(`errors by origin: ${describeErrorsByOrigin(report.errorsByOrigin)}`);
     lines.push(`purchases: ${report.purchases.acknowledged} acknowledged, ${report.purchases.failed} failed, ${report.purchases.unknown} unknown; ${report.purchases.unitsSold} units sold`);
     if (report.server !== null) lines.push(`cache hit rate: ${report.server.cacheHitRate ?? 'n/a'}; database peak connections: ${Object.entries(report.server.dbMaxConnections).map(([n, v]) => `${n} ${v ?? 'n/a'}`).join(', ')}`);
   }

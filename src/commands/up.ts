@@ -33,6 +33,7 @@ export const upCommand: CommandSpec = {
       const result = await up(topology, { fresh: opts.fresh, driver: opts.driver, listener: progress.listener });
       await progress.close();
       const what = result.started.length === 0 ? 'already up' : `${result.started.length} node(s) started`;
+      for (const warning of result.warnings) writeErr(`warning: ${warning}`);
       writeErr(`topology ${topology.name} is up (${what}) in ${(result.ms / 1000).toFixed(1)}s; LB on ${result.loadBalancer}`);
       if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       return ExitCode.ok;

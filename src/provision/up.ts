@@ -9,6 +9,7 @@ import { stopAllNodes } from './down.js';
 import { ignoreEvents, type ProvisionListener } from './events.js';
 import { topologyPaths, type TopologyPaths } from './home.js';
 import { Interrupt } from './interrupt.js';
+import { backlogWarnings } from './listen-backlogs.js';
 import { acquireLock } from './lock.js';
 import { logTail } from './log-tail.js';
 import { programsOf, withKind } from './nodes/kinds.js';
@@ -43,6 +44,8 @@ export interface UpResult {
   alreadyRunning: string[];
   bootstrapped: boolean;
   products?: number;
+  /** What may hurt under load and `up` does not change itself: listen backlogs the kernel clamps. */
+  warnings: string[];
   ms: number;
 }
 
@@ -84,7 +87,9 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
     if (firstUp) writeState(paths, { ...state, bootstrappedAt: new Date().toISOString(), products: result.products });
     leaveNothing = false;
     const loadBalancer = httpOrigin(runtime.addressing, loadBalancerOf(topology));
-    return { topology: topology.name, loadBalancer, ...result, bootstrapped: firstUp, ms: Date.now() - startedAt };
+    // The process runtime and the docker host network share this machine's network sysctls.
+    const warnings = runtime.driver === 'local' || topology.docker.network === 'host' ? backlogWarnings(topology) : [];
+    return { topology: topology.name, loadBalancer, ...result, bootstrapped: firstUp, warnings, ms: Date.now() - startedAt };
   } finally {
     interrupt.dispose();
     release();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadResult } from '../../test/support/load-result.js';
 import type { LoadSettings } from '../bench/load-settings.js';
-import type { ResourceUsage, ServerFigures } from '../bench/measurement.js';
+import { errorsByOrigin, type ResourceUsage, type ServerFigures } from '../bench/measurement.js';
 import { loadScenario } from '../scenario/load.js';
 import { loadTopology } from '../topology/load.js';
 import { buildReport, type BenchPieces } from './build-report.js';
@@ -14,7 +14,8 @@ const purchases = { attempted: 10, acknowledged: 8, failed: 1, unknown: 1, units
 const scenarioResult = loadResult({
   classes: { view_hit: { count: 9000, mean: 1, p50: 1, p90: 2, p99: 3, p999: 4, max: 5 } },
   histograms: { view_hit: 'HISTOGRAM' },
-  errors: { connect: 0, timeout: 2, reset: 0, http_5xx: 0, http_4xx: 0, aborted: 0 },
+  errors: { connect: 0, timeout: 2, reset: 0, http_5xx: 3, http_4xx: 0, aborted: 0 },
+  errorsByOrigin: errorsByOrigin({ 'client.timeout': 2, 'app.overloaded': 2, 'nginx.no_live_upstream': 1 }),
   purchases,
   measuredCompleted: 9999,
 });
@@ -50,13 +51,20 @@ describe('report builder', () => {
     const report = buildReport(pieces());
     expect(Object.keys(report)).toEqual([
       'schema', 'runId', 'startedAt', 'finishedAt', 'interrupted', 'scenario', 'topology', 'host', 'seed', 'load', 'throughput', 'classes',
-      'histograms', 'errors', 'series', 'purchases', 'server', 'resources', 'generator', 'ceiling', 'ledger',
+      'histograms', 'errors', 'errorsByOrigin', 'series', 'purchases', 'server', 'resources', 'generator', 'ceiling', 'ledger',
     ]);
     expect(report).toMatchObject({ schema: REPORT_SCHEMA, runId: 'run-1', seed: 1, interrupted: false, server, purchases, ceiling: null });
     expect(report.scenario).toMatchObject({ name: 'smoke', strategy: null, overrides: ['connections=100'] });
     expect(report.topology).toMatchObject({ lb: 'http://127.0.0.1:8080' });
     expect(report.throughput).toEqual({ rps: 999.9, requests: 9999, measuredS: 10 });
     expect(report.errors.timeout).toBe(2);
+    // The split by origin adds up to the kinds' total, every origin and reason present.
+    expect(report.errorsByOrigin).toEqual({
+      nginx: { upstream_connect_failed: 0, upstream_timeout: 0, no_live_upstream: 1, other: 0 },
+      app: { busy: 0, overloaded: 2, unavailable: 0, other: 0 },
+      client: { connect: 0, timeout: 2, reset: 0, aborted: 0 },
+      http_4xx: 0,
+    });
     expect(report.ledger).toEqual({ file: 'ledger.ndjson', ...purchases });
     expect(report.resources).toEqual({ intervalS: 1, nodes: { lb: usage(11, 5) }, generator: usage(22, 40) });
     expect(report.generator).toMatchObject({ trustworthy: true, cpuMeanPct: 40, fileLimit: 20_000 });

@@ -1,6 +1,6 @@
 import type { LoadResult } from '../bench/engine.js';
 import type { LoadSettings } from '../bench/load-settings.js';
-import { errorCounts, noPurchases, type Ceiling, type HostInfo, type ResourceUsage, type ServerFigures } from '../bench/measurement.js';
+import { errorCounts, errorsByOrigin, noPurchases, type Ceiling, type HostInfo, type ResourceUsage, type ServerFigures } from '../bench/measurement.js';
 import { checkBench } from '../bench/self-check.js';
 import type { Scenario } from '../scenario/load.js';
 import type { Topology } from '../topology/model.js';
@@ -57,6 +57,7 @@ export function buildReport(pieces: BenchPieces): BenchReport {
     classes: measured?.classes ?? {},
     histograms: measured?.histograms ?? {},
     errors: lastRun?.errors ?? errorCounts(),
+    errorsByOrigin: lastRun?.errorsByOrigin ?? errorsByOrigin(),
     series: lastRun?.series ?? [],
     purchases: measured?.purchases ?? noPurchases(),
     server: scenarioRun?.server ?? null,

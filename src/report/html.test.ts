@@ -1,6 +1,7 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { calibrationReport, sampleReport } from '../../test/support/report-fixture.js';
+import { errorsByOrigin } from '../bench/measurement.js';
 import { latencyByPercentile, renderHtml } from './html.js';
 
 /** The markup of one chart figure. */
@@ -92,5 +93,12 @@ describe('html report', () => {
     expect(table).toContain('<td>✓</td><td>no oversell</td><td>sold 4500 of 4500</td>');
     expect(table).toContain('<td>✗</td><td>p99 &lt; 50 ms</td><td>&lt;62 ms&gt;</td>');
     expect(renderHtml(sampleReport())).not.toContain('<h2>Verify</h2>');
+  });
+
+  it('tables the errors by origin, every reason', () => {
+    const html = renderHtml({ ...sampleReport(), errorsByOrigin: errorsByOrigin({ 'app.overloaded': 7 }) });
+    expect(html).toContain('Errors by origin');
+    expect(html).toMatch(/<td>app<\/td><td>overloaded<\/td><td[^>]*>7<\/td>/);
+    expect(html).toMatch(/<td>nginx<\/td><td>no_live_upstream<\/td><td[^>]*>0<\/td>/);
   });
 });

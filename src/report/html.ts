@@ -1,5 +1,5 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
-import { ERROR_KINDS, type SecondSample } from '../bench/measurement.js';
+import { ERROR_KINDS, ERROR_ORIGINS, type ErrorOrigin, type ErrorsByOrigin, type SecondSample } from '../bench/measurement.js';
 import { CLASS_ORDER, mib, orderedClasses, percent } from './format.js';
 import type { BenchReport, VerifySummary } from './model.js';
 import { escapeMarkup, lineChart, type ChartBand, type ChartSeries } from './svg-chart.js';
@@ -20,6 +20,7 @@ export function renderHtml(report: BenchReport, verify?: VerifySummary): string 
     section('Charts', charts(report)),
     section('Load and purchases', loadTable(report)),
     section('Errors by kind', table(['kind', 'count'], [...ERROR_KINDS.map((k) => [k, report.errors[k]]), ['total', errorTotal(report)]])),
+    report.errorsByOrigin === undefined ? '' : section('Errors by origin', table(['origin', 'reason', 'count'], originRows(report.errorsByOrigin))),
     section('Server', serverTable(report)),
     section('Resources', resourcesTable(report)),
     section('Generator self-check', generatorTable(report)),
@@ -53,6 +54,12 @@ type Cell = string | number | null;
 const esc = (value: Cell): string => escapeMarkup(value === null ? 'n/a' : String(value));
 const ms = (v: number) => v.toFixed(2);
 const section = (title: string, html: string) => `<section><h2>${esc(title)}</h2>\n${html}\n</section>`;
+/** Every origin and reason, counted or not, then the 4xx answers. */
+function originRows(split: ErrorsByOrigin): Cell[][] {
+  const rows: Cell[][] = (Object.keys(ERROR_ORIGINS) as ErrorOrigin[]).flatMap((origin) => Object.entries(split[origin] as Record<string, number>).map(([reason, n]) => [origin, reason, n]));
+  return [...rows, ['4xx', 'any', split.http_4xx]];
+}
+
 const errorTotal = (r: BenchReport) => ERROR_KINDS.reduce((sum, k) => sum + r.errors[k], 0);
 
 /** Every cell is escaped; numbers are right-aligned. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calibrationReport, sampleReport } from '../../test/support/report-fixture.js';
+import { errorsByOrigin } from '../bench/measurement.js';
 import { renderMarkdown } from './markdown.js';
 
 /** The cells of the table row whose first cell is `first`. */
@@ -80,5 +81,12 @@ describe('markdown report', () => {
     const md = renderMarkdown(sampleReport({ resources: { ...base.resources, nodes: { 'a|b <i>x</i>': base.resources.generator } } }));
     expect(row(md, 'a\\|b \\<i\\>x\\</i\\>')).toHaveLength(4);
     expect(md).not.toContain('<i>');
+  });
+
+  it('splits the errors by origin, counted reasons only, and leaves the line out of an older report', () => {
+    const report = { ...sampleReport(), errorsByOrigin: errorsByOrigin({ 'app.overloaded': 7, 'nginx.upstream_timeout': 1, 'client.reset': 2, http_4xx: 3 }) };
+    expect(renderMarkdown(report)).toContain('Errors by origin: nginx upstream_timeout 1, app overloaded 7, client reset 2, 4xx 3.');
+    const { errorsByOrigin: _absent, ...older } = report;
+    expect(renderMarkdown(older)).not.toContain('Errors by origin');
   });
 });

@@ -1,4 +1,4 @@
-import { ERROR_KINDS } from '../bench/measurement.js';
+import { ERROR_KINDS, describeErrorsByOrigin } from '../bench/measurement.js';
 import { ceilingRatio, mib, orderedClasses, percent } from './format.js';
 import type { BenchReport } from './model.js';
 
@@ -70,6 +70,7 @@ function outcome(r: BenchReport): string[] {
     '## Errors and purchases',
     '',
     `Errors: ${errors.length ? errors.join(', ') : 'none'}.`,
+    ...(r.errorsByOrigin === undefined ? [] : [`Errors by origin: ${describeErrorsByOrigin(r.errorsByOrigin)}.`]),
     `Purchases: ${p.attempted} attempted, ${p.acknowledged} acknowledged, ${p.failed} failed, ${p.unknown} unknown; ${p.unitsSold} units sold.`,
     r.ledger
       ? `Ledger ${text(r.ledger.file)}: ${r.ledger.attempted} attempted, ${r.ledger.acknowledged} acknowledged, ${r.ledger.failed} failed, ${r.ledger.unknown} unknown; ${r.ledger.unitsSold} units sold.`

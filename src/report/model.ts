@@ -7,6 +7,7 @@
 import type {
   Ceiling,
   ErrorKind,
+  ErrorsByOrigin,
   GeneratorCheck,
   HostInfo,
   LatencySummary,
@@ -56,6 +57,11 @@ export interface BenchReport {
   /** Exact HDR histograms (microseconds, compressed base64) per class, to recompute any percentile. */
   histograms: Partial<Record<RequestClass, string>>;
   errors: Record<ErrorKind, number>;
+  /**
+   * The same errors split by origin: nginx (by the reason it labels its answer with), app (by
+   * its code), client (no answer), and 4xx. Absent in reports written before issue #12.
+   */
+  errorsByOrigin?: ErrorsByOrigin;
   series: SecondSample[];
   purchases: PurchaseTally;
   server: ServerFigures | null;

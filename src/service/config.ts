@@ -27,9 +27,14 @@ export const serviceConfigSchema = z.strictObject({
   nearCacheMs: z.number().int().min(0).default(1000),
   /** Processes answering as this node on its port (the topology's app.workers, resolved by `up`). */
   workers: z.number().int().min(1).default(1),
+  /** Purchases in progress at once in this process; more are answered 503 overloaded. */
+  maxPurchasesInFlight: z.number().int().min(1).default(800),
   redis: z.strictObject({ host: z.string(), port: z.number().int(), password: z.string() }),
   mysql: z.strictObject({ primary: database, replica: database }),
 });
+
+/** The app's accept queue; `up` warns when the kernel clamps it (provision/listen-backlogs.ts). */
+export const APP_LISTEN_BACKLOG = 4096;
 
 export type ServiceConfig = z.output<typeof serviceConfigSchema>;
 export type DatabaseConfig = z.output<typeof database>;

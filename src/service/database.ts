@@ -2,16 +2,17 @@ import type { Pool, PoolConnection } from 'mysql2/promise';
 import { DeadlineExceeded, withDeadline } from '../async/deadline.js';
 import { ServiceError, unavailable } from './errors.js';
 import type { Metrics } from './metrics.js';
+import { WAITS } from './waits.js';
 
 /** How long a request may wait for a free connection before it is answered 503 busy. */
-const POOL_WAIT_MS = 2000;
+const POOL_WAIT_MS = WAITS.poolWaitMs;
 /**
  * How long one use of a connection (a transaction, a query) may take. A server that stalls
  * after accepting a statement (stopped, disk hung) must not hold a request forever: past this
- * the connection is destroyed and the request answered 503. A COMMIT cut off this way has an
- * unknown outcome, which the client ledger allows for.
+ * the connection is destroyed and the request answered 503, before nginx gives up (waits.ts).
+ * A COMMIT cut off this way has an unknown outcome, which the client ledger allows for.
  */
-const USE_DEADLINE_MS = 10_000;
+const USE_DEADLINE_MS = WAITS.databaseUseMs;
 
 type MysqlError = Error & { code?: string; errno?: number; fatal?: boolean };
 

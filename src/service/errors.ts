@@ -19,6 +19,11 @@ export const SERVICE_ERRORS = {
   unavailable: 503,
   /** Too much waiting: no database connection or product lock free in time. */
   busy: 503,
+  /**
+   * Refused at admission: this app already has its bound of purchases in progress. Answered at
+   * once, before any purchase statement runs, so nothing was sold for it: a definite failure.
+   */
+  overloaded: 503,
 } as const;
 
 export type ServiceErrorCode = keyof typeof SERVICE_ERRORS;

@@ -29,6 +29,9 @@ export function sendError(res: ServerResponse, error: unknown): void {
     process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }
   const known = error instanceof ServiceError ? error : new ServiceError('internal', 'internal error');
-  const headers: Record<string, string> = known.retryAfterSeconds === undefined ? {} : { 'retry-after': String(known.retryAfterSeconds) };
+  // X-Error repeats the body's code so a client (the bench) can tell `overloaded` from `busy`
+  // without reading the body; nginx's own error pages send it too (nginx-config.ts).
+  const headers: Record<string, string> = { 'x-error': known.code };
+  if (known.retryAfterSeconds !== undefined) headers['retry-after'] = String(known.retryAfterSeconds);
   sendJson(res, known.status, { error: known.code, message: known.message }, headers);
 }

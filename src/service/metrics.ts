@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AdmissionGate } from './admission.js';
 
 /** Latency buckets in seconds, fine below 10 ms where the cache-hit target lives. */
 export const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5];
@@ -42,3 +43,19 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The admission gate's figures, read from it when /metrics is scraped (no cost per request). */
+export function countAdmission(registry: Registry, gate: Pick<AdmissionGate, 'rejected' | 'inFlight' | 'limit'>): void {
+  const registers = [registry];
+  new Counter({
+    name: 'shop_admission_rejected_total',
+    help: 'Purchases refused at admission with 503 overloaded (nothing sold for them)',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(gate.rejected);
+    },
+  });
+  new Gauge({ name: 'shop_purchases_in_flight', help: 'Purchases in progress in this process', registers, collect() { this.set(gate.inFlight); } });
+  new Gauge({ name: 'shop_purchases_in_flight_limit', help: 'Most purchases in progress at once before admission refuses', registers, collect() { this.set(gate.limit); } });
+}

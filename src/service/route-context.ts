@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import type { AdmissionGate } from './admission.js';
 import type { PurchaseStrategy as StrategyName } from '../topology/schema.js';
 import type { OrderRequest } from './orders/order-request.js';
 import type { PurchaseAnswer } from './orders/purchases.js';
@@ -13,6 +14,8 @@ import type { ReadinessReport } from './readiness.js';
 export interface RouteContext {
   products: ProductLookup;
   purchases: PurchaseDesk;
+  /** The bound on purchases in progress in this process: beyond it, 503 `overloaded` at once. */
+  admission: Pick<AdmissionGate, 'admit'>;
   /** `GET /readyz`: whether the dependencies answer. */
   readiness(): Promise<ReadinessReport>;
   /** `GET /metrics`: the Prometheus text and its content type. */

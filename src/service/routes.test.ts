@@ -121,3 +121,35 @@ describe('every answer', () => {
     expect(metrics.body).toContain('shop_http_requests_total{route="unknown",method="GET",status="404"} 1');
   });
 });
+
+describe('admission', () => {
+  it('beyond the bound, a purchase is 503 overloaded at once, with Retry-After and X-Error, and never reaches the purchases', async () => {
+    let release!: () => void;
+    const service = inProcessService([PRODUCT], { maxPurchasesInFlight: 2, holdPurchases: new Promise<void>((r) => (release = r)) });
+    const order = (key: string) => service.inject('POST', '/orders', { 'content-type': 'application/json', 'idempotency-key': key }, json(valid));
+    const admitted = [order('a-1'), order('a-2')];
+    await new Promise((r) => setTimeout(r, 20));
+    const refused = await order('a-3');
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.headers['x-error']).toBe('overloaded');
+    expect(JSON.parse(refused.body)).toMatchObject({ error: 'overloaded', message: expect.any(String) });
+    expect(service.purchases.map((p) => p.request.idempotencyKey)).toEqual(['a-1', 'a-2']);
+    release();
+    expect((await Promise.all(admitted)).map((a) => a.status)).toEqual([201, 201]);
+    // The places are free again, and the refusal is counted.
+    expect((await order('a-4')).status).toBe(201);
+    const metrics = await service.inject('GET', '/metrics');
+    expect(metrics.body).toMatch(/^shop_admission_rejected_total 1$/m);
+    expect(metrics.body).toContain('shop_http_requests_total{route="orders",method="POST",status="503"} 1');
+  });
+
+  it('a bad order is refused 400 even when the bound is reached (validation comes first)', async () => {
+    const service = inProcessService([PRODUCT], { maxPurchasesInFlight: 1, holdPurchases: new Promise<void>(() => {}) });
+    void service.inject('POST', '/orders', { 'content-type': 'application/json', 'idempotency-key': 'h-1' }, json(valid));
+    await new Promise((r) => setTimeout(r, 20));
+    const bad = await service.inject('POST', '/orders', { 'content-type': 'application/json', 'idempotency-key': 'h-2' }, json({ ...valid, quantity: 0 }));
+    expect(bad.status).toBe(400);
+    expect(bad.headers['x-error']).toBe('invalid_request');
+  });
+});

@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ServiceConfig } from './config.js';
+import { APP_LISTEN_BACKLOG, type ServiceConfig } from './config.js';
+import { AdmissionGate } from './admission.js';
 import { NearCache } from './cache/near-cache.js';
 import { connectDependencies, type Dependencies } from './dependencies.js';
 import type { ServiceErrorCode } from './errors.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { countAdmission, createMetrics, type Metrics } from './metrics.js';
 import { Purchases } from './orders/purchases.js';
 import { atomicStrategy } from './orders/strategies/atomic.js';
 import { batchedStrategy } from './orders/strategies/batched.js';
@@ -39,9 +40,12 @@ export async function startService(config: ServiceConfig, options: ServiceOption
   // Every app hears every order: hot answers in its near cache show the new stock at once.
   deps.events.onOrderCreated((event) => near.updateStock(event.productId, event.stock, event.version));
   const strategies = { seed: seedStrategy(strategyDeps), atomic: atomicStrategy(strategyDeps), batched: batchedStrategy(strategyDeps) };
+  const admission = new AdmissionGate(config.maxPurchasesInFlight);
+  countAdmission(metrics.registry, admission);
   const ctx: RouteContext = {
     products: new ProductViews(deps.cache, near, deps.replica, deps.primary, metrics),
     purchases: new Purchases(strategies, deps.primary, deps.cache, deps.events, metrics, config.node),
+    admission,
     readiness: () => readiness(deps),
     metrics: options.metricsView?.(metrics.registry) ?? metrics.registry,
     defaultStrategy: config.strategy,
@@ -52,7 +56,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
   const server = createServiceServer(ctx, timing);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host: config.host, port: config.port, backlog: 4096 }, resolve);
+    server.listen({ host: config.host, port: config.port, backlog: APP_LISTEN_BACKLOG }, resolve);
   });
   const address = server.address();
   return {

@@ -17,8 +17,8 @@ const nginxNode = z.strictObject({
   upstreams: z.array(nodeName).min(1, 'expected at least one app node'),
   /** Per worker; 6000 clients need one connection each plus one to an app. */
   workerConnections: z.number().int().min(512).max(1_000_000).default(16384),
-  /** Idle keep-alive connections each worker keeps to the apps. */
-  upstreamKeepalive: z.number().int().min(1).max(10_000).default(512),
+  /** Idle keep-alive connections each worker keeps to the apps; default workerConnections / 2 (nginx-config.ts). */
+  upstreamKeepalive: z.number().int().min(1).max(500_000).optional(),
   listenBacklog: z.number().int().min(128).max(65535).default(4096),
   maxBodyKiB: z.number().int().min(1).max(1024).default(16),
   accessLog: z.boolean().default(false),
@@ -70,6 +70,11 @@ const appSettings = z.strictObject({
   cacheTtlSeconds: z.number().int().min(1).max(86_400).default(300),
   /** How long an app keeps a hot product answer in its own memory (0: not at all). */
   nearCacheMs: z.number().int().min(0).max(60_000).default(1000),
+  /**
+   * Purchases each app process has in progress at once; more are refused at admission (503
+   * overloaded, nothing sold). Default: 8 × pools.primary, the most the primary pool's queue holds.
+   */
+  maxPurchasesInFlight: z.number().int().min(1).max(100_000).optional(),
 });
 
 const catalog = z.strictObject({

@@ -1,5 +1,5 @@
 import type { LoadProgress } from '../bench/engine.js';
-import type { ResourceSample } from '../bench/measurement.js';
+import { describeErrorsByOrigin, errorsByOrigin, type ResourceSample } from '../bench/measurement.js';
 import type { BenchEvent } from '../bench/phases.js';
 
 const CLASS_LABELS: [string, string][] = [
@@ -21,8 +21,8 @@ export function formatLatencies(progress: LoadProgress): string {
 }
 
 export function formatErrors(progress: LoadProgress): string {
-  const entries = Object.entries(progress.tally.errors).filter(([, n]) => (n ?? 0) > 0);
-  return entries.length === 0 ? 'errors 0' : `errors ${entries.map(([kind, n]) => `${kind} ${n}`).join(', ')}`;
+  const split = describeErrorsByOrigin(errorsByOrigin(progress.tally.reasons));
+  return split === 'none' ? 'errors 0' : `errors ${split}`;
 }
 
 export function formatCpu(resources: Record<string, ResourceSample | undefined>): string {

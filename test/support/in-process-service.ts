@@ -2,7 +2,9 @@ import { request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { Duplex } from 'node:stream';
 import { Registry } from 'prom-client';
 import type { PurchaseStrategy as StrategyName } from '../../src/topology/schema.js';
+import { AdmissionGate } from '../../src/service/admission.js';
 import { ServiceError } from '../../src/service/errors.js';
+import { countAdmission } from '../../src/service/metrics.js';
 import type { OrderRequest } from '../../src/service/orders/order-request.js';
 import { RequestMetrics } from '../../src/service/request-metrics.js';
 import type { RouteContext } from '../../src/service/route-context.js';
@@ -22,19 +24,28 @@ export interface InProcessService {
   purchases: { strategy: StrategyName; request: OrderRequest }[];
 }
 
+export interface InProcessOptions {
+  /** The admission bound (default 800, the service config's). */
+  maxPurchasesInFlight?: number;
+  /** Purchases that got past admission wait for this before they are answered. */
+  holdPurchases?: Promise<void>;
+}
+
 /**
  * Test support: the service's HTTP server built with in-memory stand-ins for what its routes
  * need (a catalog of `products`, remembered once viewed; a purchase desk that records and
  * answers 201; ready dependencies), driven as fastify's `inject` does. What is checked is the service's own input
  * handling, not the stand-ins.
  */
-export function inProcessService(products: readonly number[] = []): InProcessService {
+export function inProcessService(products: readonly number[] = [], options: InProcessOptions = {}): InProcessService {
   const purchases: InProcessService['purchases'] = [];
   const registry = new Registry();
   const timing = new RequestMetrics();
   timing.register(registry);
   // A product viewed once is answered from memory afterwards, as the near cache does.
   const viewed = new Map<number, Buffer>();
+  const admission = new AdmissionGate(options.maxPurchasesInFlight ?? 800);
+  countAdmission(registry, admission);
   const ctx: RouteContext = {
     products: {
       cached: (id) => viewed.get(id),
@@ -48,9 +59,11 @@ export function inProcessService(products: readonly number[] = []): InProcessSer
     purchases: {
       purchase: async (strategy, order) => {
         purchases.push({ strategy, request: order });
+        await options.holdPurchases;
         return { status: 201, body: { orderId: purchases.length, productId: order.productId, quantity: order.quantity }, replayed: false };
       },
     },
+    admission,
     readiness: async () => ({ ready: true, checks: { redis: 'ok', primary: 'ok', replica: 'ok' } }),
     metrics: registry,
     defaultStrategy: 'atomic',

@@ -1,4 +1,5 @@
 import type { LoadResult } from '../../src/bench/engine.js';
+import { errorsByOrigin } from '../../src/bench/measurement.js';
 
 /** A load phase's result: 10 s measured, 1000 requests/s sent and answered, two idle workers. */
 export function loadResult(over: Partial<LoadResult> = {}): LoadResult {
@@ -8,6 +9,7 @@ export function loadResult(over: Partial<LoadResult> = {}): LoadResult {
     classes: {},
     histograms: {},
     errors: { connect: 0, timeout: 0, reset: 0, http_5xx: 0, http_4xx: 0, aborted: 0 },
+    errorsByOrigin: errorsByOrigin(),
     series: [],
     purchases: { attempted: 0, acknowledged: 0, failed: 0, unknown: 0, unitsSold: 0 },
     measuredSent: 10_000,

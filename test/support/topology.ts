@@ -18,7 +18,7 @@ type Yaml = {
   name: string;
   nodes: Record<string, { port: number }>;
   catalog: { products: number };
-  app: { nearCacheMs?: number; cacheTtlSeconds?: number; workers?: number; pools?: { primary?: number; replica?: number } };
+  app: { nearCacheMs?: number; cacheTtlSeconds?: number; workers?: number; pools?: { primary?: number; replica?: number }; maxPurchasesInFlight?: number };
   docker?: { hosts?: Record<string, string>; images?: Record<string, string> };
 };
 

@@ -26,7 +26,7 @@ export function attempt(connection: HttpConnection, connections: Connections, re
 
 function answerVerdict(request: BenchRequest, answer: Answer): Verdict {
   const soldOut = answer.status === 409 && answer.body.includes('"sold_out"');
-  return classifyAnswer(request, answer.status, answer.xCache, soldOut);
+  return classifyAnswer(request, answer, soldOut);
 }
 
 function ledgerEntry(request: BenchRequest, answer: Answer | null): Omit<LedgerEntry, 'outcome'> | null {

@@ -29,6 +29,12 @@ describe('HTTP/1.1 response parser', () => {
     expect(parse(CHUNKED, [cut])).toEqual([{ status: 409, xCache: undefined, body: '{"error":"sold_out"}', close: false }]);
   });
 
+  it('keeps the error code of X-Error, whatever its case, without reading the body', () => {
+    const refused = 'HTTP/1.1 503 Service Unavailable\r\nx-error: overloaded\r\nRetry-After: 1\r\nContent-Length: 2\r\n\r\n{}';
+    expect(parse(refused, [], false)).toStrictEqual([{ status: 503, xCache: undefined, xError: 'overloaded', body: '', close: false }]);
+    expect(parse(LENGTH, [])[0]?.xError).toBeUndefined();
+  });
+
   it('no body for 204 and 304; Connection: close and HTTP/1.0 are noted', () => {
     expect(parse('HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n', [])).toEqual([{ status: 204, xCache: undefined, body: '', close: true }]);
     expect(parse('HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok', [])).toEqual([{ status: 200, xCache: undefined, body: 'ok', close: true }]);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { LAUNCHER } from '../../package-root.js';
-import { primaryOf, replicasOf, type NodeOfKind } from '../../topology/model.js';
+import { primaryOf, replicasOf, type NodeOfKind, type Topology } from '../../topology/model.js';
 import type { DatabaseConfig, ServiceConfig } from '../../service/config.js';
 import { httpOrigin, listenAddress, peerHost } from '../addressing.js';
 import { appReadiness } from '../../clients/http.js';
@@ -57,9 +57,19 @@ export function serviceConfig(node: NodeOfKind<'app'>, ctx: RenderContext): Serv
     cacheTtlSeconds: topology.app.cacheTtlSeconds,
     nearCacheMs: topology.app.nearCacheMs,
     workers: topology.app.workers,
+    maxPurchasesInFlight: maxPurchasesInFlight(topology.app),
     redis: { host: peerHost(addressing, redis), port: redis.port, password: secrets.redisPassword },
     mysql: { primary: login(primary, topology.app.pools.primary), replica: login(replica, topology.app.pools.replica) },
   };
+}
+
+/**
+ * The admission bound of one app process: the topology's, or 8 × its primary pool, which is
+ * what the pool's queue holds (dependencies.ts `queueLimit`): beyond it a purchase would only
+ * wait to be refused `busy`, with an outcome the client cannot know.
+ */
+export function maxPurchasesInFlight(app: Topology['app']): number {
+  return app.maxPurchasesInFlight ?? app.pools.primary * 8;
 }
 
 async function appHealth(node: NodeOfKind<'app'>, running: RunningTopology): Promise<NodeHealth> {

@@ -38,6 +38,9 @@ function configFile(ctx: RenderContext, node: NodeOfKind<'redis'>): string {
   return join(ctx.paths.node(node.name).dir, 'redis.conf');
 }
 
+/** Redis's accept queue (its default 511 would overflow under a burst of new connections). */
+export const REDIS_TCP_BACKLOG = 4096;
+
 export function renderRedisConfig(node: NodeOfKind<'redis'>, ctx: RenderContext): string {
   const paths = ctx.paths.node(node.name);
   const lines = [
@@ -54,7 +57,7 @@ export function renderRedisConfig(node: NodeOfKind<'redis'>, ctx: RenderContext)
     'save ""',
     'appendonly no',
     'maxclients 20000',
-    'tcp-backlog 4096',
+    `tcp-backlog ${REDIS_TCP_BACKLOG}`,
     // Start a replica's full sync at once instead of waiting 5 s for more replicas to join.
     'repl-diskless-sync-delay 0',
   ];

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ServiceError, unavailable } from '../errors.js';
 import type { Metrics } from '../metrics.js';
+import { LOCK_TTL_MS, WAITS } from '../waits.js';
 
 export interface LockOptions {
   /** The lock expires by itself after this long, should its holder die. */
@@ -10,7 +11,7 @@ export interface LockOptions {
   maxWaitMs: number;
 }
 
-export const DEFAULT_LOCK: LockOptions = { ttlMs: 5000, maxWaitMs: 5000 };
+export const DEFAULT_LOCK: LockOptions = { ttlMs: LOCK_TTL_MS, maxWaitMs: WAITS.lockWaitMs };
 
 /**
  * The seed design's per-product Redis lock: SET NX PX with a random token, released by a

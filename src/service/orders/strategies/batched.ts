@@ -1,4 +1,5 @@
 import { ServiceError } from '../../errors.js';
+import { WAITS } from '../../waits.js';
 import type { OrderRequest } from '../order-request.js';
 import { decrementIfAvailable, insertOrderOnce, keysWithOrders, readStock } from '../order-store.js';
 import { DuplicateOrder, type PurchaseOutcome, type PurchaseStrategy } from '../strategy.js';
@@ -8,8 +9,8 @@ import { soldOutByCache } from './stock-gate.js';
 
 /** Most orders in one transaction; more wait for the next group. */
 export const MAX_BATCH = 64;
-/** A purchase that waited this long for its group is answered 503 busy. */
-const MAX_QUEUE_WAIT_MS = 5000;
+/** A purchase that waited this long for its group is answered 503 busy (waits.ts orders the timeouts). */
+const MAX_QUEUE_WAIT_MS = WAITS.batchWaitMs;
 
 interface Waiting {
   request: OrderRequest;

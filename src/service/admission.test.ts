@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { AdmissionGate } from './admission.js';
+import { ServiceError } from './errors.js';
+
+function deferred(): { promise: Promise<string>; resolve: (v: string) => void } {
+  let resolve!: (v: string) => void;
+  const promise = new Promise<string>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('the admission gate', () => {
+  it('runs up to its limit at once and refuses the next without calling it', async () => {
+    const gate = new AdmissionGate(2);
+    const held = [deferred(), deferred()];
+    const running = held.map((d) => gate.admit(() => d.promise));
+    expect(gate.inFlight).toBe(2);
+    let called = false;
+    const refused = await gate.admit(async () => {
+      called = true;
+      return 'sold';
+    }).catch((e: unknown) => e);
+    expect(called).toBe(false);
+    expect(refused).toBeInstanceOf(ServiceError);
+    expect((refused as ServiceError).code).toBe('overloaded');
+    expect((refused as ServiceError).status).toBe(503);
+    expect((refused as ServiceError).retryAfterSeconds).toBe(1);
+    expect((refused as ServiceError).outcomeUnknown).toBe(false);
+    expect(gate.rejected).toBe(1);
+    held.forEach((d, i) => d.resolve(`order ${i}`));
+    expect(await Promise.all(running)).toEqual(['order 0', 'order 1']);
+    expect(gate.inFlight).toBe(0);
+  });
+
+  it('frees the place of a purchase that failed', async () => {
+    const gate = new AdmissionGate(1);
+    await expect(gate.admit(() => Promise.reject(new Error('db down')))).rejects.toThrow('db down');
+    expect(gate.inFlight).toBe(0);
+    await expect(gate.admit(async () => 'ok')).resolves.toBe('ok');
+    expect(gate.rejected).toBe(0);
+  });
+
+  it('refuses a limit that is not a positive integer', () => {
+    expect(() => new AdmissionGate(0)).toThrow(RangeError);
+  });
+});

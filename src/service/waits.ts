@@ -1,0 +1,34 @@
+/**
+ * Every bounded wait of a request inside the app, in one place, so the timeouts stay ordered
+ * from the client inwards (issue #12): client (the bench's `--timeout`, 10 s by default) >
+ * load balancer (nginx's proxy_read_timeout, `LB_READ_TIMEOUT_MS`) > the app's longest answer
+ * (`APP_LONGEST_ANSWER_MS`) > each database wait. A wait that runs out is answered by the app
+ * (503 busy or unavailable) before nginx gives up on it, and nginx answers before the client
+ * gives up: no answer is lost to an outer timeout while an inner one still runs.
+ */
+export const WAITS = {
+  /** Seed strategy: the longest wait for a product's Redis lock, then 503 busy (nothing ran). */
+  lockWaitMs: 2000,
+  /** Batched strategy: the longest wait for a purchase's group to start, then 503 busy (nothing ran). */
+  batchWaitMs: 2000,
+  /** The longest wait for a free database connection, then 503 busy (nothing ran). */
+  poolWaitMs: 2000,
+  /**
+   * The longest one use of a database connection (a transaction, a query) may take: a guard
+   * against a stalled server, not a load limit (a purchase's transaction takes milliseconds).
+   * Past it the connection is destroyed and the answer is 503 unavailable with an unknown outcome.
+   */
+  databaseUseMs: 4000,
+} as const;
+
+/**
+ * The longest a purchase can take before the app answers: its one waiting step before the
+ * database (the lock or the group, whichever its strategy has), the pool, the transaction.
+ */
+export const APP_LONGEST_ANSWER_MS = Math.max(WAITS.lockWaitMs, WAITS.batchWaitMs) + WAITS.poolWaitMs + WAITS.databaseUseMs;
+
+/** nginx waits this long for an app's answer: past the app's longest, short of the client's 10 s. */
+export const LB_READ_TIMEOUT_MS = APP_LONGEST_ANSWER_MS + 1000;
+
+/** How long the seed strategy's lock lives: past its longest hold (pool wait + transaction), should its holder die. */
+export const LOCK_TTL_MS = WAITS.poolWaitMs + WAITS.databaseUseMs + 1000;

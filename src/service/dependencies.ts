@@ -7,6 +7,7 @@ import type { DatabaseConfig, ServiceConfig } from './config.js';
 import { Database } from './database.js';
 import { OrderEvents } from './events.js';
 import type { Metrics } from './metrics.js';
+import { WAITS } from './waits.js';
 
 /** The service's connections: one Redis client (plus a subscriber) and a bounded pool per database. */
 export interface Dependencies {
@@ -53,7 +54,7 @@ export function connectDependencies(config: ServiceConfig, metrics: Metrics): De
 }
 
 function createPool(db: DatabaseConfig): mysql.Pool {
-  return mysql.createPool({
+  const pool = mysql.createPool({
     host: db.host,
     port: db.port,
     user: db.user,
@@ -65,4 +66,13 @@ function createPool(db: DatabaseConfig): mysql.Pool {
     connectTimeout: 2000,
     enableKeepAlive: true,
   });
+  // Queued on the new connection before the statement it was opened for (the core pool: its
+  // event hands over the callback connection). A connection that cannot take it is destroyed:
+  // its first use then fails as the database being unavailable.
+  pool.pool.on('connection', (connection) => {
+    connection.query(`SET SESSION innodb_lock_wait_timeout = ${WAITS.rowLockWaitS}`, (error) => {
+      if (error !== null) connection.destroy();
+    });
+  });
+  return pool;
 }

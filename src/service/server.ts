@@ -97,7 +97,7 @@ function answerUnparsable(error: Error & { code?: string }, socket: Duplex): voi
 
 /**
  * Past this, connections still open are closed: inside `down`'s 30 s grace, and past a purchase's
- * longest bounded path (a 5 s lock wait, a 2 s pool wait and a 10 s database use).
+ * longest bounded path (APP_LONGEST_ANSWER_MS in waits.ts, 8 s).
  */
 const DRAIN_DEADLINE_MS = 20_000;
 const IDLE_SWEEP_MS = 100;

@@ -14,6 +14,14 @@ export const WAITS = {
   /** The longest wait for a free database connection, then 503 busy (nothing ran). */
   poolWaitMs: 2000,
   /**
+   * InnoDB's wait for a row lock (`innodb_lock_wait_timeout`, whole seconds), set by the app on
+   * each of its connections. It must end before `databaseUseMs`: a statement that gives up on a
+   * lock is rolled back and answered 503 busy (definite), while a use cut off by its deadline is
+   * 503 unavailable with an unknown outcome. The server's own 5 s (mysql-config.ts) is for
+   * everyone else.
+   */
+  rowLockWaitS: 2,
+  /**
    * The longest one use of a database connection (a transaction, a query) may take: a guard
    * against a stalled server, not a load limit (a purchase's transaction takes milliseconds).
    * Past it the connection is destroyed and the answer is 503 unavailable with an unknown outcome.

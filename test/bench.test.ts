@@ -44,6 +44,14 @@ describe('shopctl bench on a real topology', () => {
     expect(report.resources.nodes.app1?.series.length).toBeGreaterThan(0);
     expect(report.resources.generator.cpuMeanPct).toBeGreaterThan(0);
     expect(report.host.versions.mariadbd).toMatch(/^10\./);
+    // Every answer of the app is split by phase (its Server-Timing), nginx's part included.
+    for (const cls of ['view_hit', 'view_miss', 'purchase_ok'] as const) {
+      const split = report.phases?.[cls];
+      expect(split?.answers, cls).toBe(report.classes[cls]?.count);
+      expect(Object.keys(split?.phases ?? {}), cls).toEqual(expect.arrayContaining(['edge', 'lb-connect', 'app-queue', 'app-other']));
+    }
+    expect(Object.keys(report.phases?.view_miss?.phases ?? {})).toContain('replica');
+    expect(Object.keys(report.phases?.purchase_ok?.phases ?? {})).toEqual(expect.arrayContaining(['lock', 'pool', 'tx']));
 
     const ledger = readLedger(runDir(report));
     expect(ledger.length).toBe(report.purchases.attempted);

@@ -31,6 +31,26 @@ async function expectExactAnswers(attempts: OrderAttempt[], productId: number): 
 describe.each(['seed', 'atomic', 'batched'])('strategy %s', (strategy) => {
   const base = { seed: 700_000, atomic: 710_000, batched: 720_000 }[strategy] ?? 0;
 
+  it('a purchase through nginx says where its time went: the app\'s phases within its total, within nginx\'s', async () => {
+    const productId = base + 9;
+    await insertProduct(topology.primary(), productId, 5);
+    const answer = await fetch(`${lb}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': newKey('timed'), 'x-purchase-strategy': strategy },
+      body: JSON.stringify({ productId, quantity: 1, userId: 'timed' }),
+    });
+    expect(answer.status).toBe(201);
+    // fetch joins the app's and nginx's Server-Timing headers with ", ".
+    const spent = Object.fromEntries((answer.headers.get('server-timing') ?? '').split(', ').map((e) => [e.split(';')[0] ?? '', Number(e.split('dur=')[1])]));
+    const { app = Number.NaN, 'lb-connect': connect = Number.NaN, 'lb-header': header = Number.NaN, ...phases } = spent;
+    const expected = { seed: ['lock', 'redis', 'pool', 'tx'], atomic: ['redis', 'pool', 'tx'], batched: ['redis', 'batch', 'pool', 'tx'] }[strategy];
+    expect(Object.keys(phases).sort()).toEqual([...(expected ?? [])].sort());
+    expect(Object.values(phases).reduce((sum, ms) => sum + ms, 0)).toBeLessThanOrEqual(app + 0.01);
+    expect(connect).toBeGreaterThanOrEqual(0);
+    // nginx counts whole ms on its own clock.
+    expect(header + 1).toBeGreaterThanOrEqual(app);
+  });
+
   it('2000 concurrent purchases of 1 against stock 100: exactly 100 orders, stock 0', async () => {
     const productId = base + 1;
     await insertProduct(topology.primary(), productId, 100);

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Histogram } from 'hdr-histogram-js';
 import { now } from './executors/attempt.js';
 import { encodeHistogram, latencyHistogram, mergeEncoded, summarize } from './histograms.js';
+import { mergePhases, type LatencyBreakdown } from './latency-phases.js';
 import { arrivalOf, type LoadSettings } from './load-settings.js';
 import { errorCounts, errorsByOrigin, noPurchases, type ErrorKind, type ErrorReason, type ErrorsByOrigin, type LatencySummary, type PurchaseTally, type RequestClass, type SecondSample } from './measurement.js';
 import type { DoneMessage, StopMessage, Tally, WorkerMessage, WorkerPlan } from './messages.js';
@@ -42,6 +43,8 @@ export interface LoadResult {
   measuredS: number;
   classes: Partial<Record<RequestClass, LatencySummary>>;
   histograms: Partial<Record<RequestClass, string>>;
+  /** Each class's latency split by phase, from the answers' Server-Timing. */
+  phases: LatencyBreakdown;
   errors: Record<ErrorKind, number>;
   /** The same errors by origin and reason. */
   errorsByOrigin: ErrorsByOrigin;
@@ -180,6 +183,7 @@ function merge(dones: DoneMessage[], series: Series, measuredS: number, interrup
     measuredS,
     classes,
     histograms,
+    phases: mergePhases(dones.map((d) => d.phases)),
     errors: errorCounts(tally.errors),
     errorsByOrigin: errorsByOrigin(tally.reasons),
     series: series.samples(),

@@ -1,3 +1,4 @@
+import type { PhaseParts } from './latency-phases.js';
 import type { Arrival } from './load-settings.js';
 import type { ErrorKind, ErrorReason, PurchaseTally, RequestClass } from './measurement.js';
 import type { WorkloadSpec } from './workload.js';
@@ -55,6 +56,8 @@ export interface DoneMessage {
   worker: number;
   seconds: SecondPart[];
   histograms: Partial<Record<RequestClass, string>>;
+  /** The measured answers' latency by class and phase (bench/latency-phases.ts). */
+  phases: PhaseParts;
   tally: Tally;
   /** Requests sent in the measured window, and of those the ones that got an answer or error. */
   measuredSent: number;

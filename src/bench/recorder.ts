@@ -1,6 +1,7 @@
 import type { Histogram } from 'hdr-histogram-js';
 import type { Verdict } from './classify.js';
 import { encodeHistogram, intervalHistogram, latencyHistogram, recordMs } from './histograms.js';
+import { PhaseHistograms } from './latency-phases.js';
 import type { LedgerEntry, LedgerWriter } from './ledger.js';
 import type { ErrorKind, RequestClass } from './measurement.js';
 import type { SecondPart, Tally } from './messages.js';
@@ -18,6 +19,8 @@ interface SecondBucket {
  */
 export class Recorder {
   private readonly histograms = new Map<RequestClass, Histogram>();
+  /** The measured answers' latency split by phase (their Server-Timing). */
+  readonly phases = new PhaseHistograms();
   private seconds = new Map<number, SecondBucket>();
   readonly tally: Tally = { classes: {}, errors: {}, reasons: {}, purchases: { attempted: 0, acknowledged: 0, failed: 0, unknown: 0, unitsSold: 0 } };
   measuredSent = 0;
@@ -41,7 +44,7 @@ export class Recorder {
     this.bucket(intendedAt).dropped += 1;
   }
 
-  complete(intendedAt: number, finishedAt: number, verdict: Verdict, entry: Omit<LedgerEntry, 'outcome'> | null): void {
+  complete(intendedAt: number, finishedAt: number, verdict: Verdict, entry: Omit<LedgerEntry, 'outcome'> | null, serverTiming?: string): void {
     this.answered += 1;
     if (entry !== null && verdict.outcome !== null) this.purchase(entry, verdict.outcome);
     const bucket = this.bucket(intendedAt);
@@ -51,6 +54,7 @@ export class Recorder {
     if (intendedAt < this.warmupEndAt) return;
     this.measuredCompleted += 1;
     recordMs(getOrCreate(this.histograms, verdict.cls, latencyHistogram), latencyMs);
+    this.phases.record(verdict.cls, latencyMs, serverTiming);
     this.tally.classes[verdict.cls] = (this.tally.classes[verdict.cls] ?? 0) + 1;
     if (verdict.error !== null) this.countError(verdict.error);
     if (verdict.reason !== null) this.tally.reasons[verdict.reason] = (this.tally.reasons[verdict.reason] ?? 0) + 1;

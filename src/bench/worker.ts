@@ -42,6 +42,7 @@ async function main(plan: WorkerPlan): Promise<void> {
     worker: plan.worker,
     seconds: recorder.takeSeconds(),
     histograms: recorder.encodedHistograms(),
+    phases: recorder.phases.encoded(),
     tally: recorder.tally,
     measuredSent: recorder.measuredSent,
     measuredCompleted: recorder.measuredCompleted,

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { runBench } from '../bench/run.js';
-import { describeErrorsByOrigin } from '../bench/measurement.js';
+import { describePhases } from '../bench/latency-phases.js';
+import { describeErrorsByOrigin, type LatencySummary, type RequestClass } from '../bench/measurement.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { Interrupt } from '../provision/interrupt.js';
 import type { BenchReport } from '../report/model.js';
@@ -118,7 +119,11 @@ function summary(report: BenchReport, dir: string): string {
   if (report.ceiling !== null) lines.push(`ceiling: ${report.ceiling.rps} requests/s on GET /healthz with ${report.ceiling.connections} connections`);
   if (report.load !== null) {
     lines.push(`throughput: ${report.throughput.rps} requests/s over ${report.throughput.measuredS}s`);
-    for (const [cls, s] of Object.entries(report.classes)) lines.push(`  ${cls.padEnd(18)} n=${s.count} p50 ${s.p50} ms  p99 ${s.p99} ms  max ${s.max} ms`);
+    for (const [cls, s] of Object.entries(report.classes) as [RequestClass, LatencySummary][]) {
+      lines.push(`  ${cls.padEnd(18)} n=${s.count} p50 ${s.p50} ms  p99 ${s.p99} ms  max ${s.max} ms`);
+      const split = report.phases?.[cls];
+      if (split !== undefined) lines.push(`  ${''.padEnd(18)} time in ${describePhases(split)}`);
+    }
     const errors = Object.entries(report.errors).filter(([, n]) => n > 0);
     lines.push(`errors: ${errors.length === 0 ? 'none' : errors.map(([k, n]) => `${k} ${n}`).join(', ')}`);
     if (report.errorsByOrigin !== undefined) lines.push(`errors by origin: ${describeErrorsByOrigin(report.errorsByOrigin)}`);

@@ -51,7 +51,7 @@ describe('report builder', () => {
     const report = buildReport(pieces());
     expect(Object.keys(report)).toEqual([
       'schema', 'runId', 'startedAt', 'finishedAt', 'interrupted', 'scenario', 'topology', 'host', 'seed', 'load', 'throughput', 'classes',
-      'histograms', 'errors', 'errorsByOrigin', 'series', 'purchases', 'server', 'resources', 'generator', 'ceiling', 'ledger',
+      'histograms', 'phases', 'errors', 'errorsByOrigin', 'series', 'purchases', 'server', 'resources', 'generator', 'ceiling', 'ledger',
     ]);
     expect(report).toMatchObject({ schema: REPORT_SCHEMA, runId: 'run-1', seed: 1, interrupted: false, server, purchases, ceiling: null });
     expect(report.scenario).toMatchObject({ name: 'smoke', strategy: null, overrides: ['connections=100'] });

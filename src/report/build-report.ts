@@ -56,6 +56,7 @@ export function buildReport(pieces: BenchPieces): BenchReport {
     throughput: throughputOf(measured),
     classes: measured?.classes ?? {},
     histograms: measured?.histograms ?? {},
+    phases: measured?.phases ?? {},
     errors: lastRun?.errors ?? errorCounts(),
     errorsByOrigin: lastRun?.errorsByOrigin ?? errorsByOrigin(),
     series: lastRun?.series ?? [],

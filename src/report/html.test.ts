@@ -1,6 +1,7 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { calibrationReport, sampleReport } from '../../test/support/report-fixture.js';
+import type { LatencyBreakdown } from '../bench/latency-phases.js';
 import { errorsByOrigin } from '../bench/measurement.js';
 import { latencyByPercentile, renderHtml } from './html.js';
 
@@ -12,6 +13,11 @@ function figure(html: string, id: string): string {
 }
 
 const seriesNames = (svg: string) => [...svg.matchAll(/data-series="([^"]*)"/g)].map((m) => m[1]);
+
+const phases: LatencyBreakdown = {
+  view_hit: { answers: 90, phases: { edge: { mean: 1.5, p50: 1, p99: 4 }, near: { mean: 0.01, p50: 0.01, p99: 0.02 }, 'app-other': { mean: 0.2, p50: 0.2, p99: 0.5 } }, dominant: 'edge' },
+  purchase_ok: { answers: 10, phases: { edge: { mean: 2, p50: 2, p99: 5 }, 'app-queue': { mean: 1, p50: 1, p99: 3 }, tx: { mean: 30, p50: 25.5, p99: 80.25 } }, dominant: 'tx' },
+};
 
 describe('html report', () => {
   it('is one self-contained page: no script, nothing fetched', () => {
@@ -93,6 +99,13 @@ describe('html report', () => {
     expect(table).toContain('<td>✓</td><td>no oversell</td><td>sold 4500 of 4500</td>');
     expect(table).toContain('<td>✗</td><td>p99 &lt; 50 ms</td><td>&lt;62 ms&gt;</td>');
     expect(renderHtml(sampleReport())).not.toContain('<h2>Verify</h2>');
+  });
+
+  it('tables where each class\'s time goes, and leaves the section out without a split', () => {
+    const html = renderHtml({ ...sampleReport(), phases });
+    expect(html).toContain('Where the time goes (ms)');
+    expect(html).toMatch(/<td>purchase_ok<\/td><td>10<\/td><td>tx \(database primary\)<\/td><td>2\.00 \/ 5\.00<\/td><td>1\.00 \/ 3\.00<\/td><td><\/td><td>25\.50 \/ 80\.25<\/td>/);
+    expect(renderHtml({ ...sampleReport(), phases: {} })).not.toContain('Where the time goes');
   });
 
   it('tables the errors by origin, every reason', () => {

@@ -1,6 +1,6 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { ERROR_KINDS, ERROR_ORIGINS, type ErrorOrigin, type ErrorsByOrigin, type SecondSample } from '../bench/measurement.js';
-import { CLASS_ORDER, mib, orderedClasses, percent } from './format.js';
+import { CLASS_ORDER, mib, orderedClasses, percent, phaseTable } from './format.js';
 import type { BenchReport, VerifySummary } from './model.js';
 import { escapeMarkup, lineChart, type ChartBand, type ChartSeries } from './svg-chart.js';
 
@@ -17,6 +17,7 @@ export function renderHtml(report: BenchReport, verify?: VerifySummary): string 
     verify === undefined ? '' : section('Verify', verifyHtml(verify)),
     cards(report),
     section('Latency by class (ms)', latencyTable(report)),
+    phaseSection(report),
     section('Charts', charts(report)),
     section('Load and purchases', loadTable(report)),
     section('Errors by kind', table(['kind', 'count'], [...ERROR_KINDS.map((k) => [k, report.errors[k]]), ['total', errorTotal(report)]])),
@@ -54,6 +55,14 @@ type Cell = string | number | null;
 const esc = (value: Cell): string => escapeMarkup(value === null ? 'n/a' : String(value));
 const ms = (v: number) => v.toFixed(2);
 const section = (title: string, html: string) => `<section><h2>${esc(title)}</h2>\n${html}\n</section>`;
+/** Where each class's time goes (Server-Timing), or nothing for a report without it. */
+function phaseSection(r: BenchReport): string {
+  const { head, rows } = phaseTable(r);
+  if (rows.length === 0) return '';
+  const note = '<p class="meta">p50 / p99 of each phase: edge = the client and nginx before and after the app; lb-connect = nginx connecting to the app; app-queue = waiting for the app to read the request; then the app\'s own phases (docs/report.md).</p>';
+  return section('Where the time goes (ms)', `${note}\n${table(head, rows)}`);
+}
+
 /** Every origin and reason, counted or not, then the 4xx answers. */
 function originRows(split: ErrorsByOrigin): Cell[][] {
   const rows: Cell[][] = (Object.keys(ERROR_ORIGINS) as ErrorOrigin[]).flatMap((origin) => Object.entries(split[origin] as Record<string, number>).map(([reason, n]) => [origin, reason, n]));

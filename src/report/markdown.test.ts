@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { calibrationReport, sampleReport } from '../../test/support/report-fixture.js';
+import type { LatencyBreakdown } from '../bench/latency-phases.js';
 import { errorsByOrigin } from '../bench/measurement.js';
 import { renderMarkdown } from './markdown.js';
+
+const phases: LatencyBreakdown = {
+  view_hit: { answers: 90, phases: { edge: { mean: 1.5, p50: 1, p99: 4 }, near: { mean: 0.01, p50: 0.01, p99: 0.02 }, 'app-other': { mean: 0.2, p50: 0.2, p99: 0.5 } }, dominant: 'edge' },
+  purchase_ok: { answers: 10, phases: { edge: { mean: 2, p50: 2, p99: 5 }, 'app-queue': { mean: 1, p50: 1, p99: 3 }, tx: { mean: 30, p50: 25.5, p99: 80.25 } }, dominant: 'tx' },
+};
 
 /** The cells of the table row whose first cell is `first`. */
 function row(markdown: string, first: string): string[] | undefined {
@@ -81,6 +87,15 @@ describe('markdown report', () => {
     const md = renderMarkdown(sampleReport({ resources: { ...base.resources, nodes: { 'a|b <i>x</i>': base.resources.generator } } }));
     expect(row(md, 'a\\|b \\<i\\>x\\</i\\>')).toHaveLength(4);
     expect(md).not.toContain('<i>');
+  });
+
+  it('tables where each class\'s time goes: the phases any class has, p50 / p99, the dominant one with its tier', () => {
+    const markdown = renderMarkdown({ ...sampleReport(), phases });
+    expect(markdown).toContain('## Where the time goes (ms, p50 / p99 per phase)');
+    const section = markdown.slice(markdown.indexOf('## Where'));
+    expect(row(section, 'class')).toEqual(['class', 'answers', 'dominated by', 'edge', 'app-queue', 'near', 'tx', 'app-other']);
+    expect(row(section, 'purchase_ok')).toEqual(['purchase_ok', '10', 'tx (database primary)', '2.00 / 5.00', '1.00 / 3.00', '', '25.50 / 80.25', '']);
+    expect(renderMarkdown(sampleReport())).not.toContain('Where the time goes');
   });
 
   it('splits the errors by origin, counted reasons only, and leaves the line out of an older report', () => {

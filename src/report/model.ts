@@ -17,6 +17,7 @@ import type {
   SecondSample,
   ServerFigures,
 } from '../bench/measurement.js';
+import type { LatencyBreakdown } from '../bench/latency-phases.js';
 
 export const REPORT_SCHEMA = 'shopctl.bench-report/1';
 
@@ -56,6 +57,12 @@ export interface BenchReport {
   classes: Partial<Record<RequestClass, LatencySummary>>;
   /** Exact HDR histograms (microseconds, compressed base64) per class, to recompute any percentile. */
   histograms: Partial<Record<RequestClass, string>>;
+  /**
+   * Where each class's time goes: its measured answers' latency split by phase (the app's and
+   * nginx's Server-Timing), p50/p99/mean per phase and the dominant one. Absent in reports
+   * written before issue #12; empty when no answer carried Server-Timing.
+   */
+  phases?: LatencyBreakdown;
   errors: Record<ErrorKind, number>;
   /**
    * The same errors split by origin: nginx (by the reason it labels its answer with), app (by

@@ -29,6 +29,8 @@ export const serviceConfigSchema = z.strictObject({
   workers: z.number().int().min(1).default(1),
   /** Purchases in progress at once in this process; more are answered 503 overloaded. */
   maxPurchasesInFlight: z.number().int().min(1).default(800),
+  /** Server-Timing on every answer (service/server-timing.ts). */
+  serverTiming: z.boolean().default(true),
   redis: z.strictObject({ host: z.string(), port: z.number().int(), password: z.string() }),
   mysql: z.strictObject({ primary: database, replica: database }),
 });

@@ -2,6 +2,7 @@ import type { Pool, PoolConnection } from 'mysql2/promise';
 import { DeadlineExceeded, withDeadline } from '../async/deadline.js';
 import { ServiceError, unavailable } from './errors.js';
 import type { Metrics } from './metrics.js';
+import type { RequestTiming } from './server-timing.js';
 import { WAITS } from './waits.js';
 
 /** How long a request may wait for a free connection before it is answered 503 busy. */
@@ -28,8 +29,10 @@ export class Database {
     private readonly metrics: Metrics,
   ) {}
 
-  async withConnection<T>(use: (connection: PoolConnection) => Promise<T>): Promise<T> {
-    const connection = await this.acquire();
+  /** Runs `use` on a pooled connection; with `timing`, the wait counts as `pool` and the use as `tx`. */
+  async withConnection<T>(use: (connection: PoolConnection) => Promise<T>, timing?: RequestTiming): Promise<T> {
+    const connection = timing === undefined ? await this.acquire() : await timing.time('pool', this.acquire());
+    const got = performance.now();
     const inUse = this.metrics.poolInUse.labels(this.name);
     inUse.inc();
     let broken = false;
@@ -42,6 +45,7 @@ export class Database {
       if (answer instanceof ServiceError && answer.code === 'unavailable') answer.outcomeUnknown = true;
       throw answer;
     } finally {
+      timing?.add('tx', performance.now() - got);
       inUse.dec();
       // A connection that failed fatally must not go back to the pool.
       if (broken) connection.destroy();
@@ -54,18 +58,18 @@ export class Database {
    * pooled connection found dead at BEGIN (the server restarted since) is replaced once: nothing
    * has run yet, so trying again is safe.
    */
-  async transaction<T>(use: (connection: PoolConnection) => Promise<T>): Promise<T> {
+  async transaction<T>(use: (connection: PoolConnection) => Promise<T>, timing?: RequestTiming): Promise<T> {
     try {
-      return await this.runTransaction(use);
+      return await this.runTransaction(use, timing);
     } catch (error) {
       if (!(error instanceof StaleConnection)) throw error;
-      return this.runTransaction(use).catch((again: unknown) => {
+      return this.runTransaction(use, timing).catch((again: unknown) => {
         throw again instanceof StaleConnection ? unavailable(`${this.name} database`, again) : again;
       });
     }
   }
 
-  private runTransaction<T>(use: (connection: PoolConnection) => Promise<T>): Promise<T> {
+  private runTransaction<T>(use: (connection: PoolConnection) => Promise<T>, timing: RequestTiming | undefined): Promise<T> {
     return this.withConnection(async (connection) => {
       try {
         await connection.beginTransaction();
@@ -81,14 +85,14 @@ export class Database {
         await connection.rollback().catch(() => undefined);
         throw error;
       }
-    });
+    }, timing);
   }
 
-  async query<T>(sql: string, values: unknown[] = []): Promise<T> {
+  async query<T>(sql: string, values: unknown[] = [], timing?: RequestTiming): Promise<T> {
     return this.withConnection(async (connection) => {
       const [rows] = await connection.query(sql, values);
       return rows as T;
-    });
+    }, timing);
   }
 
   close(): Promise<void> {

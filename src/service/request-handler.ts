@@ -4,6 +4,7 @@ import { sendError } from './http.js';
 import type { RequestMetrics } from './request-metrics.js';
 import type { RouteContext } from './route-context.js';
 import { matchRoute } from './routes.js';
+import { RequestTiming } from './server-timing.js';
 
 /** The service's request handler: routes each request with `ctx` and records it in `timing`. */
 export function createRequestHandler(ctx: RouteContext, timing: RequestMetrics): RequestListener {
@@ -15,7 +16,7 @@ export function createRequestHandler(ctx: RouteContext, timing: RequestMetrics):
  * wrapped in a promise: the hot path stays synchronous.
  */
 function handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, timing: RequestMetrics): void {
-  const started = performance.now();
+  const spent = new RequestTiming(ctx.serverTiming);
   let name = 'unknown';
   try {
     const { route, params } = matchRoute(req);
@@ -23,24 +24,27 @@ function handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, ti
     // Every answer names its app; the product route writes the header itself (its hot path
     // sends all headers in one list).
     if (name !== 'product') res.setHeader('x-served-by', ctx.node);
-    const outcome = route.handler(req, res, params, ctx);
+    const outcome = route.handler(req, res, params, ctx, spent);
     if (typeof outcome === 'string') {
-      timing.record(name, req.method ?? '?', res.statusCode, outcome, (performance.now() - started) / 1000);
+      timing.record(name, req.method ?? '?', res.statusCode, outcome, spent.elapsedMs() / 1000);
       return;
     }
     outcome.then(
-      (settled) => timing.record(name, req.method ?? '?', res.statusCode, settled, (performance.now() - started) / 1000),
-      (error: unknown) => fail(req, res, ctx, timing, name, started, error),
+      (settled) => timing.record(name, req.method ?? '?', res.statusCode, settled, spent.elapsedMs() / 1000),
+      (error: unknown) => fail(req, res, ctx, timing, name, spent, error),
     );
   } catch (error) {
-    fail(req, res, ctx, timing, name, started, error);
+    fail(req, res, ctx, timing, name, spent, error);
   }
 }
 
-function fail(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, timing: RequestMetrics, name: string, started: number, error: unknown): void {
-  if (!res.headersSent) res.setHeader('x-served-by', ctx.node);
+function fail(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, timing: RequestMetrics, name: string, spent: RequestTiming, error: unknown): void {
+  if (!res.headersSent) {
+    res.setHeader('x-served-by', ctx.node);
+    if (spent.enabled) res.setHeader('server-timing', spent.header());
+  }
   sendError(res, error);
-  timing.record(name, req.method ?? '?', res.statusCode, error instanceof ServiceError ? error.code : 'internal', (performance.now() - started) / 1000);
+  timing.record(name, req.method ?? '?', res.statusCode, error instanceof ServiceError ? error.code : 'internal', spent.elapsedMs() / 1000);
   // The rest of a refused body is not read: close the connection rather than parse it as a request.
   if (!req.complete) res.once('finish', () => req.socket.destroySoon());
 }

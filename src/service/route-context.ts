@@ -5,6 +5,7 @@ import type { OrderRequest } from './orders/order-request.js';
 import type { PurchaseAnswer } from './orders/purchases.js';
 import type { ProductView } from './products.js';
 import type { ReadinessReport } from './readiness.js';
+import type { RequestTiming } from './server-timing.js';
 
 /**
  * What the routes need from the rest of the service, and all they see of it. `startService`
@@ -24,17 +25,20 @@ export interface RouteContext {
   defaultStrategy: StrategyName;
   /** This app's name, sent as `X-Served-By` on every answer. */
   node: string;
+  /** Whether answers carry Server-Timing (the topology's `app.serverTiming`). */
+  serverTiming: boolean;
 }
 
 /** `GET /products/:id`. */
 export interface ProductLookup {
   /** The answer from this app's memory, if it holds a fresh one: no I/O, no promise (the hot path). */
   cached(id: number): Buffer | undefined;
-  /** The answer through the caches and the databases; an unknown id throws `product_not_found`. */
-  view(id: number): Promise<ProductView>;
+  /** The answer through the caches and the databases, its phases counted in `timing`; an unknown id throws `product_not_found`. */
+  view(id: number, timing: RequestTiming): Promise<ProductView>;
 }
 
 /** `POST /orders` after validation. */
 export interface PurchaseDesk {
-  purchase(strategy: StrategyName, request: OrderRequest): Promise<PurchaseAnswer>;
+  /** Decides the purchase, its phases counted in `timing`. */
+  purchase(strategy: StrategyName, request: OrderRequest, timing: RequestTiming): Promise<PurchaseAnswer>;
 }

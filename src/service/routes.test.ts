@@ -122,6 +122,41 @@ describe('every answer', () => {
   });
 });
 
+describe('Server-Timing', () => {
+  /** name → ms of one answer's header. */
+  const timing = (header: string | string[] | undefined): Record<string, number> => Object.fromEntries(String(header).split(', ').map((e) => [e.split(';')[0], Number(e.split('dur=')[1])]));
+
+  it('every answer of the app says where its time went; the phases add up to at most the app\'s total', async () => {
+    const service = inProcessService([PRODUCT]);
+    const miss = await service.inject('GET', `/products/${PRODUCT}`);
+    const hit = await service.inject('GET', `/products/${PRODUCT}`);
+    const order = await service.inject('POST', '/orders', { 'content-type': 'application/json', 'idempotency-key': 'k-timed' }, json(valid));
+    const refused = await service.inject('GET', '/products/abc');
+    expect(Object.keys(timing(miss.headers['server-timing']))).toEqual(['near', 'redis', 'app']);
+    expect(Object.keys(timing(hit.headers['server-timing']))).toEqual(['near', 'app']);
+    expect(Object.keys(timing(order.headers['server-timing']))).toEqual(['tx', 'app']);
+    expect(Object.keys(timing(refused.headers['server-timing']))).toEqual(['app']);
+    for (const answer of [miss, hit, order, refused]) {
+      const { app, ...phases } = timing(answer.headers['server-timing']);
+      const spent = Object.values(phases).reduce((sum, ms) => sum + ms, 0);
+      expect(spent).toBeLessThanOrEqual((app ?? 0) + 0.01);
+    }
+    // The stand-ins wait 2 ms in "Redis" and 1 ms in the "transaction" (timers may fire up to 1 ms early).
+    expect(timing(miss.headers['server-timing']).redis).toBeGreaterThanOrEqual(0.9);
+    expect(timing(order.headers['server-timing']).tx).toBeGreaterThan(0);
+  });
+
+  it('is left out when the topology turns it off', async () => {
+    const service = inProcessService([PRODUCT], { serverTiming: false });
+    const answers = [await service.inject('GET', `/products/${PRODUCT}`), await service.inject('GET', `/products/${PRODUCT}`), await service.inject('GET', '/nope')];
+    expect(answers.map((a) => [a.status, a.headers['server-timing']])).toEqual([
+      [200, undefined],
+      [200, undefined],
+      [404, undefined],
+    ]);
+  });
+});
+
 describe('admission', () => {
   it('beyond the bound, a purchase is 503 overloaded at once, with Retry-After and X-Error, and never reaches the purchases', async () => {
     let release!: () => void;

@@ -5,12 +5,13 @@ import { ServiceError } from './errors.js';
 import { sendJson, sendJsonBytes } from './http.js';
 import { parseOrderRequest } from './orders/order-request.js';
 import type { RouteContext } from './route-context.js';
+import type { RequestTiming } from './server-timing.js';
 
 /**
  * What a handler reports for the metrics: the outcome label of its latency. A handler that can
  * answer at once (a near-cache hit) returns it directly, without a promise.
  */
-type Handler = (req: IncomingMessage, res: ServerResponse, params: string[], ctx: RouteContext) => string | Promise<string>;
+type Handler = (req: IncomingMessage, res: ServerResponse, params: string[], ctx: RouteContext, timing: RequestTiming) => string | Promise<string>;
 
 export interface Route {
   name: string;
@@ -25,15 +26,17 @@ const ROUTES: Route[] = [
     name: 'product',
     method: 'GET',
     pattern: /^\/products\/([^/]+)$/,
-    handler: (_req, res, [rawId], ctx) => {
+    handler: (_req, res, [rawId], ctx, timing) => {
       const id = parseProductId(rawId ?? '');
+      const looked = timing.enabled ? performance.now() : 0;
       const hot = ctx.products.cached(id);
+      if (timing.enabled) timing.add('near', performance.now() - looked);
       if (hot !== undefined) {
-        sendHit(res, hot, ctx.node);
+        sendHit(res, hot, ctx.node, timing);
         return 'hit';
       }
-      return ctx.products.view(id).then(({ body, cache }) => {
-        sendJsonBytes(res, 200, body, { 'x-cache': cache, 'x-served-by': ctx.node });
+      return ctx.products.view(id, timing).then(({ body, cache }) => {
+        sendJsonBytes(res, 200, body, { 'x-cache': cache, 'x-served-by': ctx.node, ...timingHeader(timing) });
         return cache === 'HIT' ? 'hit' : 'miss';
       });
     },
@@ -72,14 +75,16 @@ const ROUTES: Route[] = [
     name: 'orders',
     method: 'POST',
     pattern: /^\/orders$/,
-    handler: async (req, res, _params, ctx) => {
+    handler: async (req, res, _params, ctx, timing) => {
       const strategy = strategyOf(req, ctx.defaultStrategy);
       const request = parseOrderRequest(await readJsonBody(req), req.headers['idempotency-key']);
       // Admission after validation (a bad order is a 400 whatever the load) and before the
       // strategy: a refused purchase ran no statement. Views have no such bound: a near-cache hit
       // costs microseconds, a miss waits at most for the replica pool's bounded queue.
-      const answer = await ctx.admission.admit(() => ctx.purchases.purchase(strategy, request));
-      sendJson(res, answer.status, answer.body, answer.replayed ? { 'idempotent-replayed': 'true' } : {});
+      const answer = await ctx.admission.admit(() => ctx.purchases.purchase(strategy, request, timing));
+      const headers = timingHeader(timing);
+      if (answer.replayed) headers['idempotent-replayed'] = 'true';
+      sendJson(res, answer.status, answer.body, headers);
       return answer.replayed ? 'replayed' : 'ordered';
     },
   },
@@ -107,11 +112,18 @@ function strategyOf(req: IncomingMessage, fallback: StrategyName): StrategyName 
  * The hottest answer of all, a near-cache hit, with its headers as one flat list: Node writes
  * it without merging header objects.
  */
-function sendHit(res: ServerResponse, body: Buffer, node: string): void {
-  res.writeHead(200, ['content-type', 'application/json; charset=utf-8', 'content-length', String(body.length), 'x-cache', 'HIT', 'x-served-by', node]);
+function sendHit(res: ServerResponse, body: Buffer, node: string, timing: RequestTiming): void {
+  const headers = ['content-type', 'application/json; charset=utf-8', 'content-length', String(body.length), 'x-cache', 'HIT', 'x-served-by', node];
+  if (timing.enabled) headers.push('server-timing', timing.header());
+  res.writeHead(200, headers);
   res.end(body);
 }
 
+
+/** `Server-Timing`, written last so it covers the whole answer but its sending; none when disabled. */
+function timingHeader(timing: RequestTiming): Record<string, string> {
+  return timing.enabled ? { 'server-timing': timing.header() } : {};
+}
 
 /** The route for a request and the parameters its pattern captured; unknown paths and methods throw. */
 export function matchRoute(req: IncomingMessage): { route: Route; params: string[] } {

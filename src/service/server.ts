@@ -50,6 +50,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     metrics: options.metricsView?.(metrics.registry) ?? metrics.registry,
     defaultStrategy: config.strategy,
     node: config.node,
+    serverTiming: config.serverTiming,
   };
   const timing = new RequestMetrics();
   timing.register(metrics.registry);

@@ -75,6 +75,8 @@ const appSettings = z.strictObject({
    * overloaded, nothing sold). Default: 8 × pools.primary, the most the primary pool's queue holds.
    */
   maxPurchasesInFlight: z.number().int().min(1).max(100_000).optional(),
+  /** Server-Timing on every answer (the bench's split of latency by phase); false hides the app's internals. */
+  serverTiming: z.boolean().default(true),
 });
 
 const catalog = z.strictObject({

@@ -1,5 +1,6 @@
 import { request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { Duplex } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Registry } from 'prom-client';
 import type { PurchaseStrategy as StrategyName } from '../../src/topology/schema.js';
 import { AdmissionGate } from '../../src/service/admission.js';
@@ -29,6 +30,8 @@ export interface InProcessOptions {
   maxPurchasesInFlight?: number;
   /** Purchases that got past admission wait for this before they are answered. */
   holdPurchases?: Promise<void>;
+  /** Server-Timing on the answers (default true, as the topology's). */
+  serverTiming?: boolean;
 }
 
 /**
@@ -49,7 +52,8 @@ export function inProcessService(products: readonly number[] = [], options: InPr
   const ctx: RouteContext = {
     products: {
       cached: (id) => viewed.get(id),
-      view: async (id) => {
+      view: async (id, spent) => {
+        await spent.time('redis', sleep(2));
         if (!products.includes(id)) throw new ServiceError('product_not_found', `no product with id ${id}`);
         const body = Buffer.from(JSON.stringify({ id, name: `product ${id}`, priceCents: 100, stock: 10, version: 0 }));
         viewed.set(id, body);
@@ -57,9 +61,9 @@ export function inProcessService(products: readonly number[] = [], options: InPr
       },
     },
     purchases: {
-      purchase: async (strategy, order) => {
+      purchase: async (strategy, order, spent) => {
         purchases.push({ strategy, request: order });
-        await options.holdPurchases;
+        await spent.time('tx', options.holdPurchases ?? sleep(1));
         return { status: 201, body: { orderId: purchases.length, productId: order.productId, quantity: order.quantity }, replayed: false };
       },
     },
@@ -68,6 +72,7 @@ export function inProcessService(products: readonly number[] = [], options: InPr
     metrics: registry,
     defaultStrategy: 'atomic',
     node: 'app-test',
+    serverTiming: options.serverTiming ?? true,
   };
   const server = createServiceServer(ctx, timing);
   return { inject: (method, path, headers = {}, body) => inject(server, method, path, headers, body), purchases };

@@ -8,6 +8,7 @@ export function loadResult(over: Partial<LoadResult> = {}): LoadResult {
     measuredS: 10,
     classes: {},
     histograms: {},
+    phases: {},
     errors: { connect: 0, timeout: 0, reset: 0, http_5xx: 0, http_4xx: 0, aborted: 0 },
     errorsByOrigin: errorsByOrigin(),
     series: [],

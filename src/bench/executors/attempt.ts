@@ -19,7 +19,7 @@ export function attempt(connection: HttpConnection, connections: Connections, re
   send(connection, connections.host, request, connections.options, (error, answer) => {
     const finishedAt = now();
     const verdict = error !== null || answer === null ? classifyFailure(request, error ?? new Error('no answer')) : answerVerdict(request, answer);
-    recorder.complete(intendedAt, finishedAt, verdict, ledgerEntry(request, answer));
+    recorder.complete(intendedAt, finishedAt, verdict, ledgerEntry(request, answer), answer?.serverTiming);
     next();
   });
 }

@@ -31,8 +31,13 @@ describe('HTTP/1.1 response parser', () => {
 
   it('keeps the error code of X-Error, whatever its case, without reading the body', () => {
     const refused = 'HTTP/1.1 503 Service Unavailable\r\nx-error: overloaded\r\nRetry-After: 1\r\nContent-Length: 2\r\n\r\n{}';
-    expect(parse(refused, [], false)).toStrictEqual([{ status: 503, xCache: undefined, xError: 'overloaded', body: '', close: false }]);
+    expect(parse(refused, [], false)).toStrictEqual([{ status: 503, xCache: undefined, xError: 'overloaded', serverTiming: undefined, body: '', close: false }]);
     expect(parse(LENGTH, [])[0]?.xError).toBeUndefined();
+  });
+
+  it('joins the Server-Timing values of the app and of nginx, in order', () => {
+    const timed = 'HTTP/1.1 200 OK\r\nserver-timing: redis;dur=0.40, app;dur=0.90\r\nContent-Length: 2\r\nServer-Timing: lb-connect;dur=0000, lb-header;dur=0001\r\n\r\n{}';
+    expect(parse(timed, [], false)[0]?.serverTiming).toBe('redis;dur=0.40, app;dur=0.90, lb-connect;dur=0000, lb-header;dur=0001');
   });
 
   it('no body for 204 and 304; Connection: close and HTTP/1.0 are noted', () => {

@@ -4,6 +4,8 @@ export interface ParsedResponse {
   xCache: string | undefined;
   /** `X-Error`: the error code of an error answer (the service's and nginx's). */
   xError: string | undefined;
+  /** Every `Server-Timing` value (the app's and nginx's), joined with commas. */
+  serverTiming: string | undefined;
   /** The body, when the parser was asked to keep bodies (purchases), else ''. */
   body: string;
   /** The server will close the connection after this response (`Connection: close`, or no length). */
@@ -23,7 +25,7 @@ const MAX_HEADER_BYTES = 64 * 1024;
 /**
  * An incremental HTTP/1.1 response parser for one connection: feed it bytes as they arrive,
  * get whole responses back. Framing follows RFC 9112 §6.3: no body for 1xx/204/304, chunked,
- * Content-Length, or until the connection closes. It keeps only the status, X-Cache, X-Error and, when
+ * Content-Length, or until the connection closes. It keeps only the status, X-Cache, X-Error, Server-Timing and, when
  * asked, the body: the generator's cost per answer must stay far below the server's.
  */
 export class ResponseParser {
@@ -80,6 +82,7 @@ export class ResponseParser {
     let close = lines[0]?.startsWith('HTTP/1.0') ?? false;
     let xCache: string | undefined;
     let xError: string | undefined;
+    let serverTiming: string | undefined;
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i] as string;
       const colon = line.indexOf(':');
@@ -90,11 +93,12 @@ export class ResponseParser {
       else if (name === 'connection') close = value.toLowerCase() === 'close';
       else if (name === 'x-cache') xCache = value;
       else if (name === 'x-error') xError = value;
+      else if (name === 'server-timing') serverTiming = serverTiming === undefined ? value : `${serverTiming}, ${value}`;
     }
     const code = Number(status[1]);
     this.buffer = buffer.subarray(end + HEADER_END.length);
     this.mode = bodyMode(code, chunked, length);
-    this.head = { status: code, xCache, xError, close: close || this.mode.kind === 'until-close' };
+    this.head = { status: code, xCache, xError, serverTiming, close: close || this.mode.kind === 'until-close' };
     return true;
   }
 

@@ -58,6 +58,7 @@ export function serviceConfig(node: NodeOfKind<'app'>, ctx: RenderContext): Serv
     nearCacheMs: topology.app.nearCacheMs,
     workers: topology.app.workers,
     maxPurchasesInFlight: maxPurchasesInFlight(topology.app),
+    serverTiming: topology.app.serverTiming,
     redis: { host: peerHost(addressing, redis), port: redis.port, password: secrets.redisPassword },
     mysql: { primary: login(primary, topology.app.pools.primary), replica: login(replica, topology.app.pools.replica) },
   };

@@ -60,6 +60,15 @@ describe('the load balancer config', () => {
     for (const code of labelled) expect(NGINX_5XX_REASONS[code as string], code).toMatch(/^nginx\./);
   });
 
+  it('adds its connect and header times in ms as Server-Timing to every proxied answer', () => {
+    expect(config).toContain('add_header Server-Timing "lb-connect;dur=$shop_lb_connect_ms, lb-header;dur=$shop_lb_header_ms" always;');
+    for (const [variable, source] of [['$shop_lb_connect_ms', '$upstream_connect_time'], ['$shop_lb_header_ms', '$upstream_header_time']]) {
+      expect(config).toContain(`map ${source} ${variable} {`);
+    }
+    // "0.012" s becomes "0012", which the bench reads as 12 ms.
+    expect(config.match(/"~\^\(\?<s>\[0-9\]\+\)\[\.\]\(\?<ms>\[0-9\]\{3\}\)\$" +\$s\$ms;/g)).toHaveLength(2);
+  });
+
   it('orders its timeouts between the client and the app', () => {
     const read = Number(/proxy_read_timeout (\d+)s;/.exec(config)?.[1]) * 1000;
     expect(read).toBeGreaterThan(APP_LONGEST_ANSWER_MS);

@@ -64,6 +64,18 @@ ${NGINX_TEMP_DIRS.map((dir) => `    ${dir === 'body' ? 'client_body' : dir}_temp
         default       upstream_failed;
     }
 
+    # nginx's part of Server-Timing, in ms as the W3C header wants: its times are seconds with
+    # three decimals ("0.003" becomes "0003"). After a retry they are lists ("0.001, 0.002"):
+    # then no value, and the bench leaves that answer out of the split (bench/server-timing.ts).
+    map $upstream_connect_time $shop_lb_connect_ms {
+        "~^(?<s>[0-9]+)[.](?<ms>[0-9]{3})$"  $s$ms;
+        default                              "";
+    }
+    map $upstream_header_time $shop_lb_header_ms {
+        "~^(?<s>[0-9]+)[.](?<ms>[0-9]{3})$"  $s$ms;
+        default                              "";
+    }
+
     upstream shop_apps {
 ${upstreams.join('\n')}
         # Idle connections each worker keeps, as many as it can have requests in flight, so no
@@ -92,6 +104,9 @@ ${upstreams.join('\n')}
             # only after a real failure: a slow answer is waited for, not sent twice.
             proxy_next_upstream error;
             proxy_next_upstream_tries 2;
+            # Its connect to the app and the time until the app's answer began, beside the
+            # app's own Server-Timing (service/server-timing.ts).
+            add_header Server-Timing "lb-connect;dur=$shop_lb_connect_ms, lb-header;dur=$shop_lb_header_ms" always;
         }
 
         location = /_nginx/status {

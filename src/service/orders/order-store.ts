@@ -2,6 +2,7 @@
 // strategy's transaction (the functions given its connection `c`) or on its pool.
 import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { isDuplicateKey, type Database } from '../database.js';
+import type { RequestTiming } from '../server-timing.js';
 import type { OrderRequest } from './order-request.js';
 import { DuplicateOrder } from './strategy.js';
 
@@ -75,8 +76,8 @@ interface OrderPacket extends RowDataPacket {
  * The share lock waits for a purchase of the same key that has inserted but not yet committed,
  * so a concurrent retry is not told "sold out" just before that order commits.
  */
-export async function findOrderByKey(primary: Database, key: string): Promise<StoredOrder | undefined> {
-  const rows = await primary.query<OrderPacket[]>('SELECT id, product_id, quantity, user_id FROM orders WHERE idempotency_key = ? LOCK IN SHARE MODE', [key]);
+export async function findOrderByKey(primary: Database, key: string, timing?: RequestTiming): Promise<StoredOrder | undefined> {
+  const rows = await primary.query<OrderPacket[]>('SELECT id, product_id, quantity, user_id FROM orders WHERE idempotency_key = ? LOCK IN SHARE MODE', [key], timing);
   const row = rows[0];
   return row === undefined ? undefined : { orderId: Number(row.id), productId: Number(row.product_id), quantity: Number(row.quantity), userId: row.user_id };
 }

@@ -4,6 +4,7 @@ import type { ProductCache } from '../cache/product-cache.js';
 import type { Database } from '../database.js';
 import type { OrderEvents } from '../events.js';
 import type { Metrics } from '../metrics.js';
+import type { RequestTiming } from '../server-timing.js';
 import type { OrderRequest } from './order-request.js';
 import { findOrderByKey, type StoredOrder } from './order-store.js';
 import type { PurchaseStrategy } from './strategy.js';
@@ -31,10 +32,10 @@ export class Purchases {
     private readonly node: string,
   ) {}
 
-  async purchase(strategyName: StrategyName, request: OrderRequest): Promise<PurchaseAnswer> {
+  async purchase(strategyName: StrategyName, request: OrderRequest, timing: RequestTiming): Promise<PurchaseAnswer> {
     const strategy = this.strategies[strategyName];
     try {
-      const answer = await this.decide(strategy, request);
+      const answer = await this.decide(strategy, request, timing);
       this.metrics.purchases.labels(strategy.name, answer.replayed ? 'replayed' : 'ordered').inc();
       return answer;
     } catch (error) {
@@ -42,23 +43,23 @@ export class Purchases {
       this.metrics.purchases.labels(strategy.name, outcome).inc();
       // A failure with an unknown outcome (a cut-off COMMIT may have committed) leaves the cached
       // stock possibly too high: drop it. A refusal before any statement ran changed nothing.
-      if (!(error instanceof ServiceError) || error.outcomeUnknown) await this.cache.forgetStock(request.productId);
+      if (!(error instanceof ServiceError) || error.outcomeUnknown) await timing.time('redis', this.cache.forgetStock(request.productId));
       throw error;
     }
   }
 
-  private async decide(strategy: PurchaseStrategy, request: OrderRequest): Promise<PurchaseAnswer> {
-    const outcome = await strategy.buy(request);
+  private async decide(strategy: PurchaseStrategy, request: OrderRequest, timing: RequestTiming): Promise<PurchaseAnswer> {
+    const outcome = await strategy.buy(request, timing);
     switch (outcome.kind) {
       case 'ordered':
         this.events.publish({ orderId: outcome.orderId, productId: request.productId, quantity: request.quantity, stock: outcome.stock, version: outcome.version, node: this.node });
         return { status: 201, body: { orderId: outcome.orderId, productId: request.productId, quantity: request.quantity }, replayed: false };
       case 'duplicate':
-        return this.replay(request, await findOrderByKey(this.primary, request.idempotencyKey));
+        return this.replay(request, await findOrderByKey(this.primary, request.idempotencyKey, timing));
       case 'sold_out':
       case 'unknown_product': {
         // A retry of a key that bought before must get its order back, not "sold out".
-        const earlier = await findOrderByKey(this.primary, request.idempotencyKey);
+        const earlier = await findOrderByKey(this.primary, request.idempotencyKey, timing);
         if (earlier !== undefined) return this.replay(request, earlier);
         if (outcome.kind === 'sold_out') throw new ServiceError('sold_out', `product ${request.productId} has fewer than ${request.quantity} left`);
         throw new ServiceError('product_not_found', `no product with id ${request.productId}`);

@@ -1,3 +1,4 @@
+import type { RequestTiming } from '../server-timing.js';
 import type { OrderRequest } from './order-request.js';
 
 /**
@@ -13,7 +14,8 @@ export type PurchaseOutcome =
 
 export interface PurchaseStrategy {
   readonly name: 'seed' | 'atomic' | 'batched';
-  buy(request: OrderRequest): Promise<PurchaseOutcome>;
+  /** Decides one purchase, counting its phases in `timing` (Server-Timing). */
+  buy(request: OrderRequest, timing: RequestTiming): Promise<PurchaseOutcome>;
   close?(): Promise<void>;
 }
 

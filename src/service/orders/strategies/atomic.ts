@@ -1,3 +1,4 @@
+import type { RequestTiming } from '../../server-timing.js';
 import type { OrderRequest } from '../order-request.js';
 import { decrementIfAvailable, insertOrderOnce, readStock } from '../order-store.js';
 import { DuplicateOrder, type PurchaseOutcome, type PurchaseStrategy } from '../strategy.js';
@@ -13,16 +14,16 @@ import { recordOutcome, soldOutByCache } from './stock-gate.js';
 export function atomicStrategy(deps: StrategyDeps): PurchaseStrategy {
   return {
     name: 'atomic',
-    async buy(request) {
-      if (await soldOutByCache(deps, request)) return { kind: 'sold_out' };
-      const outcome = await buyInTransaction(deps, request);
-      await recordOutcome(deps, request.productId, outcome);
+    async buy(request, timing) {
+      if (await soldOutByCache(deps, request, timing)) return { kind: 'sold_out' };
+      const outcome = await buyInTransaction(deps, request, timing);
+      await recordOutcome(deps, request.productId, outcome, timing);
       return outcome;
     },
   };
 }
 
-async function buyInTransaction(deps: StrategyDeps, request: OrderRequest): Promise<PurchaseOutcome> {
+async function buyInTransaction(deps: StrategyDeps, request: OrderRequest, timing: RequestTiming): Promise<PurchaseOutcome> {
   try {
     return await deps.primary.transaction(async (c) => {
       if (!(await decrementIfAvailable(c, request.productId, request.quantity))) {
@@ -33,7 +34,7 @@ async function buyInTransaction(deps: StrategyDeps, request: OrderRequest): Prom
       const orderId = await insertOrderOnce(c, request);
       const row = await readStock(c, request.productId);
       return { kind: 'ordered', orderId, stock: row?.stock ?? 0, version: row?.version ?? 0 } as const;
-    });
+    }, timing);
   } catch (error) {
     if (error instanceof DuplicateOrder) return { kind: 'duplicate' };
     throw error;

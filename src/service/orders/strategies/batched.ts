@@ -1,4 +1,5 @@
 import { ServiceError } from '../../errors.js';
+import { RequestTiming } from '../../server-timing.js';
 import { WAITS } from '../../waits.js';
 import type { OrderRequest } from '../order-request.js';
 import { decrementIfAvailable, insertOrderOnce, keysWithOrders, readStock } from '../order-store.js';
@@ -14,6 +15,9 @@ const MAX_QUEUE_WAIT_MS = WAITS.batchWaitMs;
 
 interface Waiting {
   request: OrderRequest;
+  /** The buyer's Server-Timing: its wait counts as `batch`, its group's transaction is merged in. */
+  timing: RequestTiming;
+  enqueuedAt: number;
   /** Answers 503 busy if the purchase is still queued after MAX_QUEUE_WAIT_MS. */
   timer: NodeJS.Timeout;
   resolve(outcome: PurchaseOutcome): void;
@@ -31,9 +35,9 @@ export function batchedStrategy(deps: StrategyDeps): PurchaseStrategy {
   const groups = new ProductGroups(deps);
   return {
     name: 'batched',
-    async buy(request) {
-      if (await soldOutByCache(deps, request)) return { kind: 'sold_out' };
-      return groups.enqueue(request);
+    async buy(request, timing) {
+      if (await soldOutByCache(deps, request, timing)) return { kind: 'sold_out' };
+      return groups.enqueue(request, timing);
     },
   };
 }
@@ -47,11 +51,13 @@ class ProductGroups {
     this.fallback = atomicStrategy(deps);
   }
 
-  enqueue(request: OrderRequest): Promise<PurchaseOutcome> {
+  enqueue(request: OrderRequest, timing: RequestTiming): Promise<PurchaseOutcome> {
     return new Promise((resolve, reject) => {
       const queue = this.queues.get(request.productId) ?? [];
       const waiting: Waiting = {
         request,
+        timing,
+        enqueuedAt: performance.now(),
         resolve,
         reject,
         // A group stuck in a stalled commit must not hold the buyers behind it without bound.
@@ -59,6 +65,7 @@ class ProductGroups {
           const at = queue.indexOf(waiting);
           if (at === -1) return;
           queue.splice(at, 1);
+          timing.add('batch', performance.now() - waiting.enqueuedAt);
           reject(new ServiceError('busy', `purchase waited over ${MAX_QUEUE_WAIT_MS} ms for its group`, 1));
         }, MAX_QUEUE_WAIT_MS),
       };
@@ -96,6 +103,7 @@ class ProductGroups {
         later.push(waiting);
       } else {
         clearTimeout(waiting.timer);
+        waiting.timing.add('batch', performance.now() - waiting.enqueuedAt);
         keys.add(waiting.request.idempotencyKey);
         group.push(waiting);
       }
@@ -106,20 +114,26 @@ class ProductGroups {
 
   private async commit(productId: number, group: Waiting[]): Promise<void> {
     this.deps.metrics.batchSize.observe(group.length);
+    // The group's transaction is every member's: each buyer's timing gets it whole.
+    const shared = new RequestTiming();
     let outcomes: PurchaseOutcome[];
     try {
-      outcomes = await this.commitGroup(productId, group.map((w) => w.request));
+      outcomes = await this.commitGroup(productId, group.map((w) => w.request), shared);
     } catch (error) {
+      for (const waiting of group) waiting.timing.merge(shared);
       // A key used concurrently for another product breaks the group's INSERTs: decide each
       // purchase alone instead. Any other failure is every member's answer.
       if (error instanceof DuplicateOrder) return this.oneByOne(group);
       for (const waiting of group) waiting.reject(error);
       return;
     }
-    group.forEach((waiting, i) => waiting.resolve(outcomes[i] ?? { kind: 'sold_out' }));
+    group.forEach((waiting, i) => {
+      waiting.timing.merge(shared);
+      waiting.resolve(outcomes[i] ?? { kind: 'sold_out' });
+    });
   }
 
-  private async commitGroup(productId: number, requests: OrderRequest[]): Promise<PurchaseOutcome[]> {
+  private async commitGroup(productId: number, requests: OrderRequest[], timing: RequestTiming): Promise<PurchaseOutcome[]> {
     const result = await this.deps.primary.transaction(async (c) => {
       const row = await readStock(c, productId, true);
       if (row === undefined) return { outcomes: requests.map(() => ({ kind: 'unknown_product' }) as const), row };
@@ -134,14 +148,14 @@ class ProductGroups {
         outcomes[i] = { kind: 'ordered', orderId: await insertOrderOnce(c, request), stock: remaining, version };
       }
       return { outcomes, row: { stock: remaining, version } };
-    });
-    if (result.row !== undefined) await this.deps.cache.recordStock(productId, result.row.stock, result.row.version);
+    }, timing);
+    if (result.row !== undefined) await timing.time('redis', this.deps.cache.recordStock(productId, result.row.stock, result.row.version));
     return result.outcomes;
   }
 
   private async oneByOne(group: Waiting[]): Promise<void> {
     for (const waiting of group) {
-      await this.fallback.buy(waiting.request).then(waiting.resolve, waiting.reject);
+      await this.fallback.buy(waiting.request, waiting.timing).then(waiting.resolve, waiting.reject);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { ServiceError, unavailable } from '../../errors.js';
+import type { RequestTiming } from '../../server-timing.js';
 import { decrementAtVersion, insertOrderOnce, readStock } from '../order-store.js';
 import { DuplicateOrder, type PurchaseOutcome, type PurchaseStrategy } from '../strategy.js';
 import type { StrategyDeps } from './deps.js';
@@ -13,25 +14,25 @@ import { recordOutcome } from './stock-gate.js';
 export function seedStrategy(deps: StrategyDeps): PurchaseStrategy {
   return {
     name: 'seed',
-    async buy(request) {
-      const token = await deps.lock.acquire(request.productId);
+    async buy(request, timing) {
+      const token = await timing.time('lock', deps.lock.acquire(request.productId));
       try {
-        const cached = await deps.cache.cachedStockStrict(request.productId).catch((error: unknown) => {
+        const cached = await timing.time('redis', deps.cache.cachedStockStrict(request.productId)).catch((error: unknown) => {
           throw unavailable('redis (stock check)', error);
         });
         if (cached !== undefined && cached < request.quantity) return { kind: 'sold_out' };
-        const outcome = await buyUnderLock(deps, request);
+        const outcome = await buyUnderLock(deps, request, timing);
         // The seed design updates the cached stock before it releases the lock.
-        await recordOutcome(deps, request.productId, outcome);
+        await recordOutcome(deps, request.productId, outcome, timing);
         return outcome;
       } finally {
-        await deps.lock.release(request.productId, token);
+        await timing.time('lock', deps.lock.release(request.productId, token));
       }
     },
   };
 }
 
-async function buyUnderLock(deps: StrategyDeps, request: Parameters<PurchaseStrategy['buy']>[0]): Promise<PurchaseOutcome> {
+async function buyUnderLock(deps: StrategyDeps, request: Parameters<PurchaseStrategy['buy']>[0], timing: RequestTiming): Promise<PurchaseOutcome> {
   try {
     return await deps.primary.transaction(async (c) => {
       const row = await readStock(c, request.productId, true);
@@ -42,7 +43,7 @@ async function buyUnderLock(deps: StrategyDeps, request: Parameters<PurchaseStra
       }
       const orderId = await insertOrderOnce(c, request);
       return { kind: 'ordered', orderId, stock: row.stock - request.quantity, version: row.version + 1 } as const;
-    });
+    }, timing);
   } catch (error) {
     if (error instanceof DuplicateOrder) return { kind: 'duplicate' };
     throw error;

@@ -16,6 +16,11 @@ export const PHASES = {
 
 export type Phase = keyof typeof PHASES;
 
+const PHASE_NAMES = Object.keys(PHASES) as Phase[];
+const PHASE_INDEX = Object.fromEntries(PHASE_NAMES.map((name, i) => [name, i])) as Record<Phase, number>;
+/** Each phase's entry as the header starts it. */
+const ENTRY_START = PHASE_NAMES.map((name) => `${name};dur=`);
+
 /** The app's whole time, beside the phases in the header. */
 export const APP_TOTAL = 'app';
 
@@ -24,13 +29,19 @@ export const APP_TOTAL = 'app';
  * and `time` adds no step to the awaited work: only the request's elapsed time is kept.
  */
 export class RequestTiming {
-  private readonly spent = new Map<Phase, number>();
+  // A plain array and a bit per phase used: this runs on every answer, the near-cache hit's
+  // included, so it allocates one small array and formats without toFixed (bench:service).
+  private readonly spent = [0, 0, 0, 0, 0, 0, 0];
+  private used = 0;
   private readonly startedAt = performance.now();
 
   constructor(readonly enabled = true) {}
 
   add(phase: Phase, ms: number): void {
-    if (this.enabled) this.spent.set(phase, (this.spent.get(phase) ?? 0) + ms);
+    if (!this.enabled) return;
+    const i = PHASE_INDEX[phase];
+    this.spent[i] = (this.spent[i] as number) + ms;
+    this.used |= 1 << i;
   }
 
   /** Awaits `work`, counting the wait to `phase` whether it succeeds or fails. */
@@ -49,7 +60,7 @@ export class RequestTiming {
 
   /** Adds another timing's phases (a group transaction shared by its buyers). */
   merge(other: RequestTiming): void {
-    for (const [phase, ms] of other.spent) this.add(phase, ms);
+    for (let i = 0; i < PHASE_NAMES.length; i++) if (other.used & (1 << i)) this.add(PHASE_NAMES[i] as Phase, other.spent[i] as number);
   }
 
   /** Milliseconds since the request was routed. */
@@ -57,10 +68,15 @@ export class RequestTiming {
     return performance.now() - this.startedAt;
   }
 
-  /** The header value: each phase spent, then the app's total so far, in ms with two decimals. */
+  /** The header value: each phase spent (in PHASES' order), then the app's total so far, in ms to 0.01. */
   header(): string {
     let value = '';
-    for (const [phase, ms] of this.spent) value += `${phase};dur=${ms.toFixed(2)}, `;
-    return `${value}${APP_TOTAL};dur=${this.elapsedMs().toFixed(2)}`;
+    for (let i = 0; i < ENTRY_START.length; i++) if (this.used & (1 << i)) value += `${ENTRY_START[i]}${hundredths(this.spent[i] as number)}, `;
+    return `${value}${APP_TOTAL};dur=${hundredths(this.elapsedMs())}`;
   }
+}
+
+/** Milliseconds rounded to 0.01, written as short as they are ("0.4", "12"). */
+function hundredths(ms: number): string {
+  return String(Math.round(ms * 100) / 100);
 }

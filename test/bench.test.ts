@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../src/bench/ledger.js';
@@ -98,6 +98,38 @@ describe('shopctl bench on a real topology', () => {
     expect(report.purchases.attempted).toBeGreaterThan(0);
   });
 
+  it('--find-capacity steps the open-model rate, reports the curve and the capacity, ledgers every step, and verify judges the capacity\'s step', async () => {
+    const bench = await run('bench', '-s', 'smoke', '--find-capacity', '--budget', '25s', '--warmup', '1s', '--duration', '2s', '--out', reports, '--json');
+    expect([0, 4], bench.stderr).toContain(bench.code);
+    const report = JSON.parse(bench.stdout) as BenchReport;
+    const capacity = report.capacity;
+    expect(capacity?.stoppedBy).toMatch(/^(converged|budget)$/);
+    // 25 s holds 5 steps of 1 s + 2 s (+ 2 s each): 500, 1000, … then halves between.
+    expect(capacity?.steps.length).toBeGreaterThanOrEqual(2);
+    expect(capacity?.steps.length).toBeLessThanOrEqual(5);
+    expect(capacity?.steps[0]?.rate).toBe(500);
+    for (const step of capacity?.steps ?? []) {
+      expect(step.achievedRps).toBeGreaterThan(0);
+      expect(step.passed).toBe(step.failures.length === 0);
+    }
+    const passed = (capacity?.steps ?? []).filter((s) => s.passed).map((s) => s.rate);
+    expect(capacity?.rps).toBe(passed.length === 0 ? null : Math.max(...passed));
+    expect(capacity?.littlesLaw).toMatchObject({ concurrency: 50, designMeanMs: 15, impliedRps: 3333, apps: 2 });
+    // The report's load is the step it shows; its ledger holds every step's purchases.
+    expect(report.load).toMatchObject({ model: 'open', rate: capacity?.rps ?? capacity?.steps[0]?.rate, durationS: 2 });
+    const ledger = readLedger(runDir(report));
+    expect(ledger.length).toBe(report.purchases.attempted);
+    expect(new Set(ledger.map((e) => e.key)).size, 'every step\'s keys are its own').toBe(ledger.length);
+    expect(report.purchases.attempted).toBeGreaterThan(report.classes.purchase_ok?.count ?? 0);
+    expect(readdirSync(runDir(report)).filter((f) => f.startsWith('ledger.'))).toEqual(['ledger.ndjson']);
+    expect(readFileSync(join(runDir(report), 'report.html'), 'utf8')).toContain('Latency by offered rate');
+    expect(bench.stderr).toMatch(/Little's law: 50 concurrent requests at the design's ~15 ms mean imply 3333 req\/s/);
+    const verify = await run('verify', '--report', runDir(report), '--json');
+    const verdict = JSON.parse(verify.stdout) as { audit: { invariants: { id: string; ok: boolean }[]; ledger: { entries: number } } };
+    expect(verdict.audit.invariants.every((i) => i.ok), verify.stderr).toBe(true);
+    expect(verdict.audit.ledger.entries).toBe(ledger.length);
+  });
+
   it('exits 4 without sending when the open-files limit cannot hold the connections', async () => {
     const child = spawn('sh', ['-c', `ulimit -n 256 && exec "${process.execPath}" "${LAUNCHER}" bench -s smoke --connections 500 --out "${reports}" -t "${topo.file}"`], {
       env: { ...process.env, SHOPCTL_HOME: topo.home, CI: '1' },
@@ -137,6 +169,11 @@ describe('shopctl bench refuses what it cannot run', () => {
     [['--mix', 'view=2'], /--mix/],
     [['--strategy', 'fastest'], /--strategy/],
     [['--workers', '0'], /--workers/],
+    [['--find-capacity', '--rate', '100'], /--find-capacity searches the rate itself: leave --rate out/],
+    [['--find-capacity', '--calibrate'], /--find-capacity and --calibrate cannot run together/],
+    [['--budget', '1m'], /--budget bounds --find-capacity/],
+    [['--find-capacity', '--budget', '10s'], /--budget 10s holds fewer than 2 steps of 13s/],
+    [['--find-capacity', '--budget', 'soon'], /--budget: expected a duration/],
     [['-s', 'no-such-scenario'], /cannot read scenario file .*no-such-scenario\.yaml: no such file/],
     [['-s', badScenario], /bad-scenario\.yaml: load\.duration: expected a duration/],
     [['-s', hotScenario], /hot-scenario\.yaml: popularity\.productId: product 9999 is not among the 500 products/],

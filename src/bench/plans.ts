@@ -10,13 +10,17 @@ export function calibrationPlan(target: BenchTarget, load: LoadSettings, runId: 
   return { ...asClosed(load), origin: target.origin, strategy: undefined, workload, ledgerPrefix: null };
 }
 
-/** The scenario's requests, with every purchase written to the ledger parts `<ledgerFile>.<worker>`. */
-export function scenarioPlan(target: BenchTarget, load: LoadSettings, scenario: Scenario, runId: string, ledgerFile: string): LoadPlan {
+/**
+ * The scenario's requests, with every purchase written to the ledger parts `<ledgerFile>.<worker>`.
+ * Idempotency-Keys start with `keyPrefix` (the run id, or the run id and a capacity step's number:
+ * a key used twice would be replayed, not sold, and verify finds the run's orders by `<run-id>-`).
+ */
+export function scenarioPlan(target: BenchTarget, load: LoadSettings, scenario: Scenario, keyPrefix: string, ledgerFile: string): LoadPlan {
   return {
     ...load,
     origin: target.origin,
     strategy: scenario.strategy,
-    workload: { kind: 'scenario', mix: scenario.mix, popularity: scenario.popularity, products: scenario.products ?? target.topology.catalog.products, quantity: scenario.quantity, seed: scenario.seed, keyPrefix: runId },
+    workload: { kind: 'scenario', mix: scenario.mix, popularity: scenario.popularity, products: scenario.products ?? target.topology.catalog.products, quantity: scenario.quantity, seed: scenario.seed, keyPrefix },
     ledgerPrefix: ledgerFile,
   };
 }

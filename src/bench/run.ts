@@ -7,17 +7,19 @@ import type { BenchReport } from '../report/model.js';
 import { createRunDir, pointLatestAt, REPORT_FILES, writeReport } from '../report/write.js';
 import type { Scenario } from '../scenario/load.js';
 import type { Topology } from '../topology/model.js';
-import { runLoad, type LoadPlan, type LoadResult } from './engine.js';
+import { parseThresholds } from '../verify/thresholds/parse.js';
+import { findCapacity, type CapacityOptions, type CapacityOutcome } from './capacity/find-capacity.js';
+import { judgeStep } from './capacity/judge-step.js';
+import type { LoadResult } from './engine.js';
 import { fileLimit, hostInfo } from './host-info.js';
-import { joinLedgerParts } from './ledger.js';
 import { loadSettings, type LoadSettings } from './load-settings.js';
-import type { ResourceUsage, ServerFigures } from './measurement.js';
-import type { BenchListener, BenchPhase } from './phases.js';
-import { calibrationPlan, describePlan, scenarioPlan } from './plans.js';
+import type { HostInfo, ResourceUsage } from './measurement.js';
+import type { BenchListener } from './phases.js';
+import { calibrationPlan } from './plans.js';
 import { ResourceSampler } from './resource-sampler.js';
 import { newRunId } from './run-id.js';
+import { measureScenario, PhaseRunner, type ScenarioRun } from './scenario-run.js';
 import { SPARE_FILES } from './self-check.js';
-import { resetConnectionPeaks, scrapeApps, serverFigures, type AppCounters } from './server-figures.js';
 import { benchTarget, type BenchTarget } from './target.js';
 
 export interface BenchOptions {
@@ -32,6 +34,8 @@ export interface BenchOptions {
   reportsDir: string;
   listener: BenchListener;
   signal: AbortSignal;
+  /** `--find-capacity`: search the highest rate at which every threshold holds, instead of one run. */
+  capacity?: CapacityOptions;
 }
 
 export interface BenchOutcome {
@@ -57,34 +61,42 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   const dir = createRunDir(options.reportsDir, runId);
   const sampler = new ResourceSampler([...sampledNodes(target), { name: GENERATOR, pid: process.pid, group: false }]);
   sampler.start();
-  const phases = new Phases(options, sampler);
+  const phases = new PhaseRunner(options.listener, options.signal, sampler);
+  const ledgerFile = join(dir, REPORT_FILES.ledger);
+  // What every report of this run shares, a capacity step's included.
+  const common = { runId, startedAt, topology: target.topology, lb: target.origin, scenario: options.scenario, overrides: options.overrides, scenarioAsked: options.runScenario, fileLimit: files };
   let calibration: LoadResult | null = null;
   let scenarioRun: ScenarioRun | null = null;
+  let capacity: CapacityOutcome | null = null;
   try {
     if (options.calibrate) calibration = await phases.run('calibrate', calibrationPlan(target, load, runId));
-    if (options.runScenario && !options.signal.aborted) scenarioRun = await measureScenario(phases, target, load, options.scenario, runId, dir);
+    if (options.capacity !== undefined) {
+      const thresholds = parseThresholds(options.scenario.thresholds, options.scenario.file);
+      let host: HostInfo | undefined;
+      const judge = (stepLoad: LoadSettings, run: ScenarioRun) =>
+        judgeStep({ ...common, finishedAt: new Date().toISOString(), interrupted: false, load: stepLoad, host: (host ??= hostInfo()), calibration: null, scenarioRun: run, resources: STEP_RESOURCES }, thresholds);
+      capacity = await findCapacity({ phases, target, load, scenario: options.scenario, runId, dir, ledgerFile, signal: options.signal, judge }, options.capacity);
+      scenarioRun = capacity.shown?.run ?? null;
+    } else if (options.runScenario && !options.signal.aborted) {
+      scenarioRun = await measureScenario(phases, target, load, options.scenario, runId, ledgerFile);
+    }
   } catch (error) {
     sampler.stop();
     throw error;
   }
   const resources = withoutGenerator(sampler.stop());
   const report = buildReport({
-    runId,
-    startedAt,
+    ...common,
     finishedAt: new Date().toISOString(),
     interrupted: options.signal.aborted,
-    topology: target.topology,
-    lb: target.origin,
-    scenario: options.scenario,
-    overrides: options.overrides,
-    scenarioAsked: options.runScenario,
-    load,
+    // A capacity search's report shows the step at the capacity found, with that step's load.
+    load: capacity?.shown?.load ?? load,
     // Read after the load: it starts a process per server program.
     host: hostInfo(),
-    fileLimit: files,
     calibration,
     scenarioRun,
     resources,
+    capacity: capacity === null ? undefined : { record: capacity.record, purchases: capacity.purchases },
   });
   writeReport(dir, report);
   pointLatestAt(dir);
@@ -111,41 +123,9 @@ function withoutGenerator(usage: Record<string, ResourceUsage>): { nodes: Record
   return { nodes, generator };
 }
 
-interface ScenarioRun {
-  result: LoadResult;
-  server: ServerFigures;
-}
 
-async function measureScenario(phases: Phases, target: BenchTarget, load: LoadSettings, scenario: Scenario, runId: string, dir: string): Promise<ScenarioRun> {
-  const problems: string[] = [];
-  await resetConnectionPeaks(target, problems);
-  let before: Promise<AppCounters> | undefined;
-  const plan = scenarioPlan(target, load, scenario, runId, join(dir, REPORT_FILES.ledger));
-  const result = await phases.run('scenario', plan, () => (before = scrapeApps(target, problems)));
-  await joinLedgerParts(result.ledgerParts, join(dir, REPORT_FILES.ledger));
-  const after = await scrapeApps(target, problems);
-  const hits = result.classes.view_hit?.count ?? 0;
-  const views = hits + (result.classes.view_miss?.count ?? 0);
-  const server = await serverFigures(target, (await before) ?? after, after, views === 0 ? null : hits / views, problems);
-  return { result, server };
-}
-
-/** Runs one load phase and relays its progress, with the nodes' latest CPU, to the listener. */
-class Phases {
-  constructor(
-    private readonly options: BenchOptions,
-    private readonly sampler: ResourceSampler,
-  ) {}
-
-  async run(phase: BenchPhase, plan: LoadPlan, onMeasuredStart?: () => void): Promise<LoadResult> {
-    this.options.listener({ kind: 'phase', phase, description: describePlan(phase, plan) });
-    const result = await runLoad(
-      plan,
-      { onProgress: (progress) => this.options.listener({ kind: 'progress', phase, progress, resources: this.sampler.latest() }), onMeasuredStart },
-      this.options.signal,
-    );
-    const rps = result.measuredS > 0 ? result.measuredCompleted / result.measuredS : 0;
-    this.options.listener({ kind: 'phase-done', phase, summary: `${Math.round(rps)} requests/s over ${result.measuredS.toFixed(1)} s${result.interrupted ? ' (interrupted)' : ''}` });
-    return result;
-  }
-}
+/**
+ * A capacity step's resources: none of its own (the sampler covers the whole run). The step's
+ * generator check keeps its thread-saturation and rate checks; only the process CPU share is left out.
+ */
+const STEP_RESOURCES = { nodes: {}, generator: { pid: process.pid, cpuMeanPct: 0, cpuMaxPct: 0, rssMaxBytes: 0, series: [] } };

@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { runBench } from '../bench/run.js';
+import { stepsInBudget, type CapacityOptions, type CapacityRecord } from '../bench/capacity/find-capacity.js';
 import { describePhases } from '../bench/latency-phases.js';
 import { describeErrorsByOrigin, type LatencySummary, type RequestClass } from '../bench/measurement.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { Interrupt } from '../provision/interrupt.js';
+import { capacitySentences } from '../report/format.js';
 import type { BenchReport } from '../report/model.js';
 import { durationSchema } from '../scenario/duration.js';
 import { loadScenario, type Scenario } from '../scenario/load.js';
@@ -33,8 +35,13 @@ const options = z.object({
   out: z.string().default('reports'),
   workers: whole(1).pipe(z.number().max(64)).optional(),
   calibrate: z.boolean().default(false),
+  findCapacity: z.boolean().default(false),
+  budget: durationSchema.pipe(z.number().min(1000, 'expected at least 1s')).optional(),
   json: z.boolean().default(false),
 });
+
+/** `--find-capacity`'s defaults: each step 3 s of warm-up and 10 s measured, 5 minutes in all, within 5 %. */
+const CAPACITY_DEFAULTS = { budgetMs: 300_000, stepWarmupMs: 3_000, stepDurationMs: 10_000, tolerance: 0.05, closedStartRate: 500 };
 
 export const benchCommand: CommandSpec = {
   name: 'bench',
@@ -54,6 +61,8 @@ export const benchCommand: CommandSpec = {
       .option('--out <dir>', 'reports folder; the run writes <dir>/<run-id>/', 'reports')
       .option('--workers <n>', 'load-generator threads (default: one per core)')
       .option('--calibrate', 'first measure the ceiling: GET /healthz through the same LB; alone without -s')
+      .option('--find-capacity', "search the highest open-model rate at which every threshold holds (steps of --warmup + --duration, default 3s + 10s)")
+      .option('--budget <d>', 'with --find-capacity: the most time the search may take (default 5m)')
       .option('--json', 'print report.json on stdout'),
   async action(raw) {
     const opts = parseOptions(options, raw);
@@ -69,6 +78,7 @@ export const benchCommand: CommandSpec = {
       seed: opts.seed,
     });
     checkAgainstTopology(scenario, topology);
+    const capacity = capacityOptions(opts, scenario);
     // Thresholds are evaluated by verify, but a typo in one should stop the run before it starts.
     parseThresholds(scenario.thresholds, scenario.file);
     const interrupt = new Interrupt();
@@ -84,6 +94,7 @@ export const benchCommand: CommandSpec = {
         reportsDir: resolve(opts.out),
         listener: view.listener,
         signal: interrupt.signal,
+        capacity,
       });
       await view.close();
       writeErr(summary(report, dir));
@@ -96,6 +107,30 @@ export const benchCommand: CommandSpec = {
     }
   },
 };
+
+/** `--find-capacity` and `--budget` as the search's options, or undefined without them; contradictions exit 64. */
+function capacityOptions(opts: z.output<typeof options>, scenario: Scenario): CapacityOptions | undefined {
+  if (!opts.findCapacity) {
+    if (opts.budget !== undefined) throw new UsageError('--budget bounds --find-capacity: add --find-capacity, or leave --budget out');
+    return undefined;
+  }
+  if (opts.rate !== undefined) throw new UsageError('--find-capacity searches the rate itself: leave --rate out');
+  if (opts.calibrate) throw new UsageError('--find-capacity and --calibrate cannot run together: measure the ceiling in a run of its own');
+  const load = scenario.load;
+  const found: CapacityOptions = {
+    budgetMs: opts.budget ?? CAPACITY_DEFAULTS.budgetMs,
+    stepWarmupMs: opts.warmup ?? Math.min(load.warmup, CAPACITY_DEFAULTS.stepWarmupMs),
+    stepDurationMs: opts.duration ?? Math.min(load.duration, CAPACITY_DEFAULTS.stepDurationMs),
+    tolerance: CAPACITY_DEFAULTS.tolerance,
+    startRate: load.model === 'open' ? load.rate : CAPACITY_DEFAULTS.closedStartRate,
+  };
+  if (stepsInBudget(found) < 2) {
+    throw new UsageError(`--budget ${found.budgetMs / 1000}s holds fewer than 2 steps of ${(found.stepWarmupMs + found.stepDurationMs) / 1000}s (warm-up + measured, plus about 2s each)`, [
+      'give a longer --budget, or shorter steps with --warmup and --duration',
+    ]);
+  }
+  return found;
+}
 
 /** The bench's verdict on its own report: 4 when the generator's self-check failed (errors.ts has the rule). */
 function benchExitCode(report: BenchReport): ExitCode {
@@ -117,6 +152,7 @@ function checkAgainstTopology(scenario: Scenario, topology: Topology): void {
 function summary(report: BenchReport, dir: string): string {
   const lines = [`report: ${dir}/report.html (report.json, report.md, ledger.ndjson)`];
   if (report.ceiling !== null) lines.push(`ceiling: ${report.ceiling.rps} requests/s on GET /healthz with ${report.ceiling.connections} connections`);
+  if (report.capacity !== undefined) lines.push(...describeCapacity(report.capacity));
   if (report.load !== null) {
     lines.push(`throughput: ${report.throughput.rps} requests/s over ${report.throughput.measuredS}s`);
     for (const [cls, s] of Object.entries(report.classes) as [RequestClass, LatencySummary][]) {
@@ -133,4 +169,10 @@ function summary(report: BenchReport, dir: string): string {
   lines.push(report.generator.trustworthy ? 'generator: trustworthy' : `generator: NOT trustworthy (exit 4):\n  ${report.generator.reasons.join('\n  ')}`);
   if (report.interrupted) lines.push('interrupted: the report holds what was sent until then');
   return lines.join('\n');
+}
+
+/** The search's outcome, and why the lowest failing rate failed. */
+function describeCapacity(c: CapacityRecord): string[] {
+  const failed = c.steps.find((s) => s.rate === c.failedAt);
+  return [...capacitySentences(c), ...(failed === undefined ? [] : [`at ${failed.rate} req/s: ${failed.failures.join('; ')}`])];
 }

@@ -1,6 +1,7 @@
 import type { LoadResult } from '../bench/engine.js';
 import type { LoadSettings } from '../bench/load-settings.js';
-import { errorCounts, errorsByOrigin, noPurchases, type Ceiling, type HostInfo, type ResourceUsage, type ServerFigures } from '../bench/measurement.js';
+import type { CapacityRecord } from '../bench/capacity/find-capacity.js';
+import { errorCounts, errorsByOrigin, noPurchases, type Ceiling, type HostInfo, type PurchaseTally, type ResourceUsage, type ServerFigures } from '../bench/measurement.js';
 import { checkBench } from '../bench/self-check.js';
 import type { Scenario } from '../scenario/load.js';
 import type { Topology } from '../topology/model.js';
@@ -30,6 +31,8 @@ export interface BenchPieces {
   /** The scenario's run and the servers' figures over it; null when it did not run. */
   scenarioRun: { result: LoadResult; server: ServerFigures } | null;
   resources: { nodes: Record<string, ResourceUsage>; generator: ResourceUsage };
+  /** `--find-capacity`: the search, and every step's purchases (`scenarioRun` is the step shown). */
+  capacity?: { record: CapacityRecord; purchases: PurchaseTally };
 }
 
 /**
@@ -60,12 +63,13 @@ export function buildReport(pieces: BenchPieces): BenchReport {
     errors: lastRun?.errors ?? errorCounts(),
     errorsByOrigin: lastRun?.errorsByOrigin ?? errorsByOrigin(),
     series: lastRun?.series ?? [],
-    purchases: measured?.purchases ?? noPurchases(),
+    purchases: pieces.capacity?.purchases ?? measured?.purchases ?? noPurchases(),
     server: scenarioRun?.server ?? null,
     resources: { intervalS: 1, nodes: pieces.resources.nodes, generator: pieces.resources.generator },
     generator: checkBench(pieces.load, { calibration, scenario: measured }, pieces.fileLimit, pieces.resources.generator.cpuMeanPct),
     ceiling: calibration === null ? null : ceilingOf(calibration, pieces.load),
-    ledger: measured === null ? null : { file: REPORT_FILES.ledger, ...measured.purchases },
+    ledger: measured === null ? null : { file: REPORT_FILES.ledger, ...(pieces.capacity?.purchases ?? measured.purchases) },
+    ...(pieces.capacity === undefined ? {} : { capacity: pieces.capacity.record }),
   };
 }
 

@@ -1,5 +1,6 @@
 /* Formatting shared by the Markdown and HTML writers. */
 import { REQUEST_CLASSES, type LatencySummary, type RequestClass } from '../bench/measurement.js';
+import type { CapacityRecord } from '../bench/capacity/find-capacity.js';
 import type { ClassPhases } from '../bench/latency-phases.js';
 import { LATENCY_PHASES, PHASE_TIER } from '../bench/server-timing.js';
 import type { BenchReport } from './model.js';
@@ -48,4 +49,26 @@ export function phaseTable(report: BenchReport): { head: string[]; rows: string[
     return [c, String(split.answers), `${split.dominant} (${PHASE_TIER[split.dominant]})`, ...cells];
   });
   return { head: ['class', 'answers', 'dominated by', ...phases], rows };
+}
+
+/** `--find-capacity`'s outcome in sentences: the capacity, how the search ended, Little's law. */
+export function capacitySentences(c: CapacityRecord): string[] {
+  const found = c.rps === null ? 'no rate tried held every threshold' : `every threshold held up to ${c.rps} req/s offered`;
+  const failed = c.failedAt === null ? 'no rate tried failed' : `${c.failedAt} req/s failed`;
+  const how = { converged: `converged within ${c.tolerance * 100} %`, budget: `stopped by the ${c.budgetS} s budget`, interrupted: 'interrupted' }[c.stoppedBy];
+  const l = c.littlesLaw;
+  const perApp = l.measuredPerAppRps === null ? 'no capacity was measured' : `the capacity measured is ${l.measuredPerAppRps} req/s per app server (${l.apps} apps)`;
+  return [
+    `Capacity: ${found}; ${failed}; ${how} after ${c.steps.length} steps of ${c.stepWarmupS} s warm-up + ${c.stepDurationS} s measured. The figures above are the ${c.rps === null ? 'lowest rate tried' : 'capacity'}'s step.`,
+    `Little's law: ${l.concurrency} concurrent requests at the design's ~${l.designMeanMs} ms mean imply ${l.impliedRps} req/s; ${perApp}.`,
+  ];
+}
+
+/** The search's steps by rate: offered, achieved, held or not, p99 per class, why it failed. */
+export function capacityTable(c: CapacityRecord): { head: string[]; rows: string[][] } {
+  const classes = CLASS_ORDER.filter((cls) => c.steps.some((s) => s.classes[cls] !== undefined));
+  const rows = [...c.steps]
+    .sort((a, b) => a.rate - b.rate)
+    .map((s) => [String(s.rate), s.achievedRps.toFixed(1), s.passed ? 'yes' : 'no', ...classes.map((cls) => s.classes[cls]?.p99.toFixed(2) ?? ''), s.failures.join('; ')]);
+  return { head: ['offered req/s', 'achieved req/s', 'held', ...classes.map((cls) => `${cls} p99`), 'failed'], rows };
 }

@@ -1,6 +1,7 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { ERROR_KINDS, ERROR_ORIGINS, type ErrorOrigin, type ErrorsByOrigin, type SecondSample } from '../bench/measurement.js';
-import { CLASS_ORDER, mib, orderedClasses, percent, phaseTable } from './format.js';
+import { capacitySentences, capacityTable, CLASS_ORDER, mib, orderedClasses, percent, phaseTable } from './format.js';
+import type { CapacityRecord } from '../bench/capacity/find-capacity.js';
 import type { BenchReport, VerifySummary } from './model.js';
 import { escapeMarkup, lineChart, type ChartBand, type ChartSeries } from './svg-chart.js';
 
@@ -16,6 +17,7 @@ export function renderHtml(report: BenchReport, verify?: VerifySummary): string 
     trustBanner(report),
     verify === undefined ? '' : section('Verify', verifyHtml(verify)),
     cards(report),
+    report.capacity === undefined ? '' : section('Capacity', capacityHtml(report.capacity)),
     section('Latency by class (ms)', latencyTable(report)),
     phaseSection(report),
     section('Charts', charts(report)),
@@ -55,6 +57,17 @@ type Cell = string | number | null;
 const esc = (value: Cell): string => escapeMarkup(value === null ? 'n/a' : String(value));
 const ms = (v: number) => v.toFixed(2);
 const section = (title: string, html: string) => `<section><h2>${esc(title)}</h2>\n${html}\n</section>`;
+/** The search's outcome, the latency–throughput curve (p50 and p99 per class by offered rate) and its steps. */
+function capacityHtml(c: CapacityRecord): string {
+  const steps = [...c.steps].sort((a, b) => a.rate - b.rate);
+  const series: ChartSeries[] = CLASS_ORDER.flatMap((cls) =>
+    (['p50', 'p99'] as const).map((q) => ({ name: `${cls} ${q}`, points: steps.flatMap((s): [number, number][] => (s.classes[cls] ? [[s.rate, s.classes[cls][q]]] : [])) })),
+  ).filter((x) => x.points.length > 0);
+  const { head, rows } = capacityTable(c);
+  const curve = lineChart({ title: 'Latency by offered rate', xLabel: 'offered (req/s)', yLabel: 'latency (ms)', series, logY: true });
+  return [...capacitySentences(c).map((s) => `<p>${esc(s)}</p>`), `<figure id="chart-capacity">\n${curve}\n</figure>`, table(head, rows)].join('\n');
+}
+
 /** Where each class's time goes (Server-Timing), or nothing for a report without it. */
 function phaseSection(r: BenchReport): string {
   const { head, rows } = phaseTable(r);

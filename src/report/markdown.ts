@@ -1,10 +1,10 @@
 import { ERROR_KINDS, describeErrorsByOrigin } from '../bench/measurement.js';
-import { ceilingRatio, mib, orderedClasses, percent, phaseTable } from './format.js';
+import { capacitySentences, capacityTable, ceilingRatio, mib, orderedClasses, percent, phaseTable } from './format.js';
 import type { BenchReport } from './model.js';
 
 /** The run as Markdown for a terminal, a PR comment or an issue. Pure: returns the text. */
 export function renderMarkdown(report: BenchReport): string {
-  return [title(report), trust(report), load(report), latency(report), phases(report), outcome(report), server(report), ceiling(report), resources(report), host(report)]
+  return [title(report), trust(report), capacity(report), load(report), latency(report), phases(report), outcome(report), server(report), ceiling(report), resources(report), host(report)]
     .flat()
     .join('\n')
     .concat('\n');
@@ -60,6 +60,13 @@ function latency(r: BenchReport): string[] {
   const rows = orderedClasses(r).map(([c, s]) => [c, String(s.count), fixed(s.mean), fixed(s.p50), fixed(s.p90), fixed(s.p99), fixed(s.p999), fixed(s.max)]);
   const lines = ['', '## Latency (ms)', ''];
   return rows.length ? [...lines, ...table(['class', 'count', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'], rows)] : [...lines, 'No requests measured.'];
+}
+
+function capacity(r: BenchReport): string[] {
+  const c = r.capacity;
+  if (c === undefined) return [];
+  const { head, rows } = capacityTable(c);
+  return ['', '## Capacity', '', ...capacitySentences(c).map(text), '', ...table(head.map(text), rows.map((row) => row.map(text)), 1)];
 }
 
 function phases(r: BenchReport): string[] {

@@ -17,6 +17,7 @@ import type {
   SecondSample,
   ServerFigures,
 } from '../bench/measurement.js';
+import type { CapacityRecord } from '../bench/capacity/find-capacity.js';
 import type { LatencyBreakdown } from '../bench/latency-phases.js';
 
 export const REPORT_SCHEMA = 'shopctl.bench-report/1';
@@ -76,6 +77,13 @@ export interface BenchReport {
   generator: GeneratorCheck;
   ceiling: Ceiling | null;
   ledger: LedgerSummary | null;
+  /**
+   * `bench --find-capacity`: the highest offered rate at which every threshold held, the steps
+   * (the latency–throughput curve) and Little's law's reading of the scenario. The report's
+   * `load`, `classes` and the rest are the capacity's step (else the lowest rate tried); its
+   * `purchases` and ledger are every step's. Absent for an ordinary run.
+   */
+  capacity?: CapacityRecord;
 }
 
 /** The topology the run measured, and the load balancer it went through. */

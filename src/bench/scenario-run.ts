@@ -1,0 +1,52 @@
+import { runLoad, type LoadPlan, type LoadResult } from './engine.js';
+import { joinLedgerParts } from './ledger.js';
+import type { LoadSettings } from './load-settings.js';
+import type { ServerFigures } from './measurement.js';
+import type { BenchListener, BenchPhase } from './phases.js';
+import { describePlan, scenarioPlan } from './plans.js';
+import type { ResourceSampler } from './resource-sampler.js';
+import { resetConnectionPeaks, scrapeApps, serverFigures, type AppCounters } from './server-figures.js';
+import type { BenchTarget } from './target.js';
+import type { Scenario } from '../scenario/load.js';
+
+/** One measured run of the scenario's requests and the servers' figures over it. */
+export interface ScenarioRun {
+  result: LoadResult;
+  server: ServerFigures;
+}
+
+/**
+ * Runs the scenario's requests at `load` once: the databases' connection peaks reset, the apps'
+ * counters read when the measured window starts and after it, the ledger parts joined into
+ * `ledgerFile`. `keyPrefix` starts every Idempotency-Key (plans.ts).
+ */
+export async function measureScenario(phases: PhaseRunner, target: BenchTarget, load: LoadSettings, scenario: Scenario, keyPrefix: string, ledgerFile: string): Promise<ScenarioRun> {
+  const problems: string[] = [];
+  await resetConnectionPeaks(target, problems);
+  let before: Promise<AppCounters> | undefined;
+  const plan = scenarioPlan(target, load, scenario, keyPrefix, ledgerFile);
+  const result = await phases.run('scenario', plan, () => (before = scrapeApps(target, problems)));
+  await joinLedgerParts(result.ledgerParts, ledgerFile);
+  const after = await scrapeApps(target, problems);
+  const hits = result.classes.view_hit?.count ?? 0;
+  const views = hits + (result.classes.view_miss?.count ?? 0);
+  const server = await serverFigures(target, (await before) ?? after, after, views === 0 ? null : hits / views, problems);
+  return { result, server };
+}
+
+/** Runs one load phase and relays its progress, with the nodes' latest CPU, to the listener. */
+export class PhaseRunner {
+  constructor(
+    private readonly listener: BenchListener,
+    private readonly signal: AbortSignal,
+    private readonly sampler: ResourceSampler,
+  ) {}
+
+  async run(phase: BenchPhase, plan: LoadPlan, onMeasuredStart?: () => void): Promise<LoadResult> {
+    this.listener({ kind: 'phase', phase, description: describePlan(phase, plan) });
+    const result = await runLoad(plan, { onProgress: (progress) => this.listener({ kind: 'progress', phase, progress, resources: this.sampler.latest() }), onMeasuredStart }, this.signal);
+    const rps = result.measuredS > 0 ? result.measuredCompleted / result.measuredS : 0;
+    this.listener({ kind: 'phase-done', phase, summary: `${Math.round(rps)} requests/s over ${result.measuredS.toFixed(1)} s${result.interrupted ? ' (interrupted)' : ''}` });
+    return result;
+  }
+}

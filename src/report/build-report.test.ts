@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadResult } from '../../test/support/load-result.js';
+import { capacity } from '../../test/support/report-fixture.js';
 import type { LoadSettings } from '../bench/load-settings.js';
 import { errorsByOrigin, type ResourceUsage, type ServerFigures } from '../bench/measurement.js';
 import { loadScenario } from '../scenario/load.js';
@@ -68,6 +69,16 @@ describe('report builder', () => {
     expect(report.ledger).toEqual({ file: 'ledger.ndjson', ...purchases });
     expect(report.resources).toEqual({ intervalS: 1, nodes: { lb: usage(11, 5) }, generator: usage(22, 40) });
     expect(report.generator).toMatchObject({ trustworthy: true, cpuMeanPct: 40, fileLimit: 20_000 });
+  });
+
+  it('a capacity search: the record as given, the purchases and ledger of every step, the rest the step shown', () => {
+    const all = { attempted: 900, acknowledged: 800, failed: 90, unknown: 10, unitsSold: 1200 };
+    const report = buildReport(pieces({ capacity: { record: capacity, purchases: all } }));
+    expect(report.capacity).toBe(capacity);
+    expect(report.purchases).toEqual(all);
+    expect(report.ledger).toEqual({ file: 'ledger.ndjson', ...all });
+    expect(report.throughput).toEqual({ rps: 999.9, requests: 9999, measuredS: 10 });
+    expect('capacity' in buildReport(pieces())).toBe(false);
   });
 
   it('writes the load flattened, in seconds, with rate null for the closed model', () => {

@@ -1,7 +1,6 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { calibrationReport, sampleReport } from '../../test/support/report-fixture.js';
-import type { LatencyBreakdown } from '../bench/latency-phases.js';
+import { calibrationReport, capacity, phases, sampleReport } from '../../test/support/report-fixture.js';
 import { errorsByOrigin } from '../bench/measurement.js';
 import { latencyByPercentile, renderHtml } from './html.js';
 
@@ -14,10 +13,6 @@ function figure(html: string, id: string): string {
 
 const seriesNames = (svg: string) => [...svg.matchAll(/data-series="([^"]*)"/g)].map((m) => m[1]);
 
-const phases: LatencyBreakdown = {
-  view_hit: { answers: 90, phases: { edge: { mean: 1.5, p50: 1, p99: 4 }, near: { mean: 0.01, p50: 0.01, p99: 0.02 }, 'app-other': { mean: 0.2, p50: 0.2, p99: 0.5 } }, dominant: 'edge' },
-  purchase_ok: { answers: 10, phases: { edge: { mean: 2, p50: 2, p99: 5 }, 'app-queue': { mean: 1, p50: 1, p99: 3 }, tx: { mean: 30, p50: 25.5, p99: 80.25 } }, dominant: 'tx' },
-};
 
 describe('html report', () => {
   it('is one self-contained page: no script, nothing fetched', () => {
@@ -106,6 +101,15 @@ describe('html report', () => {
     expect(html).toContain('Where the time goes (ms)');
     expect(html).toMatch(/<td>purchase_ok<\/td><td>10<\/td><td>tx \(database primary\)<\/td><td>2\.00 \/ 5\.00<\/td><td>1\.00 \/ 3\.00<\/td><td><\/td><td>25\.50 \/ 80\.25<\/td>/);
     expect(renderHtml({ ...sampleReport(), phases: {} })).not.toContain('Where the time goes');
+  });
+
+  it('shows the capacity, the latency–throughput curve with p50 and p99 per class, and the steps', () => {
+    const html = renderHtml({ ...sampleReport(), capacity });
+    expect(html).toContain('<h2>Capacity</h2>');
+    expect(html).toContain('every threshold held up to 750 req/s offered');
+    expect(html).toMatch(/<figure id="chart-capacity">[\s\S]*Latency by offered rate[\s\S]*view_hit p99[\s\S]*purchase_ok p50/);
+    expect(html).toMatch(/<td>1000<\/td><td>941\.0<\/td><td>no<\/td>/);
+    expect(renderHtml(sampleReport())).not.toContain('chart-capacity');
   });
 
   it('tables the errors by origin, every reason', () => {

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { calibrationReport, sampleReport } from '../../test/support/report-fixture.js';
-import type { LatencyBreakdown } from '../bench/latency-phases.js';
+import { calibrationReport, capacity, phases, sampleReport } from '../../test/support/report-fixture.js';
 import { errorsByOrigin } from '../bench/measurement.js';
 import { renderMarkdown } from './markdown.js';
 
-const phases: LatencyBreakdown = {
-  view_hit: { answers: 90, phases: { edge: { mean: 1.5, p50: 1, p99: 4 }, near: { mean: 0.01, p50: 0.01, p99: 0.02 }, 'app-other': { mean: 0.2, p50: 0.2, p99: 0.5 } }, dominant: 'edge' },
-  purchase_ok: { answers: 10, phases: { edge: { mean: 2, p50: 2, p99: 5 }, 'app-queue': { mean: 1, p50: 1, p99: 3 }, tx: { mean: 30, p50: 25.5, p99: 80.25 } }, dominant: 'tx' },
-};
 
 /** The cells of the table row whose first cell is `first`. */
 function row(markdown: string, first: string): string[] | undefined {
@@ -96,6 +91,18 @@ describe('markdown report', () => {
     expect(row(section, 'class')).toEqual(['class', 'answers', 'dominated by', 'edge', 'app-queue', 'near', 'tx', 'app-other']);
     expect(row(section, 'purchase_ok')).toEqual(['purchase_ok', '10', 'tx (database primary)', '2.00 / 5.00', '1.00 / 3.00', '', '25.50 / 80.25', '']);
     expect(renderMarkdown(sampleReport())).not.toContain('Where the time goes');
+  });
+
+  it('states the capacity found, Little\'s law, and the steps by rate; an ordinary run has no such section', () => {
+    const markdown = renderMarkdown({ ...sampleReport(), capacity });
+    expect(markdown).toContain('## Capacity');
+    expect(markdown).toContain('Capacity: every threshold held up to 750 req/s offered; 1000 req/s failed; stopped by the 25 s budget after 3 steps of 1 s warm-up + 2 s measured.');
+    expect(markdown).toContain("Little's law: 6000 concurrent requests at the design's ~15 ms mean imply 400000 req/s; the capacity measured is 375 req/s per app server (2 apps).");
+    const section = markdown.slice(markdown.indexOf('## Capacity'));
+    expect(row(section, 'offered req/s')).toEqual(['offered req/s', 'achieved req/s', 'held', 'view_hit p99', 'purchase_ok p99', 'failed']);
+    expect(row(section, '750')).toEqual(['750', '748.2', 'yes', '20.00', '120.00', '']);
+    expect(row(section, '1000')).toEqual(['1000', '941.0', 'no', '400.00', '2500.00', 'purchase p(99) = 2500.00 ms (fails \\< 2000)']);
+    expect(renderMarkdown(sampleReport())).not.toContain('## Capacity');
   });
 
   it('splits the errors by origin, counted reasons only, and leaves the line out of an older report', () => {

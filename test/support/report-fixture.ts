@@ -1,5 +1,7 @@
 import { build, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import type { LatencySummary, RequestClass, ResourceUsage, SecondSample } from '../../src/bench/measurement.js';
+import type { CapacityRecord } from '../../src/bench/capacity/find-capacity.js';
+import type { LatencyBreakdown } from '../../src/bench/latency-phases.js';
 import { REPORT_SCHEMA, type BenchReport } from '../../src/report/model.js';
 import { seededRandom } from '../../src/seeded-random.js';
 
@@ -146,3 +148,26 @@ export function calibrationReport(): BenchReport {
     ceiling: { rps: 5_321.5, connections: 64, durationS: 10, latency: healthz.summary, errors: {} },
   });
 }
+
+/** A capacity search that held at 500 and 750 req/s and failed at 1000 (report `capacity`). */
+export const capacity: CapacityRecord = {
+  rps: 750,
+  failedAt: 1000,
+  tolerance: 0.05,
+  stoppedBy: 'budget',
+  budgetS: 25,
+  stepWarmupS: 1,
+  stepDurationS: 2,
+  steps: [
+    { rate: 500, achievedRps: 499.5, passed: true, failures: [], classes: { view_hit: { p50: 2, p99: 9.5 }, purchase_ok: { p50: 12, p99: 60 } } },
+    { rate: 1000, achievedRps: 941, passed: false, failures: ['purchase p(99) = 2500.00 ms (fails < 2000)'], classes: { view_hit: { p50: 30, p99: 400 }, purchase_ok: { p50: 900, p99: 2500 } } },
+    { rate: 750, achievedRps: 748.2, passed: true, failures: [], classes: { view_hit: { p50: 4, p99: 20 }, purchase_ok: { p50: 20, p99: 120 } } },
+  ],
+  littlesLaw: { concurrency: 6000, designMeanMs: 15, impliedRps: 400000, measuredPerAppRps: 375, apps: 2 },
+};
+
+/** Two classes split by phase (report `phases`). */
+export const phases: LatencyBreakdown = {
+  view_hit: { answers: 90, phases: { edge: { mean: 1.5, p50: 1, p99: 4 }, near: { mean: 0.01, p50: 0.01, p99: 0.02 }, 'app-other': { mean: 0.2, p50: 0.2, p99: 0.5 } }, dominant: 'edge' },
+  purchase_ok: { answers: 10, phases: { edge: { mean: 2, p50: 2, p99: 5 }, 'app-queue': { mean: 1, p50: 1, p99: 3 }, tx: { mean: 30, p50: 25.5, p99: 80.25 } }, dominant: 'tx' },
+};

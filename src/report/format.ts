@@ -59,7 +59,7 @@ export function capacitySentences(c: CapacityRecord): string[] {
   const l = c.littlesLaw;
   const perApp = l.measuredPerAppRps === null ? 'no capacity was measured' : `the capacity measured is ${l.measuredPerAppRps} req/s per app server (${l.apps} apps)`;
   return [
-    `Capacity: ${found}; ${failed}; ${how} after ${c.steps.length} steps of ${c.stepWarmupS} s warm-up + ${c.stepDurationS} s measured. The figures above are the ${c.rps === null ? 'lowest rate tried' : 'capacity'}'s step.`,
+    `Capacity: ${found}; ${failed}; ${how} after ${c.steps.length} steps of ${c.stepWarmupS} s warm-up + ${c.stepDurationS} s measured. The report's load, latency and errors are the ${c.rps === null ? 'lowest rate tried' : 'capacity'}'s step.`,
     `Little's law: ${l.concurrency} concurrent requests at the design's ~${l.designMeanMs} ms mean imply ${l.impliedRps} req/s; ${perApp}.`,
   ];
 }

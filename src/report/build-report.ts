@@ -68,7 +68,8 @@ export function buildReport(pieces: BenchPieces): BenchReport {
     resources: { intervalS: 1, nodes: pieces.resources.nodes, generator: pieces.resources.generator },
     generator: checkBench(pieces.load, { calibration, scenario: measured }, pieces.fileLimit, pieces.resources.generator.cpuMeanPct),
     ceiling: calibration === null ? null : ceilingOf(calibration, pieces.load),
-    ledger: measured === null ? null : { file: REPORT_FILES.ledger, ...(pieces.capacity?.purchases ?? measured.purchases) },
+    // A capacity search always writes its ledger, also when no step got as far as being shown.
+    ledger: pieces.capacity !== undefined ? { file: REPORT_FILES.ledger, ...pieces.capacity.purchases } : measured === null ? null : { file: REPORT_FILES.ledger, ...measured.purchases },
     ...(pieces.capacity === undefined ? {} : { capacity: pieces.capacity.record }),
   };
 }

@@ -28,7 +28,7 @@ export function connectDependencies(config: ServiceConfig, metrics: Metrics): De
     // Fail a command fast while Redis is down instead of queueing it without bound.
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
-    commandTimeout: 2000,
+    commandTimeout: WAITS.redisCommandMs,
     retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
   });
   redis.on('error', () => {

@@ -4,9 +4,14 @@
  * load balancer (nginx's proxy_read_timeout, `LB_READ_TIMEOUT_MS`) > the app's longest answer
  * (`APP_LONGEST_ANSWER_MS`) > each database wait. A wait that runs out is answered by the app
  * (503 busy or unavailable) before nginx gives up on it, and nginx answers before the client
- * gives up: no answer is lost to an outer timeout while an inner one still runs.
+ * gives up. The order holds for a purchase's waits on the lock or group, the pool and the
+ * transaction; Redis commands (`redisCommandMs` each, milliseconds in practice) and the replay's
+ * lookup of an earlier order come on top, so in the worst case an answer can still arrive after
+ * nginx's wait: the client then gets 504 upstream_timeout, an unknown outcome, never a wrong one.
  */
 export const WAITS = {
+  /** One Redis command (ioredis `commandTimeout`), then the command fails: Redis is taken for down. */
+  redisCommandMs: 2000,
   /** Seed strategy: the longest wait for a product's Redis lock, then 503 busy (nothing ran). */
   lockWaitMs: 2000,
   /** Batched strategy: the longest wait for a purchase's group to start, then 503 busy (nothing ran). */
@@ -38,5 +43,9 @@ export const APP_LONGEST_ANSWER_MS = Math.max(WAITS.lockWaitMs, WAITS.batchWaitM
 /** nginx waits this long for an app's answer: past the app's longest, short of the client's 10 s. */
 export const LB_READ_TIMEOUT_MS = APP_LONGEST_ANSWER_MS + 1000;
 
-/** How long the seed strategy's lock lives: past its longest hold (pool wait + transaction), should its holder die. */
-export const LOCK_TTL_MS = WAITS.poolWaitMs + WAITS.databaseUseMs + 1000;
+/**
+ * How long the seed strategy's lock lives, should its holder die: past its longest hold (the
+ * cached-stock check, the pool wait, the transaction, the cached-stock update). A holder slower
+ * still loses the lock to the next buyer; the row's version check keeps that safe.
+ */
+export const LOCK_TTL_MS = WAITS.redisCommandMs + WAITS.poolWaitMs + WAITS.databaseUseMs + WAITS.redisCommandMs + 1000;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { joinLedgerParts } from '../ledger.js';
 import type { LoadSettings } from '../load-settings.js';
@@ -5,7 +6,7 @@ import { REQUEST_CLASSES, noPurchases, type PurchaseTally, type RequestClass } f
 import { measureScenario, type PhaseRunner, type ScenarioRun } from '../scenario-run.js';
 import type { BenchTarget } from '../target.js';
 import type { Scenario } from '../../scenario/load.js';
-import { searchCapacity, type StopReason } from './search.js';
+import { searchCapacity, type SearchResult, type StopReason } from './search.js';
 
 /** What `--find-capacity` was asked: the budget and each step's warm-up and measured window. */
 export interface CapacityOptions {
@@ -102,7 +103,7 @@ export async function findCapacity(ctx: CapacityContext, options: CapacityOption
   const steps: CapacityStep[] = [];
   const stepFiles: string[] = [];
   const purchases = noPurchases();
-  const search = await searchCapacity({ startRate: options.startRate, tolerance: options.tolerance, maxSteps: Math.max(1, stepsInBudget(options)) }, async (rate) => {
+  const probe = async (rate: number): Promise<boolean | null> => {
     if (ctx.signal.aborted) return null;
     const load: LoadSettings = { ...ctx.load, model: 'open', rate, warmupMs: options.stepWarmupMs, durationMs: options.stepDurationMs };
     const step = stepFiles.length + 1;
@@ -116,8 +117,14 @@ export async function findCapacity(ctx: CapacityContext, options: CapacityOption
     steps.push(stepOf(rate, run, judgement));
     runs.set(rate, { run, load });
     return judgement.passed;
-  });
-  await joinLedgerParts(stepFiles, ctx.ledgerFile);
+  };
+  let search: SearchResult;
+  try {
+    search = await searchCapacity({ startRate: options.startRate, tolerance: options.tolerance, maxSteps: Math.max(1, stepsInBudget(options)) }, probe);
+  } finally {
+    // Every step that sold anything is in the one ledger, also when a later step failed to run.
+    await joinLedgerParts(stepFiles.filter((f) => existsSync(f)), ctx.ledgerFile);
+  }
   const lowest = steps.length === 0 ? null : Math.min(...steps.map((s) => s.rate));
   const shownRate = search.passed ?? lowest;
   const apps = ctx.target.topology.nodes.filter((n) => n.kind === 'app').length;

@@ -8,8 +8,11 @@ export interface RunOrder {
   quantity: number;
 }
 
-/** An Idempotency-Key as `bench` makes them: `<run-id>-<worker>-<n>` (bench/run-id.ts, workload.ts). */
-const BENCH_KEY = /^(\d{8}-\d{6}-[0-9a-f]{4})-\d+-\d+$/;
+/**
+ * An Idempotency-Key as `bench` makes them: `<run-id>-<worker>-<n>`, or `<run-id>-s<step>-<worker>-<n>`
+ * for a `--find-capacity` step (bench/run-id.ts, workload.ts, plans.ts).
+ */
+const BENCH_KEY = /^(\d{8}-\d{6}-[0-9a-f]{4})(?:-s\d+)?-\d+-\d+$/;
 
 /**
  * The orders the run is answerable for, from the primary: every order with one of the run's

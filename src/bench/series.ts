@@ -37,21 +37,43 @@ export class Series {
     this.second(t).connections.set(worker, connected);
   }
 
+  /**
+   * Second `t`'s figures. Workers report their open connections about once a second, on their own
+   * timers: one whose report fell into the next second counts with its last earlier report (its
+   * connections did not vanish), so the sum does not swing between all, half and none.
+   */
   sample(t: number): SecondSample | undefined {
     const second = this.seconds.get(t);
     if (second === undefined) return undefined;
+    return this.sampleOf(t, second, this.connectedBy(t));
+  }
+
+  samples(): SecondSample[] {
+    return [...this.seconds.keys()].sort((a, b) => a - b).flatMap((t) => this.sample(t) ?? []);
+  }
+
+  /** Each worker's open connections in second `t`: its report in that second, or its latest before. */
+  private connectedBy(t: number): Map<number, number> {
+    const latest = new Map<number, { t: number; connected: number }>();
+    for (const [at, second] of this.seconds) {
+      if (at > t) continue;
+      for (const [worker, connected] of second.connections) {
+        const known = latest.get(worker);
+        if (known === undefined || known.t <= at) latest.set(worker, { t: at, connected });
+      }
+    }
+    return new Map([...latest].map(([worker, { connected }]) => [worker, connected]));
+  }
+
+  private sampleOf(t: number, second: Second, connectedBy: Map<number, number>): SecondSample {
     const classes: SecondSample['classes'] = {};
     let count = 0;
     for (const [cls, histogram] of second.classes) {
       classes[cls] = { count: histogram.totalCount, p50: ms(histogram.getValueAtPercentile(50)), p99: ms(histogram.getValueAtPercentile(99)) };
       count += histogram.totalCount;
     }
-    const connections = [...second.connections.values()].reduce((a, b) => a + b, 0);
+    const connections = [...connectedBy.values()].reduce((a, b) => a + b, 0);
     return { t, warmup: t * 1000 < this.warmupMs, rps: count, classes, errors: second.errors, connections, dropped: second.dropped };
-  }
-
-  samples(): SecondSample[] {
-    return [...this.seconds.keys()].sort((a, b) => a - b).flatMap((t) => this.sample(t) ?? []);
   }
 
   private second(t: number): Second {

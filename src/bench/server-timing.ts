@@ -1,3 +1,5 @@
+import { APP_TOTAL, PHASE_NAMES } from '../service/server-timing.js';
+
 /**
  * Where one answer's time went, from its `Server-Timing` values: the app's phases
  * (service/server-timing.ts), nginx's connect and header times (nginx-config.ts), and what the
@@ -13,8 +15,8 @@
  *
  * Every part is at least 0: clocks of different processes round differently.
  */
-export const APP_PHASES = ['near', 'redis', 'lock', 'batch', 'replica', 'pool', 'tx'] as const;
-export const LATENCY_PHASES = ['edge', 'lb-connect', 'app-queue', ...APP_PHASES, 'app-other'] as const;
+// The app's phase names are the service's own: one vocabulary for the header's two ends.
+export const LATENCY_PHASES = ['edge', 'lb-connect', 'app-queue', ...PHASE_NAMES, 'app-other'] as const;
 export type LatencyPhase = (typeof LATENCY_PHASES)[number];
 
 /** Which tier a phase's time belongs to, for the report's "dominated by". */
@@ -32,7 +34,7 @@ export const PHASE_TIER: Readonly<Record<LatencyPhase, string>> = {
   'app-other': 'app',
 };
 
-const APP_PHASE_SET: ReadonlySet<string> = new Set(APP_PHASES);
+const APP_PHASE_SET: ReadonlySet<string> = new Set(PHASE_NAMES);
 
 /**
  * The parts of `latencyMs` by phase, or null when the answer has no app total (nginx's own
@@ -41,7 +43,7 @@ const APP_PHASE_SET: ReadonlySet<string> = new Set(APP_PHASES);
 export function splitLatency(latencyMs: number, serverTiming: string | undefined): [LatencyPhase, number][] | null {
   if (serverTiming === undefined) return null;
   const durations = parseServerTiming(serverTiming);
-  const app = durations.get('app');
+  const app = durations.get(APP_TOTAL);
   if (app === undefined) return null;
   const parts: [LatencyPhase, number][] = [];
   let inApp = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RequestTiming } from './server-timing.js';
+import { PHASE_NAMES, RequestTiming } from './server-timing.js';
 
 describe('RequestTiming', () => {
   it('writes each phase spent in a fixed order, adds repeats and merged timings, then the app\'s total', () => {
@@ -12,6 +12,12 @@ describe('RequestTiming', () => {
     group.add('tx', 1);
     timing.merge(group);
     expect(timing.header()).toMatch(/^redis;dur=0\.5, pool;dur=0\.25, tx;dur=4\.46, app;dur=\d+(\.\d{1,2})?$/);
+  });
+
+  it('has a slot for every phase', () => {
+    const timing = new RequestTiming();
+    for (const phase of PHASE_NAMES) timing.add(phase, 1);
+    expect(timing.header().split(', ').map((e) => e.split(';')[0])).toEqual([...PHASE_NAMES, 'app']);
   });
 
   it('times awaited work whether it succeeds or fails', async () => {

@@ -94,7 +94,11 @@ describe('servers on two Docker engines (docker.hosts), images pulled from a reg
     const reports = join(topo.home, 'reports');
     const bench = await run('bench', '-s', 'smoke', '--duration', '3s', '--warmup', '1s', '--out', reports);
     expect(bench.code, bench.stderr).toBe(0);
-    const verify = await run('verify', '--report', join(reports, readlinkSync(join(reports, 'latest'))));
+    // In containers on a shared CI machine (vfs storage, fsync per commit) a purchase in a few
+    // hundred can wait past the seed lock's 2 s or its commit past the 4 s use deadline and be
+    // answered 503 (service/waits.ts; CI saw 2 of 1 700 requests): the smoke's errors bound is
+    // widened to 1 % here; every invariant must still hold.
+    const verify = await run('verify', '--report', join(reports, readlinkSync(join(reports, 'latest'))), '--threshold', 'errors:rate<0.01');
     expect(verify.code, verify.stderr).toBe(0);
 
     const down = await run('down');

@@ -7,7 +7,8 @@ import { shopctl } from './support/cli.js';
 import { metric } from './support/metrics.js';
 import { eventually, survivors } from './support/processes.js';
 import { runningTopology } from './support/running-topology.js';
-import { acceptedBy, answeredConnection } from './support/sockets.js';
+import { ACCEPTORS_PER_WORKER } from '../src/service/cluster/shared-listener.js';
+import { acceptedBy, answeredConnection, descriptorsOf, listeningInode } from './support/sockets.js';
 import { testTopology } from './support/topology.js';
 
 const topo = testTopology('e2e-workers', 27100, (t) => {
@@ -54,13 +55,30 @@ describe('an app node with app.workers: 3', () => {
     expect(table.stderr + table.stdout).toMatch(/\napp1\s+app\s+app\s+\S+\s+\S+\s+\d+\s+4\s/);
   });
 
+  it('has one listening socket, polled by each worker through many descriptors and never by the primary', async () => {
+    const [primary, ...workers] = await processesOf('app1');
+    const inode = listeningInode(appPort);
+    expect(inode).toBeDefined();
+    // The primary keeps the socket it bound for the workers it restarts; each worker accepts
+    // through ACCEPTORS_PER_WORKER descriptors of it (libuv takes one connection per descriptor per poll).
+    expect(descriptorsOf(primary ?? 0, inode ?? '')).toBe(1);
+    for (const worker of workers) expect(descriptorsOf(worker, inode ?? '')).toBe(ACCEPTORS_PER_WORKER);
+  });
+
   it('answers on its one port from every worker, as the node', async () => {
     const [primary, ...workers] = await processesOf('app1');
     const sockets: Socket[] = [];
     try {
-      for (let i = 0; i < 6; i++) sockets.push(await answeredConnection(appPort));
-      const owners = sockets.map((s) => acceptedBy([primary ?? 0, ...workers], appPort, s.localPort ?? 0));
-      expect(new Set(owners)).toEqual(new Set(workers));
+      // The workers share the node's one accept queue (shared-listener.ts): whichever is free
+      // first takes a connection, so new connections are opened (at most 200) until every
+      // worker has taken some. The primary never takes one.
+      const owners = new Set<number>();
+      while (owners.size < workers.length && sockets.length < 200) {
+        const socket = await answeredConnection(appPort);
+        sockets.push(socket);
+        owners.add(acceptedBy([primary ?? 0, ...workers], appPort, socket.localPort ?? 0));
+      }
+      expect(owners).toEqual(new Set(workers));
     } finally {
       for (const s of sockets) s.destroy();
     }

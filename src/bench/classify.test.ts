@@ -21,13 +21,15 @@ describe('request classes', () => {
     [purchase, 429, undefined, undefined, false, 'error', 'http_4xx', 'http_4xx', 'unknown'],
     // Refused at admission before any statement: definitely not sold.
     [purchase, 503, undefined, 'overloaded', false, 'error', 'http_5xx', 'app.overloaded', 'failed'],
-    [purchase, 503, undefined, 'busy', false, 'error', 'http_5xx', 'app.busy', 'unknown'],
+    // A wait ran out before any statement, or InnoDB rolled the transaction back: not sold.
+    [purchase, 503, undefined, 'busy', false, 'error', 'http_5xx', 'app.busy', 'failed'],
     [purchase, 503, undefined, 'unavailable', false, 'error', 'http_5xx', 'app.unavailable', 'unknown'],
     [purchase, 503, undefined, undefined, false, 'error', 'http_5xx', 'app.other', 'unknown'],
     [purchase, 500, undefined, 'internal', false, 'error', 'http_5xx', 'app.other', 'unknown'],
     // nginx's last try never reached an app: definitely not sold.
     [purchase, 502, undefined, 'upstream_connect_failed', false, 'error', 'http_5xx', 'nginx.upstream_connect_failed', 'failed'],
     [purchase, 502, undefined, 'no_live_upstream', false, 'error', 'http_5xx', 'nginx.no_live_upstream', 'failed'],
+    [purchase, 504, undefined, 'upstream_connect_timeout', false, 'error', 'http_5xx', 'nginx.upstream_connect_failed', 'failed'],
     // The app broke the connection, or did not answer in time: it may have sold.
     [purchase, 502, undefined, 'upstream_failed', false, 'error', 'http_5xx', 'nginx.other', 'unknown'],
     [purchase, 504, undefined, 'upstream_timeout', false, 'error', 'http_5xx', 'nginx.upstream_timeout', 'unknown'],

@@ -29,16 +29,21 @@ const DEFINITE_REFUSALS = new Set([400, 404, 409, 413, 415, 422]);
 
 /**
  * 5xx codes that prove nothing was sold, so the purchase definitely failed (Jepsen's `fail`):
- * `overloaded`, the app's refusal at admission before any statement (service/admission.ts);
- * nginx's `upstream_connect_failed` and `no_live_upstream`, where its last try never reached an
- * app (a POST is re-sent to another app only when it was never sent, nginx-config.ts). Every
- * other 5xx (busy, unavailable, a timeout, a connection the app broke) may have committed.
+ * the app's `overloaded` (refused at admission, before any statement, service/admission.ts) and
+ * `busy` (a lock, group or pool wait ran out before any statement, or InnoDB gave up on a row
+ * lock and the transaction was rolled back; the key's own earlier order is never answered busy,
+ * service/orders/purchases.ts); nginx's `upstream_connect_failed`, `upstream_connect_timeout`
+ * and `no_live_upstream`, where its last try never reached an app (a POST is re-sent to another
+ * app only when it was never sent, nginx-config.ts). Every other 5xx (unavailable, a read
+ * timeout, a connection the app broke) may have committed. The bench sends each key once, so
+ * what is definite for the attempt is definite for the key (I4).
  */
-const DEFINITE_5XX = new Set(['overloaded', 'upstream_connect_failed', 'no_live_upstream']);
+const DEFINITE_5XX = new Set(['overloaded', 'busy', 'upstream_connect_failed', 'upstream_connect_timeout', 'no_live_upstream']);
 
 /** nginx's own 5xx codes (provision/nodes/nginx-config.ts `NGINX_ERRORS` and its 502 map; its test checks they agree). */
 export const NGINX_5XX_REASONS: Readonly<Record<string, ErrorReason>> = {
   upstream_connect_failed: 'nginx.upstream_connect_failed',
+  upstream_connect_timeout: 'nginx.upstream_connect_failed',
   upstream_timeout: 'nginx.upstream_timeout',
   no_live_upstream: 'nginx.no_live_upstream',
   upstream_failed: 'nginx.other',

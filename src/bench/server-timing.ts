@@ -25,6 +25,7 @@ export const PHASE_TIER: Readonly<Record<LatencyPhase, string>> = {
   'lb-connect': 'load balancer',
   'app-queue': 'app (queued)',
   near: 'app',
+  admission: 'app (work queue)',
   redis: 'redis',
   lock: 'redis (lock)',
   batch: 'app (batch)',

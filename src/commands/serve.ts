@@ -4,6 +4,7 @@ import { EnvironmentError, ExitCode } from '../errors.js';
 import { loadServiceConfig } from '../service/config.js';
 import { DRAIN_MESSAGE, runNodePrimary } from '../service/cluster/node-primary.js';
 import { nodeMetricsView } from '../service/cluster/node-metrics.js';
+import { receiveListeners } from '../service/cluster/shared-listener.js';
 import { startService } from '../service/server.js';
 import { writeErr } from '../ui/terminal.js';
 import { parseOptions, type CommandSpec } from './command.js';
@@ -17,16 +18,19 @@ export const serveCommand: CommandSpec = {
   async action(raw) {
     const opts = parseOptions(options, raw);
     const config = loadServiceConfig(opts.config);
-    // One worker is the plain single process of before: no primary, no IPC in the way.
-    if (config.workers > 1 && cluster.isPrimary) {
-      const ending = await runNodePrimary(config.node, config.workers);
+    // Every app node is a primary and its workers, even of one: the primary owns the node's
+    // socket and hands each worker many descriptors of it (service/cluster/shared-listener.ts).
+    if (cluster.isPrimary) {
+      const ending = await runNodePrimary(config).catch((error: unknown) => {
+        throw new EnvironmentError(`${config.node}: ${error instanceof Error ? error.message : String(error)}`);
+      });
       if (ending === 'crash-loop') throw new EnvironmentError(`${config.node}: its workers kept dying; the node stopped`);
       return ExitCode.ok;
     }
     const worker = cluster.isWorker;
     // Listened for before the service starts: a stop asked while it connects is kept, not lost.
     const stopAsked = stopRequest(worker);
-    const service = await startService(config, worker ? { metricsView: nodeMetricsView } : {});
+    const service = await startService(config, worker ? { metricsView: nodeMetricsView, listeners: await receiveListeners() } : {});
     const who = worker ? `${config.node} worker ${process.pid}` : config.node;
     writeErr(`${who}: serving on http://${config.host}:${config.port} (strategy ${config.strategy})`);
     writeErr(`${who}: ${await stopAsked}, draining`);

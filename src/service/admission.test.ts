@@ -42,4 +42,27 @@ describe('the admission gate', () => {
   it('refuses a limit that is not a positive integer', () => {
     expect(() => new AdmissionGate(0)).toThrow(RangeError);
   });
+
+  it('refuses a purchase that waited past its budget, a view that waited as long as the load balancer waits; an unknown wait never', () => {
+    const gate = new AdmissionGate(10, { purchaseMs: 1000, viewMs: 9000 });
+    const refused = (() => {
+      try {
+        gate.checkWait('purchase', 1001);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refused).toBeInstanceOf(ServiceError);
+    expect((refused as ServiceError).code).toBe('overloaded');
+    expect((refused as ServiceError).retryAfterSeconds).toBe(1);
+    expect((refused as ServiceError).message).toMatch(/waited 1001 ms .* over 1000 ms/);
+    expect((refused as ServiceError).outcomeUnknown).toBe(false);
+    expect(() => gate.checkWait('purchase', 1000)).not.toThrow();
+    expect(() => gate.checkWait('purchase', undefined)).not.toThrow();
+    expect(() => gate.checkWait('view', 8999)).not.toThrow();
+    expect(() => gate.checkWait('view', undefined)).not.toThrow();
+    expect(() => gate.checkWait('view', 9000)).toThrow(expect.objectContaining({ code: 'overloaded', status: 503 }));
+    expect(gate.late).toEqual({ purchase: 1, view: 1 });
+    expect(gate.rejected).toBe(0);
+  });
 });

@@ -27,8 +27,10 @@ export const serviceConfigSchema = z.strictObject({
   nearCacheMs: z.number().int().min(0).default(1000),
   /** Processes answering as this node on its port (the topology's app.workers, resolved by `up`). */
   workers: z.number().int().min(1).default(1),
-  /** Purchases in progress at once in this process; more are answered 503 overloaded. */
+  /** Purchases this process holds at once (running or queued); more are answered 503 overloaded. */
   maxPurchasesInFlight: z.number().int().min(1).default(800),
+  /** Requests of this process doing I/O at once; more wait in its work queue (work-queue.ts). */
+  concurrency: z.number().int().min(1).default(256),
   /** Server-Timing on every answer (service/server-timing.ts). */
   serverTiming: z.boolean().default(true),
   redis: z.strictObject({ host: z.string(), port: z.number().int(), password: z.string() }),

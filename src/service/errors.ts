@@ -17,7 +17,11 @@ export const SERVICE_ERRORS = {
   internal: 500,
   /** A dependency (Redis, a database) does not answer. */
   unavailable: 503,
-  /** Too much waiting: no database connection or product lock free in time. */
+  /**
+   * Too much waiting: no product lock, group or database connection free in time, or InnoDB
+   * gave up on a row lock and the transaction was rolled back. Nothing this request did was
+   * sold: a definite failure, as `overloaded` (the bench's ledger counts both as `failed`).
+   */
   busy: 503,
   /**
    * Refused at admission: this app already has its bound of purchases in progress. Answered at

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AdmissionGate } from './admission.js';
+import type { WorkQueue } from './work-queue.js';
 
 /** Latency buckets in seconds, fine below 10 ms where the cache-hit target lives. */
 export const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5];
@@ -45,7 +46,7 @@ export function createMetrics() {
 export type Metrics = ReturnType<typeof createMetrics>;
 
 /** The admission gate's figures, read from it when /metrics is scraped (no cost per request). */
-export function countAdmission(registry: Registry, gate: Pick<AdmissionGate, 'rejected' | 'inFlight' | 'limit'>): void {
+export function countAdmission(registry: Registry, gate: Pick<AdmissionGate, 'rejected' | 'late' | 'inFlight' | 'limit'>, work: Pick<WorkQueue, 'running' | 'waiting' | 'limit'>): void {
   const registers = [registry];
   new Counter({
     name: 'shop_admission_rejected_total',
@@ -56,6 +57,38 @@ export function countAdmission(registry: Registry, gate: Pick<AdmissionGate, 're
       this.inc(gate.rejected);
     },
   });
+  new Counter({
+    name: 'shop_admission_late_total',
+    help: 'Requests refused with 503 overloaded for their wait before the app started on them (X-Request-Start), by route',
+    labelNames: ['route'],
+    registers,
+    collect() {
+      this.reset();
+      this.labels('purchase').inc(gate.late.purchase);
+      this.labels('view').inc(gate.late.view);
+    },
+  });
   new Gauge({ name: 'shop_purchases_in_flight', help: 'Purchases in progress in this process', registers, collect() { this.set(gate.inFlight); } });
+  new Gauge({
+    name: 'shop_work_running',
+    help: 'Requests of this process doing I/O now, by lane (at most app.concurrency each)',
+    labelNames: ['lane'],
+    registers,
+    collect() {
+      this.labels('purchase').set(work.running('purchase'));
+      this.labels('view').set(work.running('view'));
+    },
+  });
+  new Gauge({ name: 'shop_work_limit', help: 'Requests of each lane of this process let do I/O at once (app.concurrency)', registers, collect() { this.set(work.limit); } });
+  new Gauge({
+    name: 'shop_work_waiting',
+    help: 'Requests of this process waiting in its work queue, by lane',
+    labelNames: ['lane'],
+    registers,
+    collect() {
+      this.labels('purchase').set(work.waiting('purchase'));
+      this.labels('view').set(work.waiting('view'));
+    },
+  });
   new Gauge({ name: 'shop_purchases_in_flight_limit', help: 'Most purchases in progress at once before admission refuses', registers, collect() { this.set(gate.limit); } });
 }

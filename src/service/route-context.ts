@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { AdmissionGate } from './admission.js';
+import type { WorkQueue } from './work-queue.js';
 import type { PurchaseStrategy as StrategyName } from '../topology/schema.js';
 import type { OrderRequest } from './orders/order-request.js';
 import type { PurchaseAnswer } from './orders/purchases.js';
@@ -16,7 +17,9 @@ export interface RouteContext {
   products: ProductLookup;
   purchases: PurchaseDesk;
   /** The bound on purchases in progress in this process: beyond it, 503 `overloaded` at once. */
-  admission: Pick<AdmissionGate, 'admit'>;
+  admission: Pick<AdmissionGate, 'admit' | 'checkWait'>;
+  /** The process's queue of work: how many requests do I/O at once, the rest wait in order. */
+  work: Pick<WorkQueue, 'run'>;
   /** `GET /readyz`: whether the dependencies answer. */
   readiness(): Promise<ReadinessReport>;
   /** `GET /metrics`: the Prometheus text and its content type. */

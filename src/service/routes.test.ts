@@ -3,6 +3,7 @@ import { badOrders, type BadOrder } from '../../test/support/bad-orders.js';
 import { ServiceError } from './errors.js';
 import { inProcessService, type InProcessService } from '../../test/support/in-process-service.js';
 import { parseProductId } from './routes.js';
+import { PURCHASE_QUEUE_BUDGET_MS, VIEW_QUEUE_BUDGET_MS } from './waits.js';
 
 describe('parseProductId', () => {
   it('accepts positive integers', () => {
@@ -187,4 +188,26 @@ describe('admission', () => {
     expect(bad.status).toBe(400);
     expect(bad.headers['x-error']).toBe('invalid_request');
   });
+
+  it('a purchase or view that waited past its budget before the app (X-Request-Start) is 503 overloaded and reaches nothing', async () => {
+    const service = inProcessService([PRODUCT]);
+    const started = (agoMs: number) => {
+      const at = Date.now() - agoMs;
+      return `t=${Math.floor(at / 1000)}.${String(at % 1000).padStart(3, '0')}`;
+    };
+    const order = (key: string, agoMs: number) =>
+      service.inject('POST', '/orders', { 'content-type': 'application/json', 'idempotency-key': key, 'x-request-start': started(agoMs) }, json(valid));
+    const late = await order('q-1', PURCHASE_QUEUE_BUDGET_MS + 500);
+    expect([late.status, late.headers['x-error'], late.headers['retry-after']]).toEqual([503, 'overloaded', '1']);
+    expect(service.purchases).toEqual([]);
+    expect((await order('q-2', 0)).status).toBe(201);
+    const view = (agoMs: number) => service.inject('GET', `/products/${PRODUCT}`, { 'x-request-start': started(agoMs) });
+    expect((await view(VIEW_QUEUE_BUDGET_MS + 500)).headers['x-error']).toBe('overloaded');
+    expect((await view(0)).status).toBe(200);
+    const metrics = await service.inject('GET', '/metrics');
+    expect(metrics.body).toMatch(/^shop_admission_late_total\{route="purchase"\} 1$/m);
+    expect(metrics.body).toMatch(/^shop_admission_late_total\{route="view"\} 1$/m);
+    expect(metrics.body).toMatch(/^shop_admission_rejected_total 0$/m);
+  });
 });
+

@@ -4,6 +4,7 @@ import { readJsonBody } from './body.js';
 import { ServiceError } from './errors.js';
 import { sendJson, sendJsonBytes } from './http.js';
 import { parseOrderRequest } from './orders/order-request.js';
+import { queuedMs, REQUEST_START_HEADER } from './queue-age.js';
 import type { RouteContext } from './route-context.js';
 import type { RequestTiming } from './server-timing.js';
 
@@ -26,7 +27,7 @@ const ROUTES: Route[] = [
     name: 'product',
     method: 'GET',
     pattern: /^\/products\/([^/]+)$/,
-    handler: (_req, res, [rawId], ctx, timing) => {
+    handler: (req, res, [rawId], ctx, timing) => {
       const id = parseProductId(rawId ?? '');
       const looked = timing.enabled ? performance.now() : 0;
       const hot = ctx.products.cached(id);
@@ -35,7 +36,11 @@ const ROUTES: Route[] = [
         sendHit(res, hot, ctx.node, timing);
         return 'hit';
       }
-      return ctx.products.view(id, timing).then(({ body, cache }) => {
+      const view = ctx.work.run('view', timing, () => {
+        ctx.admission.checkWait('view', queuedMs(req.headers[REQUEST_START_HEADER]));
+        return ctx.products.view(id, timing);
+      });
+      return view.then(({ body, cache }) => {
         sendJsonBytes(res, 200, body, { 'x-cache': cache, 'x-served-by': ctx.node, ...timingHeader(timing) });
         return cache === 'HIT' ? 'hit' : 'miss';
       });
@@ -79,9 +84,14 @@ const ROUTES: Route[] = [
       const strategy = strategyOf(req, ctx.defaultStrategy);
       const request = parseOrderRequest(await readJsonBody(req), req.headers['idempotency-key']);
       // Admission after validation (a bad order is a 400 whatever the load) and before the
-      // strategy: a refused purchase ran no statement. Views have no such bound: a near-cache hit
-      // costs microseconds, a miss waits at most for the replica pool's bounded queue.
-      const answer = await ctx.admission.admit(() => ctx.purchases.purchase(strategy, request, timing));
+      // strategy: a refused purchase ran no statement. Its wait is judged once it has a place in
+      // the work queue, the queue's wait included.
+      const answer = await ctx.admission.admit(() =>
+        ctx.work.run('purchase', timing, () => {
+          ctx.admission.checkWait('purchase', queuedMs(req.headers[REQUEST_START_HEADER]));
+          return ctx.purchases.purchase(strategy, request, timing);
+        }),
+      );
       const headers = timingHeader(timing);
       if (answer.replayed) headers['idempotent-replayed'] = 'true';
       sendJson(res, answer.status, answer.body, headers);

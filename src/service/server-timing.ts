@@ -5,12 +5,13 @@
  * the phases add up to at most `app`.
  */
 /** The app's phases, in the order a request meets them (the header and the bench's report keep it). */
-export const PHASE_NAMES = ['near', 'redis', 'lock', 'batch', 'replica', 'pool', 'tx'] as const;
+export const PHASE_NAMES = ['near', 'admission', 'redis', 'lock', 'batch', 'replica', 'pool', 'tx'] as const;
 
 export type Phase = (typeof PHASE_NAMES)[number];
 
 export const PHASES: Readonly<Record<Phase, string>> = {
   near: "this app's memory (the near cache)",
+  admission: "waiting in the app process's queue of work for a place to do I/O (app.concurrency; work-queue.ts)",
   redis: 'Redis commands: the cached stock or product, the cache fill and update',
   lock: "the seed strategy's product lock in Redis: taking it, waiting for it, releasing it",
   batch: "the batched strategy's wait for its purchase's group to start",
@@ -34,7 +35,7 @@ export class RequestTiming {
   // A plain array and a bit per phase used: this runs on every answer, the near-cache hit's
   // included, so it allocates one small array and formats without toFixed (bench:service).
   // One slot per PHASE_NAMES entry, written out: a literal costs less than building one.
-  private readonly spent = [0, 0, 0, 0, 0, 0, 0];
+  private readonly spent = [0, 0, 0, 0, 0, 0, 0, 0];
   private used = 0;
   private readonly startedAt = performance.now();
 

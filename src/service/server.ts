@@ -1,8 +1,11 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { APP_LISTEN_BACKLOG, type ServiceConfig } from './config.js';
 import { AdmissionGate } from './admission.js';
+import { WorkQueue } from './work-queue.js';
 import { NearCache } from './cache/near-cache.js';
+import type { ListenerHandle } from './cluster/shared-listener.js';
 import { connectDependencies, type Dependencies } from './dependencies.js';
 import type { ServiceErrorCode } from './errors.js';
 import { countAdmission, createMetrics, type Metrics } from './metrics.js';
@@ -29,6 +32,11 @@ export interface Service {
 export interface ServiceOptions {
   /** What `/metrics` answers, from this process's registry (default: that registry itself). */
   metricsView?: (local: Metrics['registry']) => RouteContext['metrics'];
+  /**
+   * Descriptors of the node's socket from its primary (cluster/shared-listener.ts): the service
+   * accepts on every one instead of binding `config.port` itself.
+   */
+  listeners?: ListenerHandle[];
 }
 
 /** The embedded purchase/view service an app node runs (`shopctl serve`), or one process of it. */
@@ -41,11 +49,13 @@ export async function startService(config: ServiceConfig, options: ServiceOption
   deps.events.onOrderCreated((event) => near.updateStock(event.productId, event.stock, event.version));
   const strategies = { seed: seedStrategy(strategyDeps), atomic: atomicStrategy(strategyDeps), batched: batchedStrategy(strategyDeps) };
   const admission = new AdmissionGate(config.maxPurchasesInFlight);
-  countAdmission(metrics.registry, admission);
+  const work = new WorkQueue(config.concurrency);
+  countAdmission(metrics.registry, admission, work);
   const ctx: RouteContext = {
     products: new ProductViews(deps.cache, near, deps.replica, deps.primary, metrics),
     purchases: new Purchases(strategies, deps.primary, deps.cache, deps.events, metrics, config.node),
     admission,
+    work,
     readiness: () => readiness(deps),
     metrics: options.metricsView?.(metrics.registry) ?? metrics.registry,
     defaultStrategy: config.strategy,
@@ -55,10 +65,14 @@ export async function startService(config: ServiceConfig, options: ServiceOption
   const timing = new RequestMetrics();
   timing.register(metrics.registry);
   const server = createServiceServer(ctx, timing);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: config.host, port: config.port, backlog: APP_LISTEN_BACKLOG }, resolve);
-  });
+  const open = trackConnections(server);
+  const acceptors = options.listeners === undefined ? [] : await acceptOn(server, options.listeners);
+  if (options.listeners === undefined) {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: config.host, port: config.port, backlog: APP_LISTEN_BACKLOG }, resolve);
+    });
+  }
   const address = server.address();
   return {
     server,
@@ -66,7 +80,7 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     metrics,
     port: typeof address === 'object' && address !== null ? address.port : config.port,
     async close() {
-      await drainServer(server);
+      await drainServer(server, acceptors, open);
       await deps.close();
     },
   };
@@ -96,6 +110,41 @@ function answerUnparsable(error: Error & { code?: string }, socket: Duplex): voi
   socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
+/** The server's open connections, however they were accepted (its own listener or `acceptOn`). */
+function trackConnections(server: Server): Set<Socket> {
+  const open = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
+  return open;
+}
+
+/**
+ * Accepts on each descriptor of the node's socket and hands every connection to `server`, as its
+ * own listener would. The first is `server`'s own listener (so it is 'listening', and tracks its
+ * connections for keep-alive and idle closing); the others are plain net servers with the options
+ * an http.Server gives its sockets. Resolves with those others.
+ */
+async function acceptOn(server: Server, handles: ListenerHandle[]): Promise<NetServer[]> {
+  const [first, ...rest] = handles;
+  if (first === undefined) throw new Error('no listener to accept on');
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(first, APP_LISTEN_BACKLOG, resolve);
+  });
+  return Promise.all(
+    rest.map(
+      (handle) =>
+        new Promise<NetServer>((resolve, reject) => {
+          const acceptor = createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) => server.emit('connection', socket));
+          acceptor.once('error', reject);
+          acceptor.listen(handle, APP_LISTEN_BACKLOG, () => resolve(acceptor));
+        }),
+    ),
+  );
+}
+
 /**
  * Past this, connections still open are closed: inside `down`'s 30 s grace, and past a purchase's
  * longest bounded path (APP_LONGEST_ANSWER_MS in waits.ts, 8 s).
@@ -108,15 +157,25 @@ const IDLE_SWEEP_MS = 100;
  * connections open and reuses them, so each is closed the moment it is idle between two requests
  * (an answer in progress is finished first); whatever is still open at the deadline is closed.
  */
-function drainServer(server: Server): Promise<void> {
+function drainServer(server: Server, acceptors: NetServer[], open: Set<Socket>): Promise<void> {
+  for (const acceptor of acceptors) acceptor.close();
+  if (server.listening) server.close();
   return new Promise<void>((resolve) => {
-    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
-    const deadline = setTimeout(() => server.closeAllConnections(), DRAIN_DEADLINE_MS);
-    server.close(() => {
+    const done = () => {
       clearInterval(sweep);
       clearTimeout(deadline);
       resolve();
-    });
+    };
+    const sweep = setInterval(() => {
+      server.closeIdleConnections();
+      if (open.size === 0) done();
+    }, IDLE_SWEEP_MS);
+    const deadline = setTimeout(() => {
+      server.closeAllConnections();
+      for (const socket of open) socket.destroy();
+      done();
+    }, DRAIN_DEADLINE_MS);
     server.closeIdleConnections();
+    if (open.size === 0) done();
   });
 }

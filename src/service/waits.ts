@@ -44,6 +44,21 @@ export const APP_LONGEST_ANSWER_MS = Math.max(WAITS.lockWaitMs, WAITS.batchWaitM
 export const LB_READ_TIMEOUT_MS = APP_LONGEST_ANSWER_MS + 1000;
 
 /**
+ * A purchase that waited longer than this before the app started on it (nginx's connect, the
+ * app's accept queue, its busy event loop: service/queue-age.ts) is refused with 503 overloaded:
+ * its longest answer would come after nginx gave up, and the client would learn nothing of an
+ * order that may have been made. Refused, it is a definite failure instead of an unknown.
+ */
+export const PURCHASE_QUEUE_BUDGET_MS = LB_READ_TIMEOUT_MS - APP_LONGEST_ANSWER_MS;
+
+/**
+ * A view that waited this long before the app started on it is refused with 503 overloaded
+ * without reading anything: nginx has given up on it, and its answer would go nowhere. Work
+ * spent on such requests is what keeps an overloaded app overloaded.
+ */
+export const VIEW_QUEUE_BUDGET_MS = LB_READ_TIMEOUT_MS;
+
+/**
  * How long the seed strategy's lock lives, should its holder die: past its longest hold (the
  * cached-stock check, the pool wait, the transaction, the cached-stock update). A holder slower
  * still loses the lock to the next buyer; the row's version check keeps that safe.

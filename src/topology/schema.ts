@@ -71,10 +71,15 @@ const appSettings = z.strictObject({
   /** How long an app keeps a hot product answer in its own memory (0: not at all). */
   nearCacheMs: z.number().int().min(0).max(60_000).default(1000),
   /**
-   * Purchases each app process has in progress at once; more are refused at admission (503
-   * overloaded, nothing sold). Default: 8 × pools.primary, the most the primary pool's queue holds.
+   * Purchases each app process holds at once (running or waiting in its work queue); more are
+   * refused at admission (503 overloaded, nothing sold). Default: 8 × pools.primary.
    */
   maxPurchasesInFlight: z.number().int().min(1).max(100_000).optional(),
+  /**
+   * Requests of each lane (views past the near cache, purchases) each app process lets do I/O
+   * at once; the rest wait in order in their lane (service/work-queue.ts). Default: 256.
+   */
+  concurrency: z.number().int().min(1).max(100_000).optional(),
   /** Server-Timing on every answer (the bench's split of latency by phase); false hides the app's internals. */
   serverTiming: z.boolean().default(true),
 });

@@ -3,6 +3,7 @@ import { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Registry } from 'prom-client';
 import type { PurchaseStrategy as StrategyName } from '../../src/topology/schema.js';
+import { WorkQueue } from '../../src/service/work-queue.js';
 import { AdmissionGate } from '../../src/service/admission.js';
 import { ServiceError } from '../../src/service/errors.js';
 import { countAdmission } from '../../src/service/metrics.js';
@@ -28,6 +29,8 @@ export interface InProcessService {
 export interface InProcessOptions {
   /** The admission bound (default 800, the service config's). */
   maxPurchasesInFlight?: number;
+  /** Requests doing I/O at once (app.concurrency). */
+  concurrency?: number;
   /** Purchases that got past admission wait for this before they are answered. */
   holdPurchases?: Promise<void>;
   /** Server-Timing on the answers (default true, as the topology's). */
@@ -48,7 +51,8 @@ export function inProcessService(products: readonly number[] = [], options: InPr
   // A product viewed once is answered from memory afterwards, as the near cache does.
   const viewed = new Map<number, Buffer>();
   const admission = new AdmissionGate(options.maxPurchasesInFlight ?? 800);
-  countAdmission(registry, admission);
+  const work = new WorkQueue(options.concurrency ?? 256);
+  countAdmission(registry, admission, work);
   const ctx: RouteContext = {
     products: {
       cached: (id) => viewed.get(id),
@@ -68,6 +72,7 @@ export function inProcessService(products: readonly number[] = [], options: InPr
       },
     },
     admission,
+    work,
     readiness: async () => ({ ready: true, checks: { redis: 'ok', primary: 'ok', replica: 'ok' } }),
     metrics: registry,
     defaultStrategy: 'atomic',

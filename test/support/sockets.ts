@@ -50,3 +50,32 @@ export function answeredConnection(port: number, path = '/healthz'): Promise<Soc
     socket.once('error', reject);
   });
 }
+
+/** The inode of the socket listening on `port` (state 0A in /proc/net/tcp). */
+export function listeningInode(port: number): string | undefined {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[1]?.endsWith(`:${hex}`) && fields[3] === '0A') return fields[9];
+  }
+  return undefined;
+}
+
+/** How many of a process's file descriptors refer to the socket `inode`. */
+export function descriptorsOf(pid: number, inode: string): number {
+  let count = 0;
+  let fds: string[] = [];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return 0;
+  }
+  for (const fd of fds) {
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`) === `socket:[${inode}]`) count += 1;
+    } catch {
+      // closed while we looked
+    }
+  }
+  return count;
+}

@@ -42,7 +42,7 @@ describe('the load balancer config', () => {
   });
 
   it('answers its own errors as JSON, with Retry-After on 5xx', () => {
-    for (const [status, code] of [[413, 'payload_too_large'], [502, '$shop_bad_gateway'], [504, 'upstream_timeout'], [400, 'bad_request']] as const) {
+    for (const [status, code] of [[413, 'payload_too_large'], [502, '$shop_bad_gateway'], [504, '$shop_gateway_timeout'], [400, 'bad_request']] as const) {
       expect(config).toContain(`error_page ${status} /_nginx/error/${status};`);
       expect(config).toContain(`return ${status} '{"error":"${code}",`);
       expect(config).toContain(`add_header X-Error ${code} always;`);
@@ -56,8 +56,14 @@ describe('the load balancer config', () => {
   it('labels its 5xx with codes the bench counts as nginx\'s own', () => {
     const codes = [...NGINX_ERRORS.filter(([status]) => status >= 500).map(([, code]) => code), ...[...config.matchAll(/^\s+"~[^"]+"\s+(\w+);|^\s+default\s+(\w+);/gm)].map((m) => m[1] ?? m[2])];
     const labelled = codes.filter((code) => !code?.startsWith('$'));
-    expect(labelled).toEqual(expect.arrayContaining(['no_live_upstream', 'upstream_connect_failed', 'upstream_failed', 'upstream_timeout']));
+    expect(labelled).toEqual(expect.arrayContaining(['no_live_upstream', 'upstream_connect_failed', 'upstream_failed', 'upstream_connect_timeout', 'upstream_timeout']));
     for (const code of labelled) expect(NGINX_5XX_REASONS[code as string], code).toMatch(/^nginx\./);
+  });
+
+  it('tells the app when it handed the request on, and calls a 504 before the connect completed what it is', () => {
+    expect(config).toContain('proxy_set_header X-Request-Start "t=$msec";');
+    const map = config.slice(config.indexOf('map $upstream_connect_time $shop_gateway_timeout {'));
+    expect(map.slice(0, map.indexOf('}'))).toMatch(/"~-\$"\s+upstream_connect_timeout;\s+default\s+upstream_timeout;/);
   });
 
   it('adds its connect and header times in ms as Server-Timing to every proxied answer', () => {

@@ -64,6 +64,13 @@ ${NGINX_TEMP_DIRS.map((dir) => `    ${dir === 'body' ? 'client_body' : dir}_temp
         default       upstream_failed;
     }
 
+    # A 504 before the connect completed (the app's accept queue was full and the SYN went
+    # unanswered) never delivered the request: a definite failure, unlike a read timeout.
+    map $upstream_connect_time $shop_gateway_timeout {
+        "~-$"         upstream_connect_timeout;
+        default       upstream_timeout;
+    }
+
     # nginx's part of Server-Timing, in ms as the W3C header wants: its times are seconds with
     # three decimals ("0.003" becomes "0003"). After a retry they are lists ("0.001, 0.002"):
     # then no value, and the bench leaves that answer out of the split (bench/server-timing.ts).
@@ -95,6 +102,9 @@ ${upstreams.join('\n')}
             proxy_set_header Connection "";
             proxy_set_header Host $host;
             proxy_set_header X-Request-Id $request_id;
+            # When nginx hands the request on: the app refuses what waited too long to be
+            # answered before the timeouts below (service/queue-age.ts, service/admission.ts).
+            proxy_set_header X-Request-Start "t=$msec";
             # Timeouts ordered from the client inwards (service/waits.ts): the client's 10 s >
             # this ${LB_READ_TIMEOUT_MS / 1000} s > the app's longest answer (${APP_LONGEST_ANSWER_MS / 1000} s) > each database wait.
             proxy_connect_timeout 1s;
@@ -148,7 +158,7 @@ export const NGINX_ERRORS: readonly [number, string, string][] = [
   [500, 'lb_internal', 'internal error in the load balancer'],
   [502, '$shop_bad_gateway', 'no app server answered'],
   [503, 'lb_unavailable', 'the load balancer refused the request'],
-  [504, 'upstream_timeout', 'the app server did not answer in time'],
+  [504, '$shop_gateway_timeout', 'the app server did not answer in time'],
 ];
 
 function jsonErrorPages(): string {

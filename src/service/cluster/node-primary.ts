@@ -1,7 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
 import { writeErr } from '../../ui/terminal.js';
+import type { ServiceConfig } from '../config.js';
 import { answerNodeMetrics } from './node-metrics.js';
 import { RestartBudget } from './restart-budget.js';
+import { bindListener, shareListener, type ListenerHandle } from './shared-listener.js';
 
 /** A message from the primary: stop accepting, finish what is in flight, close the pools, exit. */
 export const DRAIN_MESSAGE = 'shopctl:drain';
@@ -11,17 +13,23 @@ const RESTARTS_PER_WINDOW = 5;
 const RESTART_WINDOW_MS = 30_000;
 
 /**
- * The primary of an app node of several processes: forks `workers` processes of `shopctl serve`
- * that share the node's port through node:cluster (Node 20's net servers have no `reusePort`),
- * keeps that many running, and drains them on SIGTERM/SIGINT. It serves no request itself.
- *
- * Connections are handed out round-robin by the primary (cluster's default on Linux), so the
- * long-lived keep-alive connections nginx holds spread evenly over the workers; with the
- * kernel's accept balancing one busy worker tends to take most of them.
+ * The primary of an app node: binds the node's port, forks `workers` processes of `shopctl serve`
+ * that accept on it (each through many descriptors of the one socket: shared-listener.ts, which
+ * says why), keeps that many running, and drains them on SIGTERM/SIGINT. It serves no request
+ * and accepts no connection itself.
  *
  * Resolves after the drain with how it ended: asked to (`signal`) or the workers kept dying.
  */
-export function runNodePrimary(node: string, workers: number): Promise<'signal' | 'crash-loop'> {
+export function runNodePrimary(config: Pick<ServiceConfig, 'node' | 'workers' | 'host' | 'port'>): Promise<'signal' | 'crash-loop'> {
+  const { node, workers } = config;
+  // Bound before any worker starts: a port in use fails the node at once, not each worker.
+  let listener: ListenerHandle;
+  try {
+    listener = bindListener(config.host, config.port);
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+  shareListener(listener);
   answerNodeMetrics();
   const restarts = Math.max(RESTARTS_PER_WINDOW, 2 * workers);
   const budget = new RestartBudget(restarts, RESTART_WINDOW_MS);

@@ -1,5 +1,5 @@
 import type { PurchaseStrategy as StrategyName } from '../../topology/schema.js';
-import { ServiceError } from '../errors.js';
+import { ServiceError, unavailable } from '../errors.js';
 import type { ProductCache } from '../cache/product-cache.js';
 import type { Database } from '../database.js';
 import type { OrderEvents } from '../events.js';
@@ -55,11 +55,11 @@ export class Purchases {
         this.events.publish({ orderId: outcome.orderId, productId: request.productId, quantity: request.quantity, stock: outcome.stock, version: outcome.version, node: this.node });
         return { status: 201, body: { orderId: outcome.orderId, productId: request.productId, quantity: request.quantity }, replayed: false };
       case 'duplicate':
-        return this.replay(request, await findOrderByKey(this.primary, request.idempotencyKey, timing));
+        return this.replay(request, await this.earlierOrder(request, timing));
       case 'sold_out':
       case 'unknown_product': {
         // A retry of a key that bought before must get its order back, not "sold out".
-        const earlier = await findOrderByKey(this.primary, request.idempotencyKey, timing);
+        const earlier = await this.earlierOrder(request, timing);
         if (earlier !== undefined) return this.replay(request, earlier);
         if (outcome.kind === 'sold_out') throw new ServiceError('sold_out', `product ${request.productId} has fewer than ${request.quantity} left`);
         throw new ServiceError('product_not_found', `no product with id ${request.productId}`);
@@ -67,11 +67,31 @@ export class Purchases {
     }
   }
 
+  /**
+   * The order an earlier attempt of this key made, if any. When the lookup itself fails the key
+   * may have bought: the answer is `unavailable` with an unknown outcome, never `busy`, which
+   * promises that nothing was sold.
+   */
+  private async earlierOrder(request: OrderRequest, timing: RequestTiming): Promise<StoredOrder | undefined> {
+    try {
+      return await findOrderByKey(this.primary, request.idempotencyKey, timing);
+    } catch (error) {
+      if (!(error instanceof ServiceError) || error.code !== 'busy') throw error;
+      throw outcomeUnknown(unavailable('primary database (the earlier order of this Idempotency-Key)', error));
+    }
+  }
+
   private replay(request: OrderRequest, order: StoredOrder | undefined): PurchaseAnswer {
-    if (order === undefined) throw new ServiceError('busy', 'the order of this Idempotency-Key is not readable yet; retry', 1);
+    // The key bought (its INSERT met the unique key) but its order is not visible yet.
+    if (order === undefined) throw outcomeUnknown(new ServiceError('unavailable', 'the order of this Idempotency-Key is not readable yet; retry', 1));
     if (order.productId !== request.productId || order.quantity !== request.quantity || order.userId !== request.userId) {
       throw new ServiceError('idempotency_key_reused', `Idempotency-Key ${request.idempotencyKey} was used for order ${order.orderId} with other values`);
     }
     return { status: 201, body: { orderId: order.orderId, productId: order.productId, quantity: order.quantity }, replayed: true };
   }
+}
+
+function outcomeUnknown(error: ServiceError): ServiceError {
+  error.outcomeUnknown = true;
+  return error;
 }

@@ -76,7 +76,7 @@ describe('an app node with app.workers: 3', () => {
       while (owners.size < workers.length && sockets.length < 200) {
         const socket = await answeredConnection(appPort);
         sockets.push(socket);
-        owners.add(acceptedBy([primary ?? 0, ...workers], appPort, socket.localPort ?? 0));
+        owners.add(acceptedBy([primary ?? 0, ...workers], appPort, socket.localPort ?? 0) ?? -1);
       }
       expect(owners).toEqual(new Set(workers));
     } finally {

@@ -147,7 +147,7 @@ async function acceptOn(server: Server, handles: ListenerHandle[]): Promise<NetS
 
 /**
  * Past this, connections still open are closed: inside `down`'s 30 s grace, and past a purchase's
- * longest bounded path (APP_LONGEST_ANSWER_MS in waits.ts, 8 s).
+ * longest bounded path (LB_READ_TIMEOUT_MS in waits.ts, 9 s).
  */
 const DRAIN_DEADLINE_MS = 20_000;
 const IDLE_SWEEP_MS = 100;

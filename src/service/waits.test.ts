@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { APP_LONGEST_ANSWER_MS, LOCK_TTL_MS, WAITS } from './waits.js';
+import { APP_LONGEST_ANSWER_MS, LB_READ_TIMEOUT_MS, LOCK_TTL_MS, PURCHASE_QUEUE_BUDGET_MS, WAITS } from './waits.js';
 
 describe('the app\'s waits', () => {
   it('end a row-lock wait (503 busy, nothing sold) before the use deadline (503 unavailable, unknown)', () => {
@@ -10,5 +10,11 @@ describe('the app\'s waits', () => {
   it('keep a seed lock alive past its holder\'s longest use, and answer within the longest answer', () => {
     expect(LOCK_TTL_MS).toBeGreaterThan(2 * WAITS.redisCommandMs + WAITS.poolWaitMs + WAITS.databaseUseMs);
     expect(APP_LONGEST_ANSWER_MS).toBeGreaterThanOrEqual(WAITS.lockWaitMs + WAITS.poolWaitMs + WAITS.databaseUseMs);
+  });
+
+  it('let nginx wait for a purchase that waited its whole budget and then took its longest, short of the client', () => {
+    expect(PURCHASE_QUEUE_BUDGET_MS).toBeGreaterThan(0);
+    expect(PURCHASE_QUEUE_BUDGET_MS + APP_LONGEST_ANSWER_MS).toBeLessThanOrEqual(LB_READ_TIMEOUT_MS);
+    expect(LB_READ_TIMEOUT_MS).toBeLessThan(10_000);
   });
 });

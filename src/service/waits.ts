@@ -13,11 +13,11 @@ export const WAITS = {
   /** One Redis command (ioredis `commandTimeout`), then the command fails: Redis is taken for down. */
   redisCommandMs: 2000,
   /** Seed strategy: the longest wait for a product's Redis lock, then 503 busy (nothing ran). */
-  lockWaitMs: 2000,
+  lockWaitMs: 1500,
   /** Batched strategy: the longest wait for a purchase's group to start, then 503 busy (nothing ran). */
-  batchWaitMs: 2000,
+  batchWaitMs: 1500,
   /** The longest wait for a free database connection, then 503 busy (nothing ran). */
-  poolWaitMs: 2000,
+  poolWaitMs: 1500,
   /**
    * InnoDB's wait for a row lock (`innodb_lock_wait_timeout`, whole seconds), set by the app on
    * each of its connections. It must end before `databaseUseMs`: a statement that gives up on a
@@ -31,7 +31,7 @@ export const WAITS = {
    * against a stalled server, not a load limit (a purchase's transaction takes milliseconds).
    * Past it the connection is destroyed and the answer is 503 unavailable with an unknown outcome.
    */
-  databaseUseMs: 4000,
+  databaseUseMs: 3000,
 } as const;
 
 /**
@@ -40,14 +40,23 @@ export const WAITS = {
  */
 export const APP_LONGEST_ANSWER_MS = Math.max(WAITS.lockWaitMs, WAITS.batchWaitMs) + WAITS.poolWaitMs + WAITS.databaseUseMs;
 
-/** nginx waits this long for an app's answer: past the app's longest, short of the client's 10 s. */
-export const LB_READ_TIMEOUT_MS = APP_LONGEST_ANSWER_MS + 1000;
+/**
+ * nginx waits this long for an app's answer: short of the client's 10 s, and as long as a
+ * purchase may wait before the app starts on it (`PURCHASE_QUEUE_BUDGET_MS`) plus the app's
+ * longest answer.
+ */
+export const LB_READ_TIMEOUT_MS = 9000;
 
 /**
  * A purchase that waited longer than this before the app started on it (nginx's connect, the
- * app's accept queue, its busy event loop: service/queue-age.ts) is refused with 503 overloaded:
- * its longest answer would come after nginx gave up, and the client would learn nothing of an
- * order that may have been made. Refused, it is a definite failure instead of an unknown.
+ * app's accept queue, its work queue: service/queue-age.ts) is refused with 503 overloaded: its
+ * longest answer would come after nginx gave up, and the client would learn nothing of an order
+ * that may have been made. Refused, it is a definite failure instead of an unknown.
+ *
+ * 3 s, because the app's own waits are short (1.5 s for the lock or group, 1.5 s for the pool, 3 s
+ * for the transaction): with 6000 closed-model connections a purchase-bound system queues its
+ * purchases for about as long as connections ÷ purchases per second, and a queue that may hold
+ * them for a few seconds is answered; 1 s (with the 2 s waits of before) refused most of them.
  */
 export const PURCHASE_QUEUE_BUDGET_MS = LB_READ_TIMEOUT_MS - APP_LONGEST_ANSWER_MS;
 

@@ -72,7 +72,7 @@ const appSettings = z.strictObject({
   nearCacheMs: z.number().int().min(0).max(60_000).default(1000),
   /**
    * Purchases each app process holds at once (running or waiting in its work queue); more are
-   * refused at admission (503 overloaded, nothing sold). Default: 8 × pools.primary.
+   * refused at admission (503 overloaded, nothing sold). Default: 8 × concurrency.
    */
   maxPurchasesInFlight: z.number().int().min(1).max(100_000).optional(),
   /**

@@ -43,8 +43,8 @@ describe('the admission gate', () => {
     expect(() => new AdmissionGate(0)).toThrow(RangeError);
   });
 
-  it('refuses a purchase that waited past its budget, a view that waited as long as the load balancer waits; an unknown wait never', () => {
-    const gate = new AdmissionGate(10, { purchaseMs: 1000, viewMs: 9000 });
+  it('refuses a purchase that waited past its budget, a view that waited past the load balancer\'s wait; an unknown wait never', () => {
+    const gate = new AdmissionGate(10, { purchase: 1000, view: 9000 });
     const refused = (() => {
       try {
         gate.checkWait('purchase', 1001);
@@ -59,9 +59,10 @@ describe('the admission gate', () => {
     expect((refused as ServiceError).outcomeUnknown).toBe(false);
     expect(() => gate.checkWait('purchase', 1000)).not.toThrow();
     expect(() => gate.checkWait('purchase', undefined)).not.toThrow();
-    expect(() => gate.checkWait('view', 8999)).not.toThrow();
+    expect(() => gate.checkWait('view', 9000)).not.toThrow();
     expect(() => gate.checkWait('view', undefined)).not.toThrow();
-    expect(() => gate.checkWait('view', 9000)).toThrow(expect.objectContaining({ code: 'overloaded', status: 503 }));
+    expect(() => gate.checkWait('view', 9001)).toThrow(expect.objectContaining({ code: 'overloaded', status: 503 }));
+    expect([gate.budgetLeft('purchase', 400), gate.budgetLeft('view', undefined)]).toEqual([600, undefined]);
     expect(gate.late).toEqual({ purchase: 1, view: 1 });
     expect(gate.rejected).toBe(0);
   });

@@ -2,13 +2,10 @@ import { ServiceError } from './errors.js';
 import { PURCHASE_QUEUE_BUDGET_MS, VIEW_QUEUE_BUDGET_MS } from './waits.js';
 import type { Lane } from './work-queue.js';
 
-/** How long a request may have waited before the app started on it (service/queue-age.ts). */
-export interface QueueBudgets {
-  purchaseMs: number;
-  viewMs: number;
-}
+/** How long a request of each lane may wait before the app starts on it, in ms (service/queue-age.ts). */
+export type QueueBudgets = Readonly<Record<Lane, number>>;
 
-export const QUEUE_BUDGETS: QueueBudgets = { purchaseMs: PURCHASE_QUEUE_BUDGET_MS, viewMs: VIEW_QUEUE_BUDGET_MS };
+export const QUEUE_BUDGETS: QueueBudgets = { purchase: PURCHASE_QUEUE_BUDGET_MS, view: VIEW_QUEUE_BUDGET_MS };
 
 /**
  * What one app process lets in (issue #12, DESIGN.md §8). A purchase is refused at once with
@@ -55,19 +52,23 @@ export class AdmissionGate {
 
   /**
    * Throws `overloaded` for a request that waited past its lane's budget before the app could
-   * start on it (`queuedMs`: since nginx handed it on, its wait in the work queue included;
-   * undefined when unknown, and then nothing is refused).
+   * start on it (`queuedMs`: since nginx handed it on; undefined when unknown, and then nothing
+   * is refused).
    */
   checkWait(lane: Lane, queuedMs: number | undefined): void {
-    if (queuedMs === undefined) return;
-    if (lane === 'purchase' && queuedMs > this.budgets.purchaseMs) {
-      this.late.purchase += 1;
-      throw tooLate(queuedMs, this.budgets.purchaseMs, 'its longest answer would come after the load balancer gave up');
-    }
-    if (lane === 'view' && queuedMs >= this.budgets.viewMs) {
-      this.late.view += 1;
-      throw tooLate(queuedMs, this.budgets.viewMs, 'the load balancer has given up on it');
-    }
+    if (queuedMs !== undefined && queuedMs > this.budgets[lane]) throw this.refuseLate(lane, queuedMs);
+  }
+
+  /** What is left of a request's budget for waiting (ms), undefined when its wait is unknown. */
+  budgetLeft(lane: Lane, queuedMs: number | undefined): number | undefined {
+    return queuedMs === undefined ? undefined : this.budgets[lane] - queuedMs;
+  }
+
+  /** The answer to a request that waited `queuedMs`, past its lane's budget; counted. */
+  refuseLate(lane: Lane, queuedMs: number): ServiceError {
+    this.late[lane] += 1;
+    const why = lane === 'purchase' ? 'its longest answer would come after the load balancer gave up' : 'the load balancer has given up on it';
+    return tooLate(queuedMs, this.budgets[lane], why);
   }
 }
 

@@ -39,7 +39,7 @@ export class Database {
     try {
       return await withDeadline(use(connection), USE_DEADLINE_MS);
     } catch (error) {
-      broken = (error as MysqlError).fatal === true || error instanceof DeadlineExceeded;
+      broken = (error as MysqlError).fatal === true || error instanceof DeadlineExceeded || error instanceof CommitFailed || error instanceof BrokenConnection;
       const answer = translate(error, this.name);
       // Lost after statements may have run: whether they committed is unknown.
       if (answer instanceof ServiceError && answer.code === 'unavailable') answer.outcomeUnknown = true;
@@ -77,14 +77,20 @@ export class Database {
         if ((error as MysqlError).fatal) throw Object.assign(new StaleConnection((error as Error).message), { fatal: true });
         throw error;
       }
-      try {
-        const result = await use(connection);
-        await connection.commit();
-        return result;
-      } catch (error) {
-        await connection.rollback().catch(() => undefined);
+      const result = await use(connection).catch(async (error: unknown) => {
+        // A connection whose ROLLBACK failed may still hold the transaction: never pooled again.
+        await connection.rollback().catch(() => {
+          throw new BrokenConnection(error);
+        });
         throw error;
+      });
+      try {
+        await connection.commit();
+      } catch (error) {
+        // Whatever COMMIT answered (a lock or certification error included), it may have committed.
+        throw new CommitFailed(error);
       }
+      return result;
     }, timing);
   }
 
@@ -122,6 +128,20 @@ export class Database {
 /** A pooled connection that turned out dead before the transaction began. */
 class StaleConnection extends Error {}
 
+/** COMMIT failed: the transaction may or may not have committed. */
+class CommitFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`COMMIT failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+/** The transaction failed (`cause`) and its ROLLBACK failed too: the connection is dropped. */
+class BrokenConnection extends Error {
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 const LOCK_CONTENTION = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 
 /**
@@ -131,6 +151,8 @@ const LOCK_CONTENTION = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
  * caller handles them (ER_DUP_ENTRY).
  */
 function translate(error: unknown, name: string): unknown {
+  if (error instanceof BrokenConnection) return translate(error.cause, name);
+  if (error instanceof CommitFailed) return unavailable(`${name} database`, error);
   if (error instanceof ServiceError || error instanceof StaleConnection) return error;
   if (error instanceof DeadlineExceeded) return unavailable(`${name} database`, error);
   const e = error as MysqlError;

@@ -79,7 +79,8 @@ export function countAdmission(registry: Registry, gate: Pick<AdmissionGate, 're
       this.labels('view').set(work.running('view'));
     },
   });
-  new Gauge({ name: 'shop_work_limit', help: 'Requests of each lane of this process let do I/O at once (app.concurrency)', registers, collect() { this.set(work.limit); } });
+  // Limits are per process: the node's /metrics shows the largest, not a sum over its workers.
+  new Gauge({ name: 'shop_work_limit', help: 'Requests of each lane of a process let do I/O at once (app.concurrency)', aggregator: 'max', registers, collect() { this.set(work.limit); } });
   new Gauge({
     name: 'shop_work_waiting',
     help: 'Requests of this process waiting in its work queue, by lane',
@@ -90,5 +91,5 @@ export function countAdmission(registry: Registry, gate: Pick<AdmissionGate, 're
       this.labels('view').set(work.waiting('view'));
     },
   });
-  new Gauge({ name: 'shop_purchases_in_flight_limit', help: 'Most purchases in progress at once before admission refuses', registers, collect() { this.set(gate.limit); } });
+  new Gauge({ name: 'shop_purchases_in_flight_limit', help: 'Most purchases a process holds at once before admission refuses', aggregator: 'max', registers, collect() { this.set(gate.limit); } });
 }

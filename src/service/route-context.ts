@@ -17,7 +17,7 @@ export interface RouteContext {
   products: ProductLookup;
   purchases: PurchaseDesk;
   /** The bound on purchases in progress in this process: beyond it, 503 `overloaded` at once. */
-  admission: Pick<AdmissionGate, 'admit' | 'checkWait'>;
+  admission: Pick<AdmissionGate, 'admit' | 'checkWait' | 'budgetLeft' | 'refuseLate'>;
   /** The process's queue of work: how many requests do I/O at once, the rest wait in order. */
   work: Pick<WorkQueue, 'run'>;
   /** `GET /readyz`: whether the dependencies answer. */

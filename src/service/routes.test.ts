@@ -209,5 +209,19 @@ describe('admission', () => {
     expect(metrics.body).toMatch(/^shop_admission_late_total\{route="view"\} 1$/m);
     expect(metrics.body).toMatch(/^shop_admission_rejected_total 0$/m);
   });
-});
 
+  it('a purchase queued behind a full lane leaves the queue 503 overloaded when its budget runs out, and never runs', async () => {
+    const service = inProcessService([PRODUCT], { concurrency: 1, holdPurchases: new Promise<void>(() => {}) });
+    const started = (agoMs: number) => {
+      const at = Date.now() - agoMs;
+      return `t=${Math.floor(at / 1000)}.${String(at % 1000).padStart(3, '0')}`;
+    };
+    void service.inject('POST', '/orders', { 'content-type': 'application/json', 'idempotency-key': 'w-1' }, json(valid));
+    await new Promise((r) => setTimeout(r, 20));
+    const queued = Date.now();
+    const late = await service.inject('POST', '/orders', { 'content-type': 'application/json', 'idempotency-key': 'w-2', 'x-request-start': started(PURCHASE_QUEUE_BUDGET_MS - 200) }, json(valid));
+    expect([late.status, late.headers['x-error']]).toEqual([503, 'overloaded']);
+    expect(Date.now() - queued).toBeGreaterThanOrEqual(100);
+    expect(service.purchases.map((p) => p.request.idempotencyKey)).toEqual(['w-1']);
+  });
+});

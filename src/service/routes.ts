@@ -5,6 +5,7 @@ import { ServiceError } from './errors.js';
 import { sendJson, sendJsonBytes } from './http.js';
 import { parseOrderRequest } from './orders/order-request.js';
 import { queuedMs, REQUEST_START_HEADER } from './queue-age.js';
+import { QueueTimeout, type Lane } from './work-queue.js';
 import type { RouteContext } from './route-context.js';
 import type { RequestTiming } from './server-timing.js';
 
@@ -36,11 +37,7 @@ const ROUTES: Route[] = [
         sendHit(res, hot, ctx.node, timing);
         return 'hit';
       }
-      const view = ctx.work.run('view', timing, () => {
-        ctx.admission.checkWait('view', queuedMs(req.headers[REQUEST_START_HEADER]));
-        return ctx.products.view(id, timing);
-      });
-      return view.then(({ body, cache }) => {
+      return whenAdmitted(req, ctx, 'view', timing, () => ctx.products.view(id, timing)).then(({ body, cache }) => {
         sendJsonBytes(res, 200, body, { 'x-cache': cache, 'x-served-by': ctx.node, ...timingHeader(timing) });
         return cache === 'HIT' ? 'hit' : 'miss';
       });
@@ -86,12 +83,7 @@ const ROUTES: Route[] = [
       // Admission after validation (a bad order is a 400 whatever the load) and before the
       // strategy: a refused purchase ran no statement. Its wait is judged once it has a place in
       // the work queue, the queue's wait included.
-      const answer = await ctx.admission.admit(() =>
-        ctx.work.run('purchase', timing, () => {
-          ctx.admission.checkWait('purchase', queuedMs(req.headers[REQUEST_START_HEADER]));
-          return ctx.purchases.purchase(strategy, request, timing);
-        }),
-      );
+      const answer = await ctx.admission.admit(() => whenAdmitted(req, ctx, 'purchase', timing, () => ctx.purchases.purchase(strategy, request, timing)));
       const headers = timingHeader(timing);
       if (answer.replayed) headers['idempotent-replayed'] = 'true';
       sendJson(res, answer.status, answer.body, headers);
@@ -99,6 +91,32 @@ const ROUTES: Route[] = [
     },
   },
 ];
+
+/**
+ * Runs `work` once the request has a place in its lane of the work queue, unless it waited past
+ * its lane's budget since nginx handed it on (`X-Request-Start`): on arrival, in the queue (it
+ * then leaves the queue when the budget runs out), or by the time it has its place. Refused, it is
+ * 503 overloaded and `work` never ran.
+ */
+async function whenAdmitted<T>(req: IncomingMessage, ctx: RouteContext, lane: Lane, timing: RequestTiming, work: () => Promise<T>): Promise<T> {
+  const waited = () => queuedMs(req.headers[REQUEST_START_HEADER]);
+  const arrived = waited();
+  ctx.admission.checkWait(lane, arrived);
+  try {
+    return await ctx.work.run(
+      lane,
+      timing,
+      () => {
+        ctx.admission.checkWait(lane, waited());
+        return work();
+      },
+      ctx.admission.budgetLeft(lane, arrived),
+    );
+  } catch (error) {
+    if (error instanceof QueueTimeout) throw ctx.admission.refuseLate(lane, (arrived ?? 0) + error.waitedMs);
+    throw error;
+  }
+}
 
 /** Ids are positive integers small enough to be exact in JavaScript. */
 export function parseProductId(raw: string): number {

@@ -6,6 +6,7 @@ import { AdmissionGate } from './admission.js';
 import { WorkQueue } from './work-queue.js';
 import { NearCache } from './cache/near-cache.js';
 import type { ListenerHandle } from './cluster/shared-listener.js';
+import { writeErr } from '../ui/terminal.js';
 import { connectDependencies, type Dependencies } from './dependencies.js';
 import type { ServiceErrorCode } from './errors.js';
 import { countAdmission, createMetrics, type Metrics } from './metrics.js';
@@ -129,20 +130,29 @@ function trackConnections(server: Server): Set<Socket> {
 async function acceptOn(server: Server, handles: ListenerHandle[]): Promise<NetServer[]> {
   const [first, ...rest] = handles;
   if (first === undefined) throw new Error('no listener to accept on');
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(first, APP_LISTEN_BACKLOG, resolve);
-  });
+  await listening(server, first);
   return Promise.all(
-    rest.map(
-      (handle) =>
-        new Promise<NetServer>((resolve, reject) => {
-          const acceptor = createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) => server.emit('connection', socket));
-          acceptor.once('error', reject);
-          acceptor.listen(handle, APP_LISTEN_BACKLOG, () => resolve(acceptor));
-        }),
-    ),
+    rest.map(async (handle) => {
+      const acceptor = createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) => server.emit('connection', socket));
+      await listening(acceptor, handle);
+      return acceptor;
+    }),
   );
+}
+
+/**
+ * Listens on `handle`; an error after that (accept failing with EMFILE, say) is logged, not
+ * thrown: unhandled, it would end the worker with every request it has in flight.
+ */
+function listening(server: NetServer, handle: ListenerHandle): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(handle, APP_LISTEN_BACKLOG, () => {
+      server.off('error', reject);
+      server.on('error', (error: Error) => writeErr(`app: accepting a connection failed: ${error.message}`));
+      resolve();
+    });
+  });
 }
 
 /**

@@ -42,10 +42,17 @@ export const APP_LONGEST_ANSWER_MS = Math.max(WAITS.lockWaitMs, WAITS.batchWaitM
 
 /**
  * nginx waits this long for an app's answer: short of the client's 10 s, and as long as a
- * purchase may wait before the app starts on it (`PURCHASE_QUEUE_BUDGET_MS`) plus the app's
- * longest answer.
+ * purchase may wait before the app starts on it (`PURCHASE_QUEUE_BUDGET_MS`), the app's longest
+ * answer and a margin for what that leaves out (`ANSWER_MARGIN_MS`).
  */
 export const LB_READ_TIMEOUT_MS = 9000;
+
+/**
+ * What an answer may take beyond the app's own bounded waits: its Redis commands (the seed lock's
+ * last try, the stock check, the cache update, the release: sub-millisecond in practice, 2 s
+ * each at worst) and a busy event loop's delay between the steps.
+ */
+export const ANSWER_MARGIN_MS = 1000;
 
 /**
  * A purchase that waited longer than this before the app started on it (nginx's connect, the
@@ -53,12 +60,12 @@ export const LB_READ_TIMEOUT_MS = 9000;
  * longest answer would come after nginx gave up, and the client would learn nothing of an order
  * that may have been made. Refused, it is a definite failure instead of an unknown.
  *
- * 3 s, because the app's own waits are short (1.5 s for the lock or group, 1.5 s for the pool, 3 s
- * for the transaction): with 6000 closed-model connections a purchase-bound system queues its
- * purchases for about as long as connections ÷ purchases per second, and a queue that may hold
- * them for a few seconds is answered; 1 s (with the 2 s waits of before) refused most of them.
+ * 2 s, because the app's own waits are short (1.5 s for the lock or group, 1.5 s for the pool,
+ * 3 s for the transaction): with 6000 closed-model connections a purchase-bound system queues its
+ * purchases for about connections ÷ purchases per second, and a queue that may hold them a second
+ * or two is answered; 1 s (with the 2 s and 4 s waits of before) refused most of them.
  */
-export const PURCHASE_QUEUE_BUDGET_MS = LB_READ_TIMEOUT_MS - APP_LONGEST_ANSWER_MS;
+export const PURCHASE_QUEUE_BUDGET_MS = LB_READ_TIMEOUT_MS - APP_LONGEST_ANSWER_MS - ANSWER_MARGIN_MS;
 
 /**
  * A view that waited this long before the app started on it is refused with 503 overloaded

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RequestTiming } from './server-timing.js';
-import { WorkQueue, type Lane } from './work-queue.js';
+import { QueueTimeout, WorkQueue, type Lane } from './work-queue.js';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
@@ -66,5 +66,22 @@ describe('the work queue', () => {
     hold.resolve();
     await Promise.all([first, ...rest]);
     expect(order).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+  });
+
+  it('gives up a wait at maxWaitMs without running the work, and passes the waiter over when a place frees', async () => {
+    const queue = new WorkQueue(1);
+    const hold = deferred();
+    const first = queue.run('purchase', new RequestTiming(), () => hold.promise);
+    let ran = false;
+    const late = queue.run('purchase', new RequestTiming(), async () => void (ran = true), 20).catch((e: unknown) => e);
+    const patient = queue.run('purchase', new RequestTiming(), async () => 'patient');
+    const refused = await late;
+    expect(refused).toBeInstanceOf(QueueTimeout);
+    expect((refused as QueueTimeout).waitedMs).toBeGreaterThanOrEqual(15);
+    hold.resolve();
+    await first;
+    expect(await patient).toBe('patient');
+    expect(ran).toBe(false);
+    expect([queue.running('purchase'), queue.waiting('purchase')]).toEqual([0, 0]);
   });
 });

@@ -20,8 +20,21 @@ export type Lane = 'purchase' | 'view';
  * product), a view for a millisecond. In one line the purchases took every place and views
  * waited 5 s behind them (measured: 2 cores, 6000 connections, one line with purchases first).
  */
+/** Thrown by `run` when a request waited `maxWaitMs` for a place: its work never started. */
+export class QueueTimeout extends Error {
+  constructor(readonly waitedMs: number) {
+    super(`waited ${Math.round(waitedMs)} ms for a place in the work queue`);
+  }
+}
+
+/** A request waiting for a place; one whose wait ran out stays in line, passed over. */
+interface Waiter {
+  start: () => void;
+  gaveUp: boolean;
+}
+
 export class WorkQueue {
-  private readonly lanes: Record<Lane, { active: number; line: FifoQueue<() => void> }> = {
+  private readonly lanes: Record<Lane, { active: number; line: FifoQueue<Waiter> }> = {
     purchase: { active: 0, line: new FifoQueue() },
     view: { active: 0, line: new FifoQueue() },
   };
@@ -35,29 +48,54 @@ export class WorkQueue {
     return this.lanes[lane].active;
   }
 
-  /** Requests waiting for a place, per lane. */
+  /** Requests in line for a place, per lane (those whose wait ran out included, until passed over). */
   waiting(lane: Lane): number {
     return this.lanes[lane].line.size;
   }
 
-  /** Runs `work` once a place in its lane is free, counting the wait as `timing`'s `admission` phase. */
-  async run<T>(lane: Lane, timing: RequestTiming, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` once a place in its lane is free, counting the wait as `timing`'s `admission`
+   * phase. With `maxWaitMs`, a wait that reaches it throws `QueueTimeout` instead, and `work`
+   * never runs.
+   */
+  async run<T>(lane: Lane, timing: RequestTiming, work: () => Promise<T>, maxWaitMs?: number): Promise<T> {
     const places = this.lanes[lane];
     if (places.active < this.limit) {
       places.active += 1;
     } else {
       const queued = performance.now();
       // The place is handed over by the request that leaves it (`active` stays as it is).
-      await new Promise<void>((resolve) => places.line.push(resolve));
+      await new Promise<void>((resolve, reject) => {
+        const waiter: Waiter = { start: resolve, gaveUp: false };
+        places.line.push(waiter);
+        if (maxWaitMs === undefined) return;
+        const timer = setTimeout(() => {
+          waiter.gaveUp = true;
+          reject(new QueueTimeout(performance.now() - queued));
+        }, Math.max(0, maxWaitMs));
+        waiter.start = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
       timing.add('admission', performance.now() - queued);
     }
     try {
       return await work();
     } finally {
-      const next = places.line.shift();
-      if (next === undefined) places.active -= 1;
-      else next();
+      this.handOver(lane);
     }
+  }
+
+  /** Gives a leaving request's place to the first in its lane still waiting, or frees it. */
+  private handOver(lane: Lane): void {
+    const places = this.lanes[lane];
+    for (let next = places.line.shift(); next !== undefined; next = places.line.shift()) {
+      if (next.gaveUp) continue;
+      next.start();
+      return;
+    }
+    places.active -= 1;
   }
 }
 

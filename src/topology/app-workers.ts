@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
  * evenly among the app nodes, at least 1. The other half is left to what shares the machine with
  * the apps (nginx, Redis, both databases and the load generator): an app that took every core
  * would starve the tiers it waits on (issue #12: 16 cores, each app at ~110 % CPU, the machine
- * two-thirds idle). On a 2-core machine with 2 apps this is 1: one plain process, as before.
+ * two-thirds idle). On a 2-core machine with 2 apps this is 1: the node's primary and one worker.
  */
 export function defaultAppWorkers(cores: number, apps: number): number {
   if (apps < 1) return 1;

@@ -3,7 +3,7 @@ import { writeErr } from '../../ui/terminal.js';
 import type { ServiceConfig } from '../config.js';
 import { answerNodeMetrics } from './node-metrics.js';
 import { RestartBudget } from './restart-budget.js';
-import { bindListener, shareListener, type ListenerHandle } from './shared-listener.js';
+import { bindListener, shareListener } from './shared-listener.js';
 
 /** A message from the primary: stop accepting, finish what is in flight, close the pools, exit. */
 export const DRAIN_MESSAGE = 'shopctl:drain';
@@ -20,15 +20,10 @@ const RESTART_WINDOW_MS = 30_000;
  *
  * Resolves after the drain with how it ended: asked to (`signal`) or the workers kept dying.
  */
-export function runNodePrimary(config: Pick<ServiceConfig, 'node' | 'workers' | 'host' | 'port'>): Promise<'signal' | 'crash-loop'> {
+export async function runNodePrimary(config: Pick<ServiceConfig, 'node' | 'workers' | 'host' | 'port'>): Promise<'signal' | 'crash-loop'> {
   const { node, workers } = config;
   // Bound before any worker starts: a port in use fails the node at once, not each worker.
-  let listener: ListenerHandle;
-  try {
-    listener = bindListener(config.host, config.port);
-  } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-  }
+  const listener = await bindListener(config.host, config.port);
   shareListener(listener);
   answerNodeMetrics();
   const restarts = Math.max(RESTARTS_PER_WINDOW, 2 * workers);
@@ -39,6 +34,7 @@ export function runNodePrimary(config: Pick<ServiceConfig, 'node' | 'workers' | 
     const drain = (reason: string) => {
       if (stopping) return;
       stopping = true;
+      listener.close();
       writeErr(`${node}: ${reason}, draining ${liveWorkers().length} workers`);
       for (const worker of liveWorkers()) if (worker.isConnected()) worker.send(DRAIN_MESSAGE);
       if (liveWorkers().length === 0) resolve(ending);

@@ -1,0 +1,56 @@
+import type { Pool, PoolConnection } from 'mysql2/promise';
+import { describe, expect, it } from 'vitest';
+import { Database } from './database.js';
+import { ServiceError } from './errors.js';
+import { createMetrics } from './metrics.js';
+
+/**
+ * What a transaction's failures are answered, for failures a real MariaDB does not produce on
+ * demand (a COMMIT refused, a ROLLBACK lost): a stand-in connection that records what was done
+ * with it. The paths a real server produces (lock waits, deadlocks, a stopped server) are tested
+ * against MariaDB in test/purchases.test.ts and test/service-behaviour.test.ts.
+ */
+function standIn(fail: { commit?: Error; rollback?: Error }) {
+  const done: string[] = [];
+  const connection = {
+    beginTransaction: async () => void done.push('BEGIN'),
+    commit: async () => {
+      done.push('COMMIT');
+      if (fail.commit) throw fail.commit;
+    },
+    rollback: async () => {
+      done.push('ROLLBACK');
+      if (fail.rollback) throw fail.rollback;
+    },
+    release: () => void done.push('released'),
+    destroy: () => void done.push('destroyed'),
+  };
+  const pool = { getConnection: async () => connection as unknown as PoolConnection } as unknown as Pool;
+  return { db: new Database('primary', pool, createMetrics()), done };
+}
+
+const mysqlError = (code: string) => Object.assign(new Error(code), { code });
+
+describe('a transaction on the primary', () => {
+  it('whose COMMIT fails, even with a lock error, is unavailable with an unknown outcome, and its connection is dropped', async () => {
+    const { db, done } = standIn({ commit: mysqlError('ER_LOCK_DEADLOCK') });
+    const error = await db.transaction(async () => 'ordered').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceError);
+    expect([(error as ServiceError).code, (error as ServiceError).outcomeUnknown]).toEqual(['unavailable', true]);
+    expect(done).toEqual(['BEGIN', 'COMMIT', 'destroyed']);
+  });
+
+  it('that a row lock gave up on is rolled back and busy, nothing sold; its connection goes back to the pool', async () => {
+    const { db, done } = standIn({});
+    const error = await db.transaction(async () => Promise.reject(mysqlError('ER_LOCK_WAIT_TIMEOUT'))).catch((e: unknown) => e);
+    expect([(error as ServiceError).code, (error as ServiceError).outcomeUnknown]).toEqual(['busy', false]);
+    expect(done).toEqual(['BEGIN', 'ROLLBACK', 'released']);
+  });
+
+  it('whose ROLLBACK fails keeps its own answer, but the connection is dropped, never pooled with the transaction open', async () => {
+    const { db, done } = standIn({ rollback: mysqlError('PROTOCOL_CONNECTION_LOST') });
+    const error = await db.transaction(async () => Promise.reject(mysqlError('ER_LOCK_WAIT_TIMEOUT'))).catch((e: unknown) => e);
+    expect([(error as ServiceError).code, (error as ServiceError).outcomeUnknown]).toEqual(['busy', false]);
+    expect(done).toEqual(['BEGIN', 'ROLLBACK', 'destroyed']);
+  });
+});

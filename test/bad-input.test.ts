@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isLive, readProcStat } from '../src/provision/runtime/proc.js';
@@ -99,6 +100,31 @@ describe('a port already in use', () => {
     expect(nodeFolders(t.home, t.name)).toEqual([]);
     const others = Object.entries(t.ports).filter(([node]) => node !== 'mysql-replica').map(([, port]) => port);
     expect(await takenPorts(others)).toEqual([]);
+  });
+});
+
+describe('an app node whose port is taken', () => {
+  const home = join(tmpdir(), `shopctl-serve-port-${process.pid}`);
+  const port = 28409;
+  let blocker: Server | undefined;
+  afterAll(() => {
+    blocker?.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('serve exits 3 at once, naming the address, before any worker starts', async () => {
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker?.listen(port, '127.0.0.1', resolve));
+    mkdirSync(home, { recursive: true });
+    const database = { host: '127.0.0.1', port: 1, user: 'u', password: 'p', database: 'shop', pool: 1 };
+    const config = { node: 'app1', host: '127.0.0.1', port, strategy: 'seed', cacheTtlSeconds: 60, workers: 2, redis: { host: '127.0.0.1', port: 1, password: 'p' }, mysql: { primary: database, replica: database } };
+    writeFileSync(join(home, 'service.json'), JSON.stringify(config));
+    const started = Date.now();
+    const result = await shopctl(home, ['serve', '--config', join(home, 'service.json')], 30_000);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`app1: cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
+    expect(result.stderr).not.toMatch(/worker/);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
 

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { Database } from '../src/service/database.js';
 import { createMetrics } from '../src/service/metrics.js';
+import { WAITS } from '../src/service/waits.js';
 import type { Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shopctl } from './support/cli.js';
@@ -216,18 +217,19 @@ describe('bounded waits', () => {
 });
 
 describe('connection budget', () => {
-  it('a request that finds no free connection waits at most 2 s, then gets 503 busy', async () => {
+  it('a request that finds no free connection waits at most the pool wait, then gets 503 busy', async () => {
     const config = JSON.parse(readFileSync(join(topo.home, topo.name, 'app1', 'service.json'), 'utf8')) as { mysql: { primary: { host: string; port: number; user: string; password: string; database: string } } };
     const pool = mysql.createPool({ ...config.mysql.primary, connectionLimit: 1 });
     const database = new Database('primary', pool, createMetrics());
     try {
-      const holder = database.query('SELECT SLEEP(3)');
+      // Held past the pool wait, within the use deadline.
+      const holder = database.query(`SELECT SLEEP(${(WAITS.poolWaitMs + WAITS.databaseUseMs) / 2000})`);
       const started = performance.now();
       const waiting = database.query('SELECT 1');
       await expect(waiting).rejects.toMatchObject({ code: 'busy', status: 503, retryAfterSeconds: 1 });
       const waited = performance.now() - started;
-      expect(waited).toBeGreaterThanOrEqual(1900);
-      expect(waited).toBeLessThan(2900);
+      expect(waited).toBeGreaterThanOrEqual(WAITS.poolWaitMs - 100);
+      expect(waited).toBeLessThan(WAITS.poolWaitMs + 900);
       await holder;
       // The connection the timed-out request would have got went back to the pool.
       await expect(database.query('SELECT 1')).resolves.toBeDefined();

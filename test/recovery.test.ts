@@ -68,7 +68,9 @@ describe('a node killed with SIGKILL', () => {
 
   it('an app: the LB keeps answering from the other app, and up brings it back', async () => {
     const app = pidOf('app1');
-    process.kill(app, 'SIGKILL');
+    // The node is its primary and its worker, in one process group (the primary leads it):
+    // the whole node is killed, as a machine losing it would.
+    process.kill(-app, 'SIGKILL');
     for (let i = 0; i < 6; i++) {
       const r = await fetch(`http://127.0.0.1:${topo.ports.lb}/healthz`);
       expect(r.status).toBe(200);

@@ -1,8 +1,9 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Database } from './database.js';
 import { ServiceError } from './errors.js';
 import { createMetrics } from './metrics.js';
+import { WAITS } from './waits.js';
 
 /**
  * What a transaction's failures are answered, for failures a real MariaDB does not produce on
@@ -22,12 +23,16 @@ function standIn(fail: { commit?: Error; rollback?: Error }) {
       done.push('ROLLBACK');
       if (fail.rollback) throw fail.rollback;
     },
+    // A statement that runs until the test ends it (statementEnds).
+    query: () => new Promise((resolve) => statementEnds.push(() => resolve([[], []]))),
     release: () => void done.push('released'),
     destroy: () => void done.push('destroyed'),
   };
   const pool = { getConnection: async () => connection as unknown as PoolConnection } as unknown as Pool;
   return { db: new Database('primary', pool, createMetrics()), done };
 }
+
+const statementEnds: (() => void)[] = [];
 
 const mysqlError = (code: string) => Object.assign(new Error(code), { code });
 
@@ -52,5 +57,36 @@ describe('a transaction on the primary', () => {
     const error = await db.transaction(async () => Promise.reject(mysqlError('ER_LOCK_WAIT_TIMEOUT'))).catch((e: unknown) => e);
     expect([(error as ServiceError).code, (error as ServiceError).outcomeUnknown]).toEqual(['busy', false]);
     expect(done).toEqual(['BEGIN', 'ROLLBACK', 'destroyed']);
+  });
+
+  describe('cut off by the use deadline', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('is answered unavailable at once, but its connection stays taken until its statement ends', async () => {
+      vi.useFakeTimers();
+      const { db, done } = standIn({});
+      const answer = db.query('SELECT SLEEP(10)').catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(WAITS.databaseUseMs + 10);
+      const error = await answer;
+      expect([(error as ServiceError).code, (error as ServiceError).outcomeUnknown]).toEqual(['unavailable', true]);
+      expect(done).not.toContain('destroyed');
+      statementEnds.shift()?.();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(done).toContain('destroyed');
+    });
+
+    it('and whose statement never ends is dropped after as long again', async () => {
+      vi.useFakeTimers();
+      const { db, done } = standIn({});
+      const answer = db.query('SELECT SLEEP(60)').catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(WAITS.databaseUseMs + 10);
+      expect((await answer as ServiceError).code).toBe('unavailable');
+      expect(done).not.toContain('destroyed');
+      await vi.advanceTimersByTimeAsync(WAITS.databaseUseMs);
+      expect(done.filter((d) => d === 'destroyed')).toHaveLength(1);
+      statementEnds.shift()?.();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(done.filter((d) => d === 'destroyed')).toHaveLength(1);
+    });
   });
 });

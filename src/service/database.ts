@@ -10,8 +10,9 @@ const POOL_WAIT_MS = WAITS.poolWaitMs;
 /**
  * How long one use of a connection (a transaction, a query) may take. A server that stalls
  * after accepting a statement (stopped, disk hung) must not hold a request forever: past this
- * the connection is destroyed and the request answered 503, before nginx gives up (waits.ts).
- * A COMMIT cut off this way has an unknown outcome, which the client ledger allows for.
+ * the request is answered 503, before nginx gives up (waits.ts), and the connection is destroyed
+ * once its statement ends, or after as long again. A COMMIT cut off this way has an unknown
+ * outcome, which the client ledger allows for.
  */
 const USE_DEADLINE_MS = WAITS.databaseUseMs;
 
@@ -35,21 +36,42 @@ export class Database {
     const got = performance.now();
     const inUse = this.metrics.poolInUse.labels(this.name);
     inUse.inc();
-    let broken = false;
+    let after: 'release' | 'destroy' | 'destroy-when-settled' = 'release';
+    const using = use(connection);
     try {
-      return await withDeadline(use(connection), USE_DEADLINE_MS);
+      return await withDeadline(using, USE_DEADLINE_MS);
     } catch (error) {
-      broken = (error as MysqlError).fatal === true || error instanceof DeadlineExceeded || error instanceof CommitFailed || error instanceof BrokenConnection;
+      // A use cut off by the deadline is answered now, but its connection stays taken until its
+      // statement ends on the server: destroyed at once, the pool would open another beside a
+      // server thread still running the old statement, and the database would see more than
+      // the pool's connections (C = 300 was passed by 1 on 2 cores, with a 3 s deadline).
+      if (error instanceof DeadlineExceeded) after = 'destroy-when-settled';
+      else if ((error as MysqlError).fatal === true || error instanceof CommitFailed || error instanceof BrokenConnection) after = 'destroy';
       const answer = translate(error, this.name);
       // Lost after statements may have run: whether they committed is unknown.
       if (answer instanceof ServiceError && answer.code === 'unavailable') answer.outcomeUnknown = true;
       throw answer;
     } finally {
       timing?.add('tx', performance.now() - got);
-      inUse.dec();
-      // A connection that failed fatally must not go back to the pool.
-      if (broken) connection.destroy();
-      else connection.release();
+      // A connection that failed fatally, or was cut off, never goes back to the pool.
+      if (after === 'destroy-when-settled') {
+        // …but not past a second deadline: a server that stalls for good (stopped, cut off by a
+        // partition) must not keep the pool's connections forever.
+        let done = false;
+        const settled = () => {
+          if (done) return;
+          done = true;
+          clearTimeout(giveUp);
+          inUse.dec();
+          connection.destroy();
+        };
+        const giveUp = setTimeout(settled, USE_DEADLINE_MS);
+        using.then(settled, settled);
+      } else {
+        inUse.dec();
+        if (after === 'destroy') connection.destroy();
+        else connection.release();
+      }
     }
   }
 

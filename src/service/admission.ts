@@ -36,7 +36,7 @@ export class AdmissionGate {
     return this.running;
   }
 
-    /** Runs `work` when a place is free; otherwise throws `overloaded` without calling it. */
+  /** Runs `work` when a place is free; otherwise throws `overloaded` without calling it. */
   async admit<T>(work: () => Promise<T>): Promise<T> {
     if (this.running >= this.limit) {
       this.rejected += 1;

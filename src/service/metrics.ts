@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AdmissionGate } from './admission.js';
-import type { WorkQueue } from './work-queue.js';
+import { LANES, type Lane, type WorkQueue } from './work-queue.js';
 
 /** Latency buckets in seconds, fine below 10 ms where the cache-hit target lives. */
 export const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5];
@@ -69,27 +69,22 @@ export function countAdmission(registry: Registry, gate: Pick<AdmissionGate, 're
     },
   });
   new Gauge({ name: 'shop_purchases_in_flight', help: 'Purchases in progress in this process', registers, collect() { this.set(gate.inFlight); } });
-  new Gauge({
-    name: 'shop_work_running',
-    help: 'Requests of this process doing I/O now, by lane (at most app.concurrency each)',
-    labelNames: ['lane'],
-    registers,
-    collect() {
-      this.labels('purchase').set(work.running('purchase'));
-      this.labels('view').set(work.running('view'));
-    },
-  });
+  laneGauge(registers, 'shop_work_running', 'Requests of this process doing I/O now, by lane (at most app.concurrency each)', (lane) => work.running(lane));
+  laneGauge(registers, 'shop_work_waiting', 'Requests of this process waiting in its work queue, by lane', (lane) => work.waiting(lane));
   // Limits are per process: the node's /metrics shows the largest, not a sum over its workers.
   new Gauge({ name: 'shop_work_limit', help: 'Requests of each lane of a process let do I/O at once (app.concurrency)', aggregator: 'max', registers, collect() { this.set(work.limit); } });
+  new Gauge({ name: 'shop_purchases_in_flight_limit', help: 'Most purchases a process holds at once before admission refuses', aggregator: 'max', registers, collect() { this.set(gate.limit); } });
+}
+
+/** A gauge with one value per work-queue lane, read when /metrics is scraped. */
+function laneGauge(registers: Registry[], name: string, help: string, read: (lane: Lane) => number): void {
   new Gauge({
-    name: 'shop_work_waiting',
-    help: 'Requests of this process waiting in its work queue, by lane',
+    name,
+    help,
     labelNames: ['lane'],
     registers,
     collect() {
-      this.labels('purchase').set(work.waiting('purchase'));
-      this.labels('view').set(work.waiting('view'));
+      for (const lane of LANES) this.labels(lane).set(read(lane));
     },
   });
-  new Gauge({ name: 'shop_purchases_in_flight_limit', help: 'Most purchases a process holds at once before admission refuses', aggregator: 'max', registers, collect() { this.set(gate.limit); } });
 }

@@ -1,7 +1,8 @@
 import type { RequestTiming } from './server-timing.js';
 
 /** Which line a request waits in: views and purchases each have their own places. */
-export type Lane = 'purchase' | 'view';
+export const LANES = ['purchase', 'view'] as const;
+export type Lane = (typeof LANES)[number];
 
 /**
  * The app process's queue of work (issue #12): in each lane, views past the near cache and

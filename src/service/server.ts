@@ -67,8 +67,10 @@ export async function startService(config: ServiceConfig, options: ServiceOption
   timing.register(metrics.registry);
   const server = createServiceServer(ctx, timing);
   const open = trackConnections(server);
-  const acceptors = options.listeners === undefined ? [] : await acceptOn(server, options.listeners);
-  if (options.listeners === undefined) {
+  let acceptors: NetServer[] = [];
+  if (options.listeners !== undefined) {
+    acceptors = await acceptOn(server, options.listeners);
+  } else {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host: config.host, port: config.port, backlog: APP_LISTEN_BACKLOG }, resolve);

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import type { CommandSpec } from './commands/command.js';
 import { downCommand } from './commands/down.js';
 import { exportCommand } from './commands/export.js';
+import { faultCommand } from './commands/fault.js';
 import { benchCommand } from './commands/bench.js';
 import { verifyCommand } from './commands/verify.js';
 import { serveCommand } from './commands/serve.js';
@@ -15,7 +16,7 @@ import { PACKAGE_ROOT } from './package-root.js';
 import { writeErr } from './ui/terminal.js';
 
 /** Every command, registered here and nowhere else, in the order `--help` lists them. */
-const COMMANDS: readonly CommandSpec[] = [upCommand, statusCommand, shellCommand, benchCommand, verifyCommand, downCommand, exportCommand, serveCommand];
+const COMMANDS: readonly CommandSpec[] = [upCommand, statusCommand, shellCommand, benchCommand, verifyCommand, faultCommand, downCommand, exportCommand, serveCommand];
 
 const EXIT_CODES_HELP = `
 Exit codes (the same for every command):

@@ -1,4 +1,7 @@
 import { rmSync } from 'node:fs';
+import { writeActiveFaults } from '../faults/active-faults.js';
+import { removeTable, tableName } from '../faults/nftables.js';
+import { removeTopologyCgroups } from './runtime/cgroups.js';
 import { ignoreEvents, type ProvisionListener } from './events.js';
 import { topologyPaths, type TopologyPaths } from './home.js';
 import { acquireLock } from './lock.js';
@@ -35,10 +38,13 @@ export async function down(topology: string, options: { purge: boolean; listener
 }
 
 /**
- * Stops every node folder's processes in parallel, then what the runtime made for the topology
- * as a whole (docker: its network); returns the nodes that had one running.
+ * Undoes every fault first (the partition rules, whether recorded or not; paused processes are
+ * thawed by `stop` itself), stops every node folder's processes in parallel, then removes what
+ * the runtime made for the topology as a whole (docker: its network; processes: their cgroups);
+ * returns the nodes that had one running.
  */
 export async function stopAllNodes(paths: TopologyPaths, runtime: AnyRuntime, listener: ProvisionListener): Promise<string[]> {
+  removeTable(tableName(paths.root));
   const stopped: string[] = [];
   await Promise.all(
     nodeDirectories(paths).map(async (name) => {
@@ -54,5 +60,7 @@ export async function stopAllNodes(paths: TopologyPaths, runtime: AnyRuntime, li
     }),
   );
   if (runtime.driver === 'docker') await runtime.removeTopologyNetwork();
+  else removeTopologyCgroups(paths.root);
+  writeActiveFaults(paths, []);
   return stopped.sort();
 }

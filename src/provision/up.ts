@@ -34,6 +34,11 @@ export interface UpOptions {
   /** Where nodes run: processes here (`local`) or containers (`docker`). */
   driver?: Driver;
   listener?: ProvisionListener;
+  /**
+   * Only these nodes: each is started if it does not run, and the others are neither started nor
+   * probed (`fault restart` and `fault heal`, while other faults may hold other nodes down).
+   */
+  only?: readonly string[];
 }
 
 export interface UpResult {
@@ -76,7 +81,8 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
     leaveNothing = firstUp;
     const state = initialState(topology, previous, driver);
     writeState(paths, state);
-    const run = new UpRun({ topology, paths, secrets: loadOrCreateSecrets(paths.secretsFile), runtime, signal: interrupt.signal }, listener, firstUp);
+    if (options.only !== undefined && firstUp) throw new EnvironmentError(`topology ${topology.name} was never brought up whole`, [`run shopctl up -t ${topology.file} first`]);
+    const run = new UpRun({ topology, paths, secrets: loadOrCreateSecrets(paths.secretsFile), runtime, signal: interrupt.signal, only: options.only }, listener, firstUp);
     let result: Awaited<ReturnType<UpRun['execute']>>;
     try {
       result = await run.execute();
@@ -145,6 +151,7 @@ interface UpSetting {
   secrets: Secrets;
   runtime: AnyRuntime;
   signal: AbortSignal;
+  only?: readonly string[];
 }
 
 class UpRun {
@@ -167,7 +174,7 @@ class UpRun {
     let products: number | undefined;
     for (const kinds of STAGES) {
       ctx.signal?.throwIfAborted();
-      await allSettledOrThrow(topology.nodes.filter((n) => kinds.includes(n.kind)).map((n) => this.ensureRunning(n, ctx)));
+      await allSettledOrThrow(nodesOf(this.setting).filter((n) => kinds.includes(n.kind)).map((n) => this.ensureRunning(n, ctx)));
       if (kinds.includes('mysql') && this.firstUp) products = await this.step('databases', () => bootstrapDatabases(ctx));
     }
     return { started: this.started.map((n) => n.name), alreadyRunning: this.alreadyRunning, ...(products === undefined ? {} : { products }) };
@@ -240,9 +247,16 @@ function provisionContext(setting: UpSetting, toStart: readonly TopologyNode[]):
   return { ...setting, addressing: runtime.addressing, programs: runtime.programs(programsOf(toStart)), runningAsRoot: process.getuid?.() === 0 };
 }
 
-async function nodesToStart({ topology, paths, runtime }: UpSetting): Promise<TopologyNode[]> {
-  const running = await Promise.all(topology.nodes.map((n) => runtime.isRunning(runtimeNode(paths, n))));
-  return topology.nodes.filter((_, i) => !running[i]);
+/** The nodes this `up` looks after: all, or those of `only`. */
+function nodesOf({ topology, only }: UpSetting): TopologyNode[] {
+  return only === undefined ? topology.nodes : topology.nodes.filter((n) => only.includes(n.name));
+}
+
+async function nodesToStart(setting: UpSetting): Promise<TopologyNode[]> {
+  const { paths, runtime } = setting;
+  const nodes = nodesOf(setting);
+  const running = await Promise.all(nodes.map((n) => runtime.isRunning(runtimeNode(paths, n))));
+  return nodes.filter((_, i) => !running[i]);
 }
 
 

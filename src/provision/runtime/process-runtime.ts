@@ -1,4 +1,6 @@
 import { LOOPBACK } from '../addressing.js';
+import { dirname, join } from 'node:path';
+import { ensureNodeCgroup } from './cgroups.js';
 import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { z } from 'zod';
@@ -36,12 +38,17 @@ export class ProcessRuntime implements Runtime {
     return requirePrograms(names);
   }
 
-  /** Only the node's folder matters to a process: its kind and server change nothing here. */
+  /**
+   * Only the node's folder matters to a process: its kind and server change nothing here. The
+   * server starts inside the node's cgroup (faults/cgroups.ts) when the machine has one for it:
+   * a shell joins it and then becomes the server, so every socket and fork is the node's.
+   */
   async start({ paths: node }: NodeRef, spec: LaunchSpec): Promise<StartedNode> {
     mkdirSync(node.dir, { recursive: true });
     const log = openSync(node.logFile, 'a');
     try {
-      const child = spawn(spec.command, spec.args, {
+      const launch = inNodeCgroup(node, spec);
+      const child = spawn(launch.command, launch.args, {
         cwd: node.dir,
         detached: true,
         stdio: ['ignore', log, log],
@@ -110,6 +117,35 @@ export class ProcessRuntime implements Runtime {
   async stop({ paths }: NodeRef): Promise<void> {
     await Promise.all([stopRecorded(paths.taskFile), stopRecorded(paths.processFile), ...leftovers(paths).map((record) => stopProcesses(record))]);
   }
+
+  /** The record stays: the node is down, not gone, and `up` or `fault restart` starts it again. */
+  async kill({ paths }: NodeRef): Promise<void> {
+    const record = readRecord(paths.processFile);
+    if (record === undefined) return;
+    signal(ownedProcesses(record), 'SIGKILL');
+    if (!(await waitUntilGone(record, KILL_GRACE_MS))) throw new EnvironmentError(`processes ${ownedProcesses(record).join(', ')} of node ${paths.name} survived SIGKILL`);
+  }
+
+  async pause(node: NodeRef): Promise<void> {
+    signal(await this.processesOf(node), 'SIGSTOP');
+  }
+
+  async resume(node: NodeRef): Promise<void> {
+    signal(await this.processesOf(node), 'SIGCONT');
+  }
+
+  async isPaused(node: NodeRef): Promise<boolean> {
+    const pid = await this.pidOf(node);
+    return pid !== undefined && readProcStat(pid)?.state === 'T';
+  }
+}
+
+/** The launch wrapped so that the server starts in the node's cgroup; as asked when there is none. */
+function inNodeCgroup(node: NodePaths, spec: LaunchSpec): LaunchSpec {
+  const place = ensureNodeCgroup(dirname(node.dir), node.name);
+  if (place === undefined) return spec;
+  // $0 is the cgroup's procs file; the shell's pid ($$) becomes the server's by exec.
+  return { command: '/bin/sh', args: ['-c', 'echo $$ > "$0" && exec "$@"', join(place.dir, 'cgroup.procs'), spec.command, ...spec.args] };
 }
 
 /**
@@ -141,6 +177,8 @@ async function stopRecorded(file: string): Promise<void> {
 
 async function stopProcesses(record: ProcessRecord, file?: string): Promise<void> {
   signal(ownedProcesses(record), 'SIGTERM');
+  // A paused node (`fault pause`) handles its SIGTERM only once thawed.
+  signal(ownedProcesses(record), 'SIGCONT');
   if (!(await waitUntilGone(record, STOP_GRACE_MS))) {
     signal(ownedProcesses(record), 'SIGKILL');
     if (!(await waitUntilGone(record, KILL_GRACE_MS))) {

@@ -56,8 +56,8 @@ export function runtimeNode(paths: TopologyPaths, spec: TopologyNode): RuntimeNo
  * The process runtime is the default; a docker runtime implements the same calls. What only one
  * runtime has (docker's placement check and network) stays on that runtime's class.
  *
- * Faults (kill, pause, resume a node; cut its network) belong here as node calls beside `stop`:
- * each runtime knows how to reach what it started (a process group, a container).
+ * Faults (kill, pause, resume a node) are node calls beside `stop`: each runtime knows how to
+ * reach what it started (a process group, a container). Cutting the network is `faults/`'s.
  */
 export interface Runtime {
   /** `local` (processes on this machine) or `docker` (containers); recorded in state.json. */
@@ -86,4 +86,11 @@ export interface Runtime {
   processesOf(node: NodeRef): Promise<number[]>;
   /** Stops everything this runtime started for the node, also orphans of a crash; idempotent. */
   stop(node: NodeRef): Promise<void>;
+  /** Fault: SIGKILL of everything the node runs, at once (a container: the engine's kill); returns when it is gone. */
+  kill(node: NodeRef): Promise<void>;
+  /** Fault: freezes the node (SIGSTOP of its process group; a container: the engine's pause). */
+  pause(node: NodeRef): Promise<void>;
+  /** Thaws a paused node; nothing when it is not paused. */
+  resume(node: NodeRef): Promise<void>;
+  isPaused(node: NodeRef): Promise<boolean>;
 }

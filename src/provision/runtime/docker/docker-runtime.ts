@@ -117,6 +117,29 @@ export class DockerRuntime implements Runtime {
     await this.removeContainers(node);
   }
 
+  /** The engine's kill (SIGKILL to the container's processes); the container stays, stopped, for `up` to replace. */
+  async kill(node: NodeRef): Promise<void> {
+    const container = await this.server(node);
+    if (container === undefined) return;
+    if ((await this.serverState(node))?.Paused === true) await container.unpause().catch(() => undefined);
+    await container.kill().catch(() => undefined); // already stopped: fine
+    await container.wait().catch(() => undefined);
+  }
+
+  /** The engine's pause: the container's cgroup frozen. */
+  async pause(node: NodeRef): Promise<void> {
+    const state = await this.serverState(node);
+    if (state?.Running === true && state.Paused !== true) await (await this.server(node))?.pause();
+  }
+
+  async resume(node: NodeRef): Promise<void> {
+    if ((await this.serverState(node))?.Paused === true) await (await this.server(node))?.unpause();
+  }
+
+  async isPaused(node: NodeRef): Promise<boolean> {
+    return (await this.serverState(node))?.Paused === true;
+  }
+
   /**
    * Removes the topology's bridge network from every engine its nodes use (the default one when
    * none is known), once every node is stopped; idempotent.
@@ -147,7 +170,12 @@ export class DockerRuntime implements Runtime {
     return engine.createContainer(containerOptions(this.topology, node, role, image, run, projectBind(node)));
   }
 
-  private async serverState(node: NodeRef): Promise<{ Running: boolean; Pid: number } | undefined> {
+  private async server(node: NodeRef): Promise<Docker.Container | undefined> {
+    const [found] = await this.list(node, 'server');
+    return found === undefined ? undefined : this.engine(node).getContainer(found.Id);
+  }
+
+  private async serverState(node: NodeRef): Promise<{ Running: boolean; Paused: boolean; Pid: number } | undefined> {
     const [found] = await this.list(node, 'server');
     if (found === undefined) return undefined;
     try {
@@ -163,6 +191,8 @@ export class DockerRuntime implements Runtime {
     await Promise.all(
       found.map(async (c) => {
         const container = engine.getContainer(c.Id);
+        // A paused container (`fault pause`) cannot stop before it is thawed.
+        if (c.State === 'paused') await container.unpause().catch(() => undefined);
         await container.stop({ t: STOP_TIMEOUT_S }).catch(() => undefined); // already stopped: fine
         await container.remove({ force: true, v: true }).catch(() => undefined);
       }),

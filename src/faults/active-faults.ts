@@ -1,0 +1,52 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../provision/atomic-write.js';
+import type { TopologyPaths } from '../provision/home.js';
+
+const cutSchema = z.object({ from: z.string(), to: z.string() });
+
+const activeFaultSchema = z.discriminatedUnion('action', [
+  /** Killed and not started again: `fault restart`, `fault heal` or `up` starts it. */
+  z.object({ action: z.literal('kill'), node: z.string(), since: z.string() }),
+  z.object({ action: z.literal('pause'), node: z.string(), since: z.string() }),
+  z.object({ action: z.literal('partition'), id: z.number().int().positive(), target: z.string(), cuts: z.array(cutSchema).min(1), since: z.string() }),
+]);
+
+export type ActiveFault = z.output<typeof activeFaultSchema>;
+export type PartitionFault = Extract<ActiveFault, { action: 'partition' }>;
+
+const fileSchema = z.object({ faults: z.array(activeFaultSchema) });
+
+/**
+ * The faults in force on a topology, in `faults.json` of its state folder: what `fault list` and
+ * `status` show and what `fault heal` undoes. `down` does not trust it: it undoes every kind of
+ * fault whether recorded or not (faults/heal-all.ts), so a crash between a fault and its record
+ * leaves nothing behind either.
+ */
+export function faultsFile(paths: TopologyPaths): string {
+  return join(paths.root, 'faults.json');
+}
+
+export function readActiveFaults(paths: TopologyPaths): ActiveFault[] {
+  const file = faultsFile(paths);
+  if (!existsSync(file)) return [];
+  try {
+    return fileSchema.parse(JSON.parse(readFileSync(file, 'utf8'))).faults;
+  } catch {
+    // A torn or foreign file: the faults themselves are still found and undone by `heal`.
+    return [];
+  }
+}
+
+export function writeActiveFaults(paths: TopologyPaths, faults: readonly ActiveFault[]): void {
+  if (faults.length === 0) rmSync(faultsFile(paths), { force: true });
+  else writeFileAtomic(faultsFile(paths), `${JSON.stringify({ faults }, null, 2)}\n`);
+}
+
+/** In words, for `fault list` and `status`: `pause mysql-primary since 12:00:01`. */
+export function describeFault(fault: ActiveFault): string {
+  const since = fault.since.slice(11, 19);
+  if (fault.action === 'partition') return `partition #${fault.id} ${fault.target} since ${since}`;
+  return `${fault.action} ${fault.node} since ${since}`;
+}

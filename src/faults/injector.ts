@@ -1,0 +1,195 @@
+import { join } from 'node:path';
+import { EnvironmentError, UsageError } from '../errors.js';
+import { acquireLock } from '../provision/lock.js';
+import { cgroup2Mount, cgroupMembers, nodeCgroup } from '../provision/runtime/cgroups.js';
+import { up } from '../provision/up.js';
+import type { RunningTopology } from '../running/running-topology.js';
+import { readActiveFaults, writeActiveFaults, type ActiveFault, type PartitionFault } from './active-faults.js';
+import { applyTable, renderTable, tableName, type Cut } from './nftables.js';
+import { cutsOf, describePartition, type PartitionSpec } from './partition.js';
+
+/** What one fault command did to each node it named, in words (`killed`, `was not paused`). */
+export type FaultOutcome = { node: string; done: string }[];
+
+/**
+ * The faults of one topology, injected and undone: process faults through the runtime that runs
+ * the nodes, partitions through nftables (faults/nftables.ts), each recorded in faults.json
+ * (active-faults.ts) under a lock of its own, so `fault` commands and a bench's schedule never
+ * write it at once. `up` is the only way a node starts again, as in `up` itself.
+ */
+export class FaultInjector {
+  constructor(private readonly running: RunningTopology) {}
+
+  get nodeNames(): string[] {
+    return this.running.topology.nodes.map((n) => n.name);
+  }
+
+  /** Refuses (64) a node the topology does not have, before anything is done. */
+  requireNodes(nodes: readonly string[]): void {
+    if (nodes.length === 0) throw new UsageError('name at least one node');
+    const unknown = nodes.filter((n) => !this.nodeNames.includes(n));
+    if (unknown.length > 0) throw new UsageError(`unknown node ${unknown.map((n) => `"${n}"`).join(', ')} in topology ${this.running.topology.name}`, [`nodes: ${this.nodeNames.join(', ')}`]);
+  }
+
+  async kill(nodes: readonly string[]): Promise<FaultOutcome> {
+    this.requireNodes(nodes);
+    return Promise.all(
+      nodes.map(async (node) => {
+        const ref = this.running.node({ name: node });
+        const wasRunning = await this.running.runtime.isRunning(ref);
+        await this.running.runtime.kill(ref);
+        this.record((faults) => [...faults.filter((f) => !isAbout(f, node)), { action: 'kill', node, since: now() }]);
+        return { node, done: wasRunning ? 'killed' : 'was not running' };
+      }),
+    );
+  }
+
+  async pause(nodes: readonly string[]): Promise<FaultOutcome> {
+    this.requireNodes(nodes);
+    return Promise.all(
+      nodes.map(async (node) => {
+        const ref = this.running.node({ name: node });
+        if (!(await this.running.runtime.isRunning(ref))) throw new EnvironmentError(`node ${node} is not running: nothing to pause`, ['see shopctl status']);
+        await this.running.runtime.pause(ref);
+        this.record((faults) => [...faults.filter((f) => !(f.action === 'pause' && f.node === node)), { action: 'pause', node, since: now() }]);
+        return { node, done: 'paused' };
+      }),
+    );
+  }
+
+  /** Thaws paused nodes; one that is not paused is left as it is and said so (exit 0). */
+  async resume(nodes: readonly string[]): Promise<FaultOutcome> {
+    this.requireNodes(nodes);
+    return Promise.all(
+      nodes.map(async (node) => {
+        const ref = this.running.node({ name: node });
+        const paused = await this.running.runtime.isPaused(ref);
+        if (paused) await this.running.runtime.resume(ref);
+        this.record((faults) => faults.filter((f) => !(f.action === 'pause' && f.node === node)));
+        return { node, done: paused ? 'resumed' : 'was not paused' };
+      }),
+    );
+  }
+
+  /**
+   * Kills each node (a crash, not a clean stop) and starts it again through `up`'s own steps,
+   * returning once it answers its readiness probe; a replica rejoins its primary as at `up`.
+   */
+  async restart(nodes: readonly string[]): Promise<FaultOutcome> {
+    this.requireNodes(nodes);
+    await Promise.all(nodes.map((node) => this.running.runtime.kill(this.running.node({ name: node }))));
+    await this.start(nodes);
+    return nodes.map((node) => ({ node, done: 'restarted' }));
+  }
+
+  /** Cuts the network as `spec` says, beside the partitions already in force; returns its id. */
+  async partition(spec: PartitionSpec): Promise<{ id: number; target: string; cuts: Cut[] }> {
+    const cuts = cutsOf(spec, this.nodeNames);
+    await this.requirePartitionable(cuts);
+    const target = describePartition(spec);
+    let id = 0;
+    this.record((faults) => {
+      id = Math.max(0, ...faults.map((f) => (f.action === 'partition' ? f.id : 0))) + 1;
+      const next: ActiveFault[] = [...faults, { action: 'partition', id, target, cuts, since: now() }];
+      this.applyPartitions(next);
+      return next;
+    });
+    return { id, target, cuts };
+  }
+
+  /**
+   * Undoes faults: with no node named, every one (partitions removed, paused nodes thawed,
+   * killed nodes started again); with nodes, those that touch them (a partition touching one of
+   * them is removed whole). Also what faults.json does not know of: a paused node is found by
+   * its state, a killed one by not running.
+   */
+  async heal(nodes: readonly string[] = []): Promise<FaultOutcome> {
+    if (nodes.length > 0) this.requireNodes(nodes);
+    const targets = nodes.length > 0 ? nodes : this.nodeNames;
+    const outcome: FaultOutcome = [];
+    this.record((faults) => {
+      const kept = faults.filter((f) => f.action !== 'partition' || (nodes.length > 0 && !f.cuts.some((c) => nodes.includes(c.from) || nodes.includes(c.to))));
+      for (const f of faults) if (f.action === 'partition' && !kept.includes(f)) outcome.push({ node: f.target, done: `partition #${f.id} healed` });
+      if (nodes.length === 0 || faults.some((f) => !kept.includes(f))) this.applyPartitions(kept);
+      return kept;
+    });
+    const down: string[] = [];
+    for (const node of targets) {
+      const ref = this.running.node({ name: node });
+      if (await this.running.runtime.isPaused(ref)) {
+        await this.running.runtime.resume(ref);
+        outcome.push({ node, done: 'resumed' });
+      } else if (!(await this.running.runtime.isRunning(ref))) down.push(node);
+    }
+    if (down.length > 0) {
+      await this.start(down);
+      outcome.push(...down.map((node) => ({ node, done: 'started again' })));
+    }
+    this.record((faults) => faults.filter((f) => f.action === 'partition' || !targets.includes(f.node)));
+    return outcome;
+  }
+
+  /**
+   * The faults in force: the recorded ones that still hold (a node killed and since started by
+   * `up` is no longer a fault), and whether partition rules are loaded.
+   */
+  async list(): Promise<ActiveFault[]> {
+    const faults = readActiveFaults(this.running.paths);
+    const holding = await Promise.all(
+      faults.map(async (f) => {
+        if (f.action === 'partition') return true;
+        const ref = this.running.node({ name: f.node });
+        return f.action === 'kill' ? !(await this.running.runtime.isRunning(ref)) : this.running.runtime.isPaused(ref);
+      }),
+    );
+    return faults.filter((_, i) => holding[i]);
+  }
+
+  /** Starts nodes through `up`'s own steps (it has its own Ctrl-C handling) and waits until they are ready. */
+  private async start(nodes: readonly string[]): Promise<void> {
+    await up(this.running.topology, { fresh: false, driver: this.running.runtime.driver, only: nodes });
+    this.record((faults) => faults.filter((f) => f.action === 'partition' || !nodes.includes(f.node)));
+  }
+
+  /** Partitions need processes in their own cgroups and nftables (docs/faults.md). */
+  private async requirePartitionable(cuts: readonly Cut[]): Promise<void> {
+    if (this.running.runtime.driver === 'docker') {
+      throw new UsageError('partitions are implemented for the local driver only', ['the docker driver supports kill, pause, resume and restart (docs/faults.md says why)']);
+    }
+    const mount = cgroup2Mount();
+    if (mount === undefined) throw new EnvironmentError('partitions need cgroup v2 under /sys/fs/cgroup, and this machine has none');
+    const involved = [...new Set(cuts.flatMap((c) => [c.from, c.to]))];
+    for (const node of involved) {
+      const pid = await this.running.runtime.pidOf(this.running.node({ name: node }));
+      if (pid !== undefined && !cgroupMembers(nodeCgroup(mount, this.running.paths.root, node)).includes(pid)) {
+        throw new EnvironmentError(`node ${node} does not run in its own cgroup, so a partition cannot tell its packets apart`, [
+          'it was started by an older shopctl or without root; start it again: shopctl fault restart ' + node,
+        ]);
+      }
+    }
+  }
+
+  private applyPartitions(faults: readonly ActiveFault[]): void {
+    const cuts = faults.filter((f): f is PartitionFault => f.action === 'partition').flatMap((f) => f.cuts);
+    const table = tableName(this.running.paths.root);
+    const mount = cgroup2Mount();
+    if (cuts.length === 0 || mount === undefined) return applyTable(table, null);
+    applyTable(table, renderTable(table, cuts, (node) => nodeCgroup(mount, this.running.paths.root, node)));
+  }
+
+  /** Reads, changes and writes faults.json under its lock. */
+  private record(change: (faults: ActiveFault[]) => ActiveFault[]): void {
+    const release = acquireLock(join(this.running.paths.root, 'faults.lock'), this.running.topology.name);
+    try {
+      writeActiveFaults(this.running.paths, change(readActiveFaults(this.running.paths)));
+    } finally {
+      release();
+    }
+  }
+}
+
+function isAbout(fault: ActiveFault, node: string): boolean {
+  return fault.action !== 'partition' && fault.node === node;
+}
+
+const now = () => new Date().toISOString();

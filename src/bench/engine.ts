@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Histogram } from 'hdr-histogram-js';
+import { AvailabilityMerge, type AvailabilityTicks } from './availability-ticks.js';
 import { now } from './executors/attempt.js';
 import { encodeHistogram, latencyHistogram, mergeEncoded, summarize } from './histograms.js';
 import { mergePhases, type LatencyBreakdown } from './latency-phases.js';
@@ -36,10 +37,18 @@ export interface LoadHooks {
   onProgress(progress: LoadProgress): void;
   /** Called when warm-up ends and the measured window begins (server counters are read then). */
   onMeasuredStart?: () => void;
+  /**
+   * Called once, as soon as the load's start is fixed and before any worker sends: `startAtMs` is
+   * absolute (performance.timeOrigin + performance.now(), executors/attempt.ts `now`), the zero
+   * of the series and of every time in a fault timeline. The fault driver places faults by it.
+   */
+  onStart?: (startAtMs: number) => void;
 }
 
 export interface LoadResult {
   interrupted: boolean;
+  /** When the load started (warm-up included), absolute ms as `LoadHooks.onStart` got it. */
+  startAt: number;
   measuredS: number;
   classes: Partial<Record<RequestClass, LatencySummary>>;
   histograms: Partial<Record<RequestClass, string>>;
@@ -49,6 +58,8 @@ export interface LoadResult {
   /** The same errors by origin and reason. */
   errorsByOrigin: ErrorsByOrigin;
   series: SecondSample[];
+  /** Per 100 ms of send time and route, warm-up included, and when successes completed (issue #13). */
+  availability: AvailabilityTicks;
   purchases: PurchaseTally;
   measuredSent: number;
   measuredCompleted: number;
@@ -77,7 +88,9 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSi
   const startAt = now() + START_DELAY_MS;
   const warmupEndAt = startAt + plan.warmupMs;
   const endAt = warmupEndAt + plan.durationMs;
+  hooks.onStart?.(startAt);
   const series = new Series(plan.warmupMs);
+  const availability = new AvailabilityMerge();
   const tallies = new Map<number, Tally>();
   const connected = new Map<number, number>();
   const answered = new Map<number, number>();
@@ -111,6 +124,7 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSi
       workers.map((worker) =>
         collect(worker, (message) => {
           series.add(message.seconds);
+          availability.add(message.availability);
           if (message.type === 'tick') {
             tallies.set(message.worker, message.tally);
             connected.set(message.worker, message.connected);
@@ -121,7 +135,8 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSi
       ),
     );
     const measuredEnd = Math.min(stoppedAt ?? endAt, endAt);
-    return merge(dones, series, Math.max(0, (measuredEnd - warmupEndAt) / 1000), stoppedAt !== undefined, plans);
+    const spans = { startAt, measuredS: Math.max(0, (measuredEnd - warmupEndAt) / 1000), endMs: Math.max(0, measuredEnd - startAt) };
+    return merge(dones, series, availability, spans, stoppedAt !== undefined, plans);
   } finally {
     clearInterval(progress);
     clearTimeout(measuredStart);
@@ -161,7 +176,14 @@ function collect(worker: Worker, onMessage: (m: Exclude<WorkerMessage, { type: '
   });
 }
 
-function merge(dones: DoneMessage[], series: Series, measuredS: number, interrupted: boolean, plans: WorkerPlan[]): LoadResult {
+/** Where the load ran on the clock: its start (absolute), the measured seconds, and when sending ended (ms since the start). */
+interface Spans {
+  startAt: number;
+  measuredS: number;
+  endMs: number;
+}
+
+function merge(dones: DoneMessage[], series: Series, availability: AvailabilityMerge, spans: Spans, interrupted: boolean, plans: WorkerPlan[]): LoadResult {
   const merged = new Map<RequestClass, Histogram>();
   let sendLag: Histogram | undefined;
   for (const done of dones) {
@@ -180,13 +202,15 @@ function merge(dones: DoneMessage[], series: Series, measuredS: number, interrup
   const sum = (pick: (d: DoneMessage) => number) => dones.reduce((total, d) => total + pick(d), 0);
   return {
     interrupted,
-    measuredS,
+    startAt: spans.startAt,
+    measuredS: spans.measuredS,
     classes,
     histograms,
     phases: mergePhases(dones.map((d) => d.phases)),
     errors: errorCounts(tally.errors),
     errorsByOrigin: errorsByOrigin(tally.reasons),
     series: series.samples(),
+    availability: availability.result(spans.endMs),
     purchases: tally.purchases,
     measuredSent: sum((d) => d.measuredSent),
     measuredCompleted: sum((d) => d.measuredCompleted),

@@ -1,3 +1,4 @@
+import type { AvailabilityPart } from './availability-ticks.js';
 import type { PhaseParts } from './latency-phases.js';
 import type { Arrival } from './load-settings.js';
 import type { ErrorKind, ErrorReason, PurchaseTally, RequestClass } from './measurement.js';
@@ -44,6 +45,8 @@ export interface TickMessage {
   type: 'tick';
   worker: number;
   seconds: SecondPart[];
+  /** Per 100 ms and route since the last message; null when the worker does not count them (calibration). */
+  availability: AvailabilityPart | null;
   connected: number;
   /** Requests answered (or failed) so far, warm-up included: the live view's rate. */
   answered: number;
@@ -55,6 +58,7 @@ export interface DoneMessage {
   type: 'done';
   worker: number;
   seconds: SecondPart[];
+  availability: AvailabilityPart | null;
   histograms: Partial<Record<RequestClass, string>>;
   /** The measured answers' latency by class and phase (bench/latency-phases.ts). */
   phases: PhaseParts;

@@ -1,4 +1,5 @@
 import type { Histogram } from 'hdr-histogram-js';
+import type { AvailabilityRecorder } from './availability-ticks.js';
 import type { Verdict } from './classify.js';
 import { encodeHistogram, intervalHistogram, latencyHistogram, recordMs } from './histograms.js';
 import { PhaseHistograms } from './latency-phases.js';
@@ -32,6 +33,8 @@ export class Recorder {
     private readonly startAt: number,
     private readonly warmupEndAt: number,
     private readonly ledger: LedgerWriter | null,
+    /** Per 100 ms and route, warm-up included (issue #13); null for `--calibrate`'s healthz. */
+    readonly availability: AvailabilityRecorder | null = null,
   ) {}
 
   sent(intendedAt: number): void {
@@ -47,6 +50,8 @@ export class Recorder {
   complete(intendedAt: number, finishedAt: number, verdict: Verdict, entry: Omit<LedgerEntry, 'outcome'> | null, serverTiming?: string): void {
     this.answered += 1;
     if (entry !== null && verdict.outcome !== null) this.purchase(entry, verdict.outcome);
+    // Only purchases carry a ledger entry; every other request of a scenario is a view.
+    this.availability?.record(entry !== null ? 'purchase' : 'view', intendedAt, finishedAt, verdict);
     const bucket = this.bucket(intendedAt);
     const latencyMs = finishedAt - intendedAt;
     recordMs(getOrCreate(bucket.classes, verdict.cls, intervalHistogram), latencyMs);

@@ -64,7 +64,8 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   const phases = new PhaseRunner(options.listener, options.signal, sampler);
   const ledgerFile = join(dir, REPORT_FILES.ledger);
   // What every report of this run shares, a capacity step's included.
-  const common = { runId, startedAt, topology: target.topology, lb: target.origin, scenario: options.scenario, overrides: options.overrides, scenarioAsked: options.runScenario, fileLimit: files };
+  // `faults`: the fault driver's timeline (issue #13) goes in the final report; a capacity step has none.
+  const common = { runId, startedAt, topology: target.topology, lb: target.origin, scenario: options.scenario, overrides: options.overrides, scenarioAsked: options.runScenario, fileLimit: files, faults: null };
   let calibration: LoadResult | null = null;
   let scenarioRun: ScenarioRun | null = null;
   let capacity: CapacityOutcome | null = null;

@@ -6,6 +6,7 @@ import { now } from './executors/attempt.js';
 import type { Executor, ExecutorContext } from './executors/executor.js';
 import { OpenExecutor } from './executors/open.js';
 import { OpenSchedule } from './executors/open-schedule.js';
+import { AvailabilityRecorder } from './availability-ticks.js';
 import { encodeHistogram, latencyHistogram, recordMs } from './histograms.js';
 import { LedgerWriter } from './ledger.js';
 import type { DoneMessage, StopMessage, TickMessage, WorkerMessage, WorkerPlan } from './messages.js';
@@ -21,7 +22,8 @@ const TICK_MS = 1000;
  */
 async function main(plan: WorkerPlan): Promise<void> {
   const ledger = plan.ledgerFile === null ? null : new LedgerWriter(plan.ledgerFile);
-  const recorder = new Recorder(plan.startAt, plan.warmupEndAt, ledger);
+  const availability = plan.workload.kind === 'scenario' ? new AvailabilityRecorder(plan.startAt) : null;
+  const recorder = new Recorder(plan.startAt, plan.warmupEndAt, ledger, availability);
   const connections = new Connections(plan.origin, { timeoutMs: plan.timeoutMs, strategy: plan.strategy });
   const ctx: ExecutorContext = { connections, next: workload(plan.workload, plan.worker), recorder, startAt: plan.startAt, endAt: plan.endAt };
   const sendLag = plan.model === 'open' ? latencyHistogram() : null;
@@ -41,6 +43,7 @@ async function main(plan: WorkerPlan): Promise<void> {
     type: 'done',
     worker: plan.worker,
     seconds: recorder.takeSeconds(),
+    availability: recorder.availability?.take() ?? null,
     histograms: recorder.encodedHistograms(),
     phases: recorder.phases.encoded(),
     tally: recorder.tally,
@@ -64,7 +67,7 @@ function createExecutor(plan: WorkerPlan, ctx: ExecutorContext, onLag: (ms: numb
 }
 
 function tick(plan: WorkerPlan, recorder: Recorder, connections: Connections): TickMessage {
-  return { type: 'tick', worker: plan.worker, seconds: recorder.takeSeconds(), connected: connections.connected, answered: recorder.answered, tally: recorder.tally };
+  return { type: 'tick', worker: plan.worker, seconds: recorder.takeSeconds(), availability: recorder.availability?.take() ?? null, connected: connections.connected, answered: recorder.answered, tally: recorder.tally };
 }
 
 /**

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadResult } from '../../test/support/load-result.js';
 import { capacity } from '../../test/support/report-fixture.js';
+import { AvailabilityMerge, AvailabilityRecorder } from '../bench/availability-ticks.js';
 import type { LoadSettings } from '../bench/load-settings.js';
+import type { TimelineEntry } from '../faults/timeline.js';
 import { errorsByOrigin, type ResourceUsage, type ServerFigures } from '../bench/measurement.js';
 import { loadScenario } from '../scenario/load.js';
 import { loadTopology } from '../topology/load.js';
@@ -43,6 +45,7 @@ function pieces(over: Partial<BenchPieces> = {}): BenchPieces {
     calibration: null,
     scenarioRun: { result: scenarioResult, server },
     resources: { nodes: { lb: usage(11, 5) }, generator: usage(22, 40) },
+    faults: null,
     ...over,
   };
 }
@@ -52,7 +55,7 @@ describe('report builder', () => {
     const report = buildReport(pieces());
     expect(Object.keys(report)).toEqual([
       'schema', 'runId', 'startedAt', 'finishedAt', 'interrupted', 'scenario', 'topology', 'host', 'seed', 'load', 'throughput', 'classes',
-      'histograms', 'phases', 'errors', 'errorsByOrigin', 'series', 'purchases', 'server', 'resources', 'generator', 'ceiling', 'ledger',
+      'histograms', 'phases', 'errors', 'errorsByOrigin', 'series', 'availability', 'purchases', 'server', 'resources', 'generator', 'ceiling', 'ledger',
     ]);
     expect(report).toMatchObject({ schema: REPORT_SCHEMA, runId: 'run-1', seed: 1, interrupted: false, server, purchases, ceiling: null });
     expect(report.scenario).toMatchObject({ name: 'smoke', strategy: null, overrides: ['connections=100'] });
@@ -111,5 +114,29 @@ describe('report builder', () => {
     expect(report.errors).toEqual({ connect: 0, timeout: 0, reset: 0, http_5xx: 0, http_4xx: 0, aborted: 0 });
     expect(report.purchases).toEqual({ attempted: 0, acknowledged: 0, failed: 0, unknown: 0, unitsSold: 0 });
     expect(report.generator.reasons).toEqual(['only 0 of the 100 connections asked were open at once']);
+  });
+
+  it('faults: the timeline, each window and its recovery on the load clock, and the availability of the measured window', () => {
+    // A view every 10 ms for 4 s, failing from 1500 ms until 2200 ms; the heal began at 2000 ms.
+    const rec = new AvailabilityRecorder(0);
+    const down = { cls: 'error', error: 'http_5xx', reason: 'nginx.no_live_upstream', outcome: null } as const;
+    for (let at = 0; at < 4000; at += 10) rec.record('view', at, at + 3, at >= 1500 && at < 2200 ? down : { cls: 'view_hit', error: null, reason: null, outcome: null });
+    const merge = new AvailabilityMerge();
+    merge.add(rec.take());
+    const timeline: TimelineEntry[] = [{ id: 1, action: 'kill', target: 'app1', nodes: ['app1'], startedAtMs: 1500, healAtMs: 2000, healedAtMs: 2100, error: null }];
+    const series = [0, 1, 2, 3].map((t) => ({ t, warmup: t < 1, rps: 100, classes: { view_hit: { count: 100, p50: 1, p99: t === 2 ? 900 : 2 } }, errors: 0, connections: 1, dropped: 0 }));
+    const result = loadResult({ startAt: Date.parse('2025-01-01T00:00:00.000Z') + 1500, availability: merge.result(4000), series });
+    const report = buildReport(pieces({ scenarioRun: { result, server }, faults: timeline }));
+    expect(report.faults).toMatchObject({ timeline, loadEndMs: 4000, loadStartS: 1.5 });
+    expect(report.faults?.windows).toHaveLength(1);
+    // Ticks 15..20 (1500–2100 ms): 60 views, 60 failed.
+    expect(report.faults?.windows[0]?.routes.view).toMatchObject({ attempts: 60, successes: 0, availability: 0, failures: { 'nginx.no_live_upstream': 60 } });
+    // smoke.yaml: view_hit p(99)<250 and view_miss p(99)<500; second 2 is over, second 3 under.
+    expect(report.faults?.windows[0]?.routes.view.recovery).toEqual({ firstSuccessMs: 200, p99UnderMs: 1000, p99Threshold: 'view_hit: p(99)<250, view_miss: p(99)<500' });
+    // The measured window starts at 1000 ms (warm-up 1 s): 300 views, 70 failed.
+    expect(report.availability?.view).toMatchObject({ attempts: 300, successes: 230 });
+    expect(report.availability?.purchase.availability).toBeNull();
+    expect('faults' in buildReport(pieces({ faults: [] }))).toBe(false);
+    expect('faults' in buildReport(pieces({ faults: timeline, scenarioRun: null }))).toBe(false);
   });
 });

@@ -3,9 +3,12 @@ import type { LoadSettings } from '../bench/load-settings.js';
 import type { CapacityRecord } from '../bench/capacity/find-capacity.js';
 import { errorCounts, errorsByOrigin, noPurchases, type Ceiling, type HostInfo, type PurchaseTally, type ResourceUsage, type ServerFigures } from '../bench/measurement.js';
 import { checkBench } from '../bench/self-check.js';
+import type { TimelineEntry } from '../faults/timeline.js';
 import type { Scenario } from '../scenario/load.js';
 import type { Topology } from '../topology/model.js';
-import { REPORT_SCHEMA, type BenchReport, type LoadRecord, type ScenarioRecord, type TopologyRecord } from './model.js';
+import { faultWindows, measuredAvailability } from './fault-windows.js';
+import { REPORT_SCHEMA, type BenchReport, type FaultsRecord, type LoadRecord, type ScenarioRecord, type TopologyRecord } from './model.js';
+import { p99Bounds } from './p99-bounds.js';
 import { REPORT_FILES } from './write.js';
 
 /** Everything one bench measured and knew, in the bench's own units (milliseconds). */
@@ -33,6 +36,8 @@ export interface BenchPieces {
   resources: { nodes: Record<string, ResourceUsage>; generator: ResourceUsage };
   /** `--find-capacity`: the search, and every step's purchases (`scenarioRun` is the step shown). */
   capacity?: { record: CapacityRecord; purchases: PurchaseTally };
+  /** The fault driver's timeline (issue #13), times since the scenario load's start; null or empty when no fault was injected. */
+  faults: TimelineEntry[] | null;
 }
 
 /**
@@ -63,6 +68,7 @@ export function buildReport(pieces: BenchPieces): BenchReport {
     errors: lastRun?.errors ?? errorCounts(),
     errorsByOrigin: lastRun?.errorsByOrigin ?? errorsByOrigin(),
     series: lastRun?.series ?? [],
+    ...(measured === null ? {} : { availability: measuredAvailability(measured.availability, pieces.load.warmupMs) }),
     purchases: pieces.capacity?.purchases ?? measured?.purchases ?? noPurchases(),
     server: scenarioRun?.server ?? null,
     resources: { intervalS: 1, nodes: pieces.resources.nodes, generator: pieces.resources.generator },
@@ -71,7 +77,18 @@ export function buildReport(pieces: BenchPieces): BenchReport {
     // A capacity search always writes its ledger, also when no step got as far as being shown.
     ledger: pieces.capacity !== undefined ? { file: REPORT_FILES.ledger, ...pieces.capacity.purchases } : measured === null ? null : { file: REPORT_FILES.ledger, ...measured.purchases },
     ...(pieces.capacity === undefined ? {} : { capacity: pieces.capacity.record }),
+    ...faultsOf(pieces, measured),
   };
+}
+
+/** The faults section, only for a scenario load during which faults were injected. */
+function faultsOf(pieces: BenchPieces, measured: LoadResult | null): { faults?: FaultsRecord } {
+  if (pieces.faults === null || pieces.faults.length === 0 || measured === null) return {};
+  const bounds = p99Bounds(pieces.scenario.thresholds, pieces.scenario.file);
+  const { availability, series } = measured;
+  // The resources' clock starts with the bench (`startedAt`); the load's performance clock is epoch-based too.
+  const loadStartS = Math.round((measured.startAt - Date.parse(pieces.startedAt)) / 100) / 10;
+  return { faults: { timeline: pieces.faults, loadEndMs: availability.endMs, loadStartS, windows: faultWindows(pieces.faults, availability, series, bounds) } };
 }
 
 /** The load as report.json has always written it: `rate` null for the closed model, seconds. */

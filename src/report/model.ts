@@ -19,6 +19,9 @@ import type {
 } from '../bench/measurement.js';
 import type { CapacityRecord } from '../bench/capacity/find-capacity.js';
 import type { LatencyBreakdown } from '../bench/latency-phases.js';
+import type { Route } from '../bench/availability-ticks.js';
+import type { TimelineEntry } from '../faults/timeline.js';
+import type { FaultWindow, RouteAvailability } from './fault-windows.js';
 
 export const REPORT_SCHEMA = 'shopctl.bench-report/1';
 
@@ -71,6 +74,12 @@ export interface BenchReport {
    */
   errorsByOrigin?: ErrorsByOrigin;
   series: SecondSample[];
+  /**
+   * Per route over the measured window: attempts, definite answers, availability, failures by
+   * reason, unknown purchases (issue #13). Absent in reports written before it, and when no
+   * scenario load ran.
+   */
+  availability?: Record<Route, RouteAvailability>;
   purchases: PurchaseTally;
   server: ServerFigures | null;
   resources: { intervalS: number; nodes: Record<string, ResourceUsage>; generator: ResourceUsage };
@@ -84,6 +93,20 @@ export interface BenchReport {
    * `purchases` and ledger are every step's. Absent for an ordinary run.
    */
   capacity?: CapacityRecord;
+  /** The faults injected during the load and what the load saw (issue #13). Absent when the run had none, and in reports written before it. */
+  faults?: FaultsRecord;
+}
+
+/** report.json `faults`: times in ms since the load started (warm-up included), the series' clock. */
+export interface FaultsRecord {
+  /** What was done, where, when it started and healed (faults/timeline.ts). */
+  timeline: TimelineEntry[];
+  /** When sending ended: where the window of a fault still active at the end stops. */
+  loadEndMs: number;
+  /** Seconds from the bench's start (`startedAt`, the clock of `resources`) to the load's start. */
+  loadStartS: number;
+  /** Per fault, in the timeline's order: its window's requests per route and each route's recovery. */
+  windows: FaultWindow[];
 }
 
 /** The topology the run measured, and the load balancer it went through. */

@@ -1,3 +1,4 @@
+import { noAvailability } from '../../src/bench/availability-ticks.js';
 import type { LoadResult } from '../../src/bench/engine.js';
 import { errorsByOrigin } from '../../src/bench/measurement.js';
 
@@ -5,6 +6,7 @@ import { errorsByOrigin } from '../../src/bench/measurement.js';
 export function loadResult(over: Partial<LoadResult> = {}): LoadResult {
   return {
     interrupted: false,
+    startAt: 1_700_000_000_000,
     measuredS: 10,
     classes: {},
     histograms: {},
@@ -12,6 +14,7 @@ export function loadResult(over: Partial<LoadResult> = {}): LoadResult {
     errors: { connect: 0, timeout: 0, reset: 0, http_5xx: 0, http_4xx: 0, aborted: 0 },
     errorsByOrigin: errorsByOrigin(),
     series: [],
+    availability: noAvailability(10_000),
     purchases: { attempted: 0, acknowledged: 0, failed: 0, unknown: 0, unitsSold: 0 },
     measuredSent: 10_000,
     measuredCompleted: 10_000,

@@ -3,7 +3,7 @@ import { decodeHistogram } from '../../bench/histograms.js';
 import { ERROR_KINDS } from '../../bench/measurement.js';
 import type { BenchReport } from '../../report/model.js';
 import { METRICS } from './metrics.js';
-import type { Comparator, Threshold } from './parse.js';
+import { meets, type Threshold } from './parse.js';
 
 export interface ThresholdResult {
   threshold: string;
@@ -12,15 +12,6 @@ export interface ThresholdResult {
   ok: boolean;
   detail: string;
 }
-
-const COMPARE: Record<Comparator, (a: number, b: number) => boolean> = {
-  '<': (a, b) => a < b,
-  '<=': (a, b) => a <= b,
-  '>': (a, b) => a > b,
-  '>=': (a, b) => a >= b,
-  '==': (a, b) => a === b,
-  '!=': (a, b) => a !== b,
-};
 
 /** Evaluates each threshold on the report's aggregated figures (latencies from its exact histograms). */
 export function evaluateThresholds(report: BenchReport, thresholds: Threshold[]): ThresholdResult[] {
@@ -31,7 +22,7 @@ export function evaluateThresholds(report: BenchReport, thresholds: Threshold[])
       const expected = askedFor(report, t.metric);
       return { threshold: t.source, actual: null, ok: !expected, detail: `no data: ${none}${expected ? ', though the scenario sent such requests' : ''}` };
     }
-    const ok = COMPARE[t.comparator](value, t.bound);
+    const ok = meets(t, value);
     const shown = Number.isInteger(value) ? String(value) : value.toFixed(unit === 'ms' ? 2 : 4);
     return { threshold: t.source, actual: value, ok, detail: `${label(t)} = ${shown}${unit === 'ms' ? ' ms' : ''} (${ok ? 'meets' : 'fails'} ${t.comparator} ${t.bound})` };
   });

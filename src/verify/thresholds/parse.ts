@@ -27,6 +27,20 @@ export interface Threshold {
   source: string;
 }
 
+const COMPARE: Record<Comparator, (a: number, b: number) => boolean> = {
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+  '==': (a, b) => a === b,
+  '!=': (a, b) => a !== b,
+};
+
+/** Whether `value` meets the threshold's comparison. */
+export function meets(threshold: Threshold, value: number): boolean {
+  return COMPARE[threshold.comparator](value, threshold.bound);
+}
+
 const EXPRESSION = /^\s*(?:(p)\(\s*(\d+(?:\.\d+)?)\s*\)|([a-z][a-z0-9]*|))\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
 
 /** Parses one expression for `metric`; `where` names its place (file and key, or the flag) in errors. */

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { AvailabilityMerge, AvailabilityRecorder, type AvailabilityTicks } from '../bench/availability-ticks.js';
+import type { Verdict } from '../bench/classify.js';
+import type { SecondSample } from '../bench/measurement.js';
+import type { TimelineEntry } from '../faults/timeline.js';
+import { faultWindows, measuredAvailability } from './fault-windows.js';
+import { p99Bounds } from './p99-bounds.js';
+
+const ok = (cls: Verdict['cls']): Verdict => ({ cls, error: null, reason: null, outcome: cls.startsWith('purchase') ? 'acknowledged' : null });
+const unavailable: Verdict = { cls: 'error', error: 'http_5xx', reason: 'app.unavailable', outcome: null };
+const unknownPurchase: Verdict = { cls: 'error', error: 'timeout', reason: 'client.timeout', outcome: 'unknown' };
+
+/**
+ * A 10 s load: a view every 10 ms and a purchase every 50 ms (none with `purchases: false`),
+ * each answered 5 ms after it was sent, except those sent while the service is down.
+ */
+function load(down: [number, number] | null, { purchases = true, endMs = 10_000 } = {}): AvailabilityTicks {
+  const rec = new AvailabilityRecorder(0);
+  const isDown = (at: number) => down !== null && at >= down[0] && at < down[1];
+  for (let at = 0; at < endMs; at += 10) {
+    rec.record('view', at, at + 5, isDown(at) ? unavailable : ok('view_hit'));
+    if (purchases && at % 50 === 0) rec.record('purchase', at, at + 5, isDown(at) ? unknownPurchase : ok('purchase_ok'));
+  }
+  const merge = new AvailabilityMerge();
+  merge.add(rec.take());
+  return merge.result(endMs);
+}
+
+/** Seconds 0–9; view_hit p99 80 ms in seconds 2–4 (5 ms else), purchase_ok p99 500 ms in seconds 2–3 (40 ms else). */
+const series: SecondSample[] = Array.from({ length: 10 }, (_, t) => ({
+  t,
+  warmup: t < 1,
+  rps: 120,
+  classes: { view_hit: { count: 100, p50: 2, p99: t >= 2 && t <= 4 ? 80 : 5 }, purchase_ok: { count: 20, p50: 20, p99: t === 2 || t === 3 ? 500 : 40 } },
+  errors: 0,
+  connections: 10,
+  dropped: 0,
+}));
+
+const bounds = p99Bounds({ purchase: ['p(99)<100'], view_hit: ['p(99)<10', 'avg<5'] }, 'test.yaml');
+
+const fault = (over: Partial<TimelineEntry> = {}): TimelineEntry => ({
+  id: 1,
+  action: 'kill',
+  target: 'app1',
+  nodes: ['app1'],
+  startedAtMs: 2000,
+  healAtMs: 3000,
+  healedAtMs: 3200,
+  error: null,
+  ...over,
+});
+
+describe('fault windows', () => {
+  it('counts the requests sent in the window, per route, and times each route back from the heal', () => {
+    // Down from the fault until 50 ms after the heal began.
+    const [w] = faultWindows([fault()], load([2000, 3050]), series, bounds);
+    expect(w).toMatchObject({ id: 1, fromMs: 2000, toMs: 3200, recoveryFromMs: 3000 });
+    // Sends 2000..3190: 120 views (105 while down), 24 purchases (21 while down).
+    expect(w?.routes.view).toMatchObject({ attempts: 120, successes: 15, failures: { 'app.unavailable': 105 }, unknown: 0 });
+    expect(w?.routes.view.availability).toBeCloseTo(15 / 120, 10);
+    expect(w?.routes.purchase).toMatchObject({ attempts: 24, successes: 3, failures: { 'client.timeout': 21 }, unknown: 21 });
+    // The first success of each: sent at 3050, done at 3055 (its 10 ms step starts at 3050).
+    expect(w?.routes.view.recovery).toEqual({ firstSuccessMs: 50, p99UnderMs: 2000, p99Threshold: 'view_hit: p(99)<10' });
+    expect(w?.routes.purchase.recovery).toEqual({ firstSuccessMs: 50, p99UnderMs: 1000, p99Threshold: 'purchase: p(99)<100' });
+  });
+
+  it('a fault still active when the load ended: the window runs to the end, and nothing recovered', () => {
+    const ticks = load([6000, 10_000]);
+    const [w] = faultWindows([fault({ startedAtMs: 6000, healAtMs: null, healedAtMs: null })], ticks, series, bounds);
+    expect(w).toMatchObject({ fromMs: 6000, toMs: 10_000, recoveryFromMs: null });
+    expect(w?.routes.view).toMatchObject({ attempts: 400, successes: 0, availability: 0 });
+    expect(w?.routes.view.recovery).toEqual({ firstSuccessMs: null, p99UnderMs: null, p99Threshold: 'view_hit: p(99)<10' });
+  });
+
+  it('a heal after the load ended does not count as recovery; a heal never followed by a success is no recovery either', () => {
+    const late = faultWindows([fault({ startedAtMs: 9000, healAtMs: 12_000, healedAtMs: 12_500 })], load(null), series, bounds);
+    expect(late[0]).toMatchObject({ toMs: 12_500, recoveryFromMs: null });
+    expect(late[0]?.routes.view.recovery.firstSuccessMs).toBeNull();
+    const [stuck] = faultWindows([fault({ startedAtMs: 6000, healAtMs: 7000, healedAtMs: 7100 })], load([6000, 10_000]), series, bounds);
+    expect(stuck?.recoveryFromMs).toBe(7000);
+    expect(stuck?.routes.purchase.recovery.firstSuccessMs).toBeNull();
+  });
+
+  it('a route with no attempts in the window has no availability, and no success to recover with', () => {
+    const [w] = faultWindows([fault()], load([2000, 3050], { purchases: false }), series, bounds);
+    expect(w?.routes.purchase).toMatchObject({ attempts: 0, successes: 0, availability: null });
+    expect(w?.routes.purchase.recovery.firstSuccessMs).toBeNull();
+    expect(w?.routes.view.attempts).toBe(120);
+  });
+
+  it('overlapping faults each count the requests of their own window', () => {
+    const ticks = load([2000, 3050]);
+    const [outer, inner] = faultWindows([fault(), fault({ id: 2, action: 'pause', target: 'redis-master', startedAtMs: 2500, healAtMs: 2700, healedAtMs: 2700 })], ticks, series, bounds);
+    expect(outer?.routes.view.attempts).toBe(120);
+    expect(inner?.routes.view).toMatchObject({ attempts: 20, successes: 0 });
+    expect(inner?.routes.purchase.attempts).toBe(4);
+  });
+
+  it('counts whole 100 ms ticks: every tick the window touches', () => {
+    const [w] = faultWindows([fault({ startedAtMs: 2050, healAtMs: 2120, healedAtMs: 2120 })], load(null), series, bounds);
+    expect(w?.routes.view.attempts).toBe(20); // ticks 20 and 21
+  });
+
+  it('without a p(99) threshold for a route, only the first success is timed', () => {
+    const none = p99Bounds({ errors: ['rate<0.01'], purchase: ['p(90)<100'] }, 'test.yaml');
+    const [w] = faultWindows([fault()], load([2000, 3050]), series, none);
+    expect(w?.routes.purchase.recovery).toEqual({ firstSuccessMs: 50, p99UnderMs: null, p99Threshold: null });
+  });
+});
+
+describe('measured availability', () => {
+  it('per route over the ticks after the warm-up', () => {
+    const measured = measuredAvailability(load([2000, 3000]), 1000);
+    // 900 views sent after the warm-up, 100 of them while down.
+    expect(measured.view).toMatchObject({ attempts: 900, successes: 800, failures: { 'app.unavailable': 100 } });
+    expect(measured.view.availability).toBeCloseTo(800 / 900, 10);
+    expect(measured.purchase).toMatchObject({ attempts: 180, successes: 160, unknown: 20 });
+    expect(measuredAvailability(load(null, { purchases: false }), 1000).purchase.availability).toBeNull();
+  });
+});

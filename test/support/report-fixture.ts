@@ -2,7 +2,9 @@ import { build, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import type { LatencySummary, RequestClass, ResourceUsage, SecondSample } from '../../src/bench/measurement.js';
 import type { CapacityRecord } from '../../src/bench/capacity/find-capacity.js';
 import type { LatencyBreakdown } from '../../src/bench/latency-phases.js';
-import { REPORT_SCHEMA, type BenchReport } from '../../src/report/model.js';
+import type { TimelineEntry } from '../../src/faults/timeline.js';
+import type { FaultWindow, RouteWindow } from '../../src/report/fault-windows.js';
+import { REPORT_SCHEMA, type BenchReport, type FaultsRecord } from '../../src/report/model.js';
 import { seededRandom } from '../../src/seeded-random.js';
 
 /*
@@ -171,3 +173,27 @@ export const phases: LatencyBreakdown = {
   view_hit: { answers: 90, phases: { edge: { mean: 1.5, p50: 1, p99: 4 }, near: { mean: 0.01, p50: 0.01, p99: 0.02 }, 'app-other': { mean: 0.2, p50: 0.2, p99: 0.5 } }, dominant: 'edge' },
   purchase_ok: { answers: 10, phases: { edge: { mean: 2, p50: 2, p99: 5 }, 'app-queue': { mean: 1, p50: 1, p99: 3 }, tx: { mean: 30, p50: 25.5, p99: 80.25 } }, dominant: 'tx' },
 };
+
+/** Three faults of a 70 s run: an app killed and healed, a partition healed, a pause never resumed. */
+export const faultTimeline: TimelineEntry[] = [
+  { id: 1, action: 'kill', target: 'app1', nodes: ['app1'], startedAtMs: 20_000, healAtMs: 25_000, healedAtMs: 25_400, error: null },
+  { id: 2, action: 'partition', target: 'app1,app2 -> db', nodes: ['app1', 'app2', 'db'], startedAtMs: 40_000, healAtMs: 44_000, healedAtMs: 44_000, error: null },
+  { id: 3, action: 'pause', target: 'cache', nodes: ['cache'], startedAtMs: 60_000, healAtMs: null, healedAtMs: null, error: 'resume failed: no such process' },
+];
+
+type Recovery = RouteWindow['recovery'];
+const counted = (attempts: number, successes: number, failures: RouteWindow['failures'], unknown: number) => ({ attempts, successes, failures, unknown, availability: attempts === 0 ? null : successes / attempts });
+const windowOf = (id: number, fromMs: number, toMs: number, recoveryFromMs: number | null, view: RouteWindow, purchase: RouteWindow): FaultWindow => ({ id, fromMs, toMs, recoveryFromMs, routes: { view, purchase } });
+const recovered = (firstSuccessMs: number | null, p99UnderMs: number | null, p99Threshold: string | null): Recovery => ({ firstSuccessMs, p99UnderMs, p99Threshold });
+
+/** The report of a run with `faultTimeline`'s faults (or the first `count` of them). */
+export function faultReport(count = 3, over: Partial<BenchReport> = {}): BenchReport {
+  const windows = [
+    windowOf(1, 20_000, 25_400, 25_000, { ...counted(5400, 2700, { 'nginx.no_live_upstream': 2700 }, 0), recovery: recovered(30, 1000, 'view_hit: p(99)<50') }, { ...counted(600, 300, { 'client.reset': 280, 'nginx.upstream_connect_failed': 20 }, 280), recovery: recovered(1500, null, null) }),
+    windowOf(2, 40_000, 44_000, 44_000, { ...counted(4000, 3900, { 'app.unavailable': 100 }, 0), recovery: recovered(0, 0, 'view_hit: p(99)<50') }, { ...counted(450, 0, { 'app.unavailable': 450 }, 450), recovery: recovered(800, null, null) }),
+    windowOf(3, 60_000, 70_000, null, { ...counted(9000, 8000, { 'client.timeout': 1000 }, 0), recovery: recovered(null, null, 'view_hit: p(99)<50') }, { ...counted(1000, 900, { 'client.timeout': 100 }, 100), recovery: recovered(null, null, null) }),
+  ].slice(0, count);
+  const faults: FaultsRecord = { timeline: faultTimeline.slice(0, count), loadEndMs: 70_000, loadStartS: 2.5, windows };
+  const availability = { view: counted(54_000, 51_000, { 'nginx.no_live_upstream': 2700, 'client.timeout': 300 }, 0), purchase: counted(6000, 5700, { 'app.unavailable': 300 }, 250) };
+  return sampleReport({ availability, faults, ...over });
+}

@@ -2,6 +2,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import { decodeHistogram } from '../../bench/histograms.js';
 import { ERROR_KINDS } from '../../bench/measurement.js';
 import type { BenchReport } from '../../report/model.js';
+import { availabilityFigure, recoveryFigure } from './fault-figures.js';
 import { METRICS } from './metrics.js';
 import { meets, type Threshold } from './parse.js';
 
@@ -16,7 +17,8 @@ export interface ThresholdResult {
 /** Evaluates each threshold on the report's aggregated figures (latencies from its exact histograms). */
 export function evaluateThresholds(report: BenchReport, thresholds: Threshold[]): ThresholdResult[] {
   return thresholds.map((t) => {
-    const { value, unit, none } = figure(report, t);
+    const { value, unit, none, failure, note } = figure(report, t);
+    if (value === null && failure !== undefined) return { threshold: t.source, actual: null, ok: false, detail: `${label(t)}: ${failure} (fails ${t.comparator} ${t.bound})` };
     if (value === null) {
       // No samples of a kind the scenario sent (every purchase failed, say) is no pass.
       const expected = askedFor(report, t.metric);
@@ -24,7 +26,7 @@ export function evaluateThresholds(report: BenchReport, thresholds: Threshold[])
     }
     const ok = meets(t, value);
     const shown = Number.isInteger(value) ? String(value) : value.toFixed(unit === 'ms' ? 2 : 4);
-    return { threshold: t.source, actual: value, ok, detail: `${label(t)} = ${shown}${unit === 'ms' ? ' ms' : ''} (${ok ? 'meets' : 'fails'} ${t.comparator} ${t.bound})` };
+    return { threshold: t.source, actual: value, ok, detail: `${label(t)} = ${shown}${unit === 'ms' ? ' ms' : ''}${note === undefined ? '' : ` at ${note}`} (${ok ? 'meets' : 'fails'} ${t.comparator} ${t.bound})` };
   });
 }
 
@@ -46,10 +48,15 @@ function label(t: Threshold): string {
   return aggregate === '' ? t.metric : `${t.metric} ${aggregate}`;
 }
 
-interface Figure {
+export interface Figure {
   value: number | null;
   unit: 'ms' | '';
+  /** Why there is no value: the threshold passes, marked "no data" (unless the scenario sent such requests). */
   none: string;
+  /** Why there is no value, when that is a failure in itself (a fault never recovered from). */
+  failure?: string;
+  /** Where the value comes from, when one of several: `fault 2 (kill app1)`. */
+  note?: string;
 }
 
 function figure(report: BenchReport, t: Threshold): Figure {
@@ -71,6 +78,10 @@ function figure(report: BenchReport, t: Threshold): Figure {
     }
     case 'throughput':
       return { value: report.load === null ? null : report.throughput.rps, unit: '', none: 'no scenario ran' };
+    case 'availability':
+      return availabilityFigure(report, spec.route ?? 'view', t);
+    case 'recovery':
+      return recoveryFigure(report, spec.route ?? 'view', t);
     default:
       return { value: null, unit: '', none: 'unknown metric' };
   }

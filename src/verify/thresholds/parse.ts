@@ -5,7 +5,7 @@ import { AGGREGATES, METRICS } from './metrics.js';
  * The threshold language, k6-like; one expression per string:
  *
  *   expression := aggregate comparator number
- *   aggregate  := "p(" number ")" | "avg" | "med" | "min" | "max" | "count" | "rate" | "sum" | "rps" | ""
+ *   aggregate  := "p(" number ")" | "avg" | "med" | "min" | "max" | "count" | "rate" | "sum" | "rps" | "settled" | ""
  *   comparator := "<" | "<=" | ">" | ">=" | "==" | "!="
  *   number     := digits [ "." digits ]
  *
@@ -13,6 +13,15 @@ import { AGGREGATES, METRICS } from './metrics.js';
  * `cache_hit_rate: [">0.80"]` (the empty aggregate is the metric's own value). On the command
  * line: `--threshold 'metric:expression'`. Which aggregates a metric has is in metrics.ts.
  * Latencies are in milliseconds. Spaces are allowed between the parts.
+ *
+ * Around faults (issue #13; the report's `availability` and `faults`): `availability_view` and
+ * `availability_purchase` take `rate` (definite answers over requests sent in the measured
+ * window) and `min` (the worst fault window's); `recovery_view` and `recovery_purchase` take
+ * `max` (the longest time, over the run's faults, from the heal to the route's first success)
+ * and `settled` (the longest time from the heal to the first second whose p99 meets the
+ * scenario's p(99) threshold for the route), in ms. A run without faults has no data for `min`,
+ * `max` and `settled` (they pass, marked so); a fault not healed during the load, a route that
+ * never answered again, or `settled` without a p(99) threshold to settle under fails.
  */
 export type Comparator = '<' | '<=' | '>' | '>=' | '==' | '!=';
 

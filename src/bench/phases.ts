@@ -1,3 +1,4 @@
+import type { TimelineEntry } from '../faults/timeline.js';
 import type { LoadProgress } from './engine.js';
 import type { ResourceSample } from './measurement.js';
 
@@ -7,6 +8,8 @@ export type BenchPhase = 'calibrate' | 'scenario';
 export type BenchEvent =
   | { kind: 'phase'; phase: BenchPhase; description: string }
   | { kind: 'progress'; phase: BenchPhase; progress: LoadProgress; resources: Record<string, ResourceSample | undefined> }
-  | { kind: 'phase-done'; phase: BenchPhase; summary: string };
+  | { kind: 'phase-done'; phase: BenchPhase; summary: string }
+  /** A fault of the schedule began, was undone, or failed (faults/schedule-driver.ts). */
+  | { kind: 'fault'; entry: TimelineEntry; phase: 'started' | 'healed' | 'failed' };
 
 export type BenchListener = (event: BenchEvent) => void;

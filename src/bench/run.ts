@@ -1,6 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { UntrustedMeasurementError } from '../errors.js';
+import { FaultInjector } from '../faults/injector.js';
+import type { PlannedFault } from '../faults/schedule.js';
+import { ScheduleDriver } from '../faults/schedule-driver.js';
 import { endpointOf, isLoopback } from '../provision/addressing.js';
 import { buildReport } from '../report/build-report.js';
 import type { BenchReport } from '../report/model.js';
@@ -36,6 +39,8 @@ export interface BenchOptions {
   signal: AbortSignal;
   /** `--find-capacity`: search the highest rate at which every threshold holds, instead of one run. */
   capacity?: CapacityOptions;
+  /** The scenario's fault schedule (faults/schedule.ts), driven during its load; empty for none. */
+  faults?: PlannedFault[];
 }
 
 export interface BenchOutcome {
@@ -79,7 +84,8 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
       capacity = await findCapacity({ phases, target, load, scenario: options.scenario, runId, dir, ledgerFile, signal: options.signal, judge }, options.capacity);
       scenarioRun = capacity.shown?.run ?? null;
     } else if (options.runScenario && !options.signal.aborted) {
-      scenarioRun = await measureScenario(phases, target, load, options.scenario, runId, ledgerFile);
+      const faults = await faultDriver(target, options.faults ?? [], options.listener);
+      scenarioRun = await measureScenario(phases, target, load, options.scenario, runId, ledgerFile, faults);
     }
   } catch (error) {
     sampler.stop();
@@ -98,10 +104,19 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
     scenarioRun,
     resources,
     capacity: capacity === null ? undefined : { record: capacity.record, purchases: capacity.purchases },
+    faults: scenarioRun?.faults ?? null,
   });
   writeReport(dir, report);
   pointLatestAt(dir);
   return { report, dir };
+}
+
+/** The schedule's driver, its partitions' needs checked before anything is sent; null without faults. */
+async function faultDriver(target: BenchTarget, plan: PlannedFault[], listener: BenchListener): Promise<ScheduleDriver | null> {
+  if (plan.length === 0) return null;
+  const injector = new FaultInjector(target.running);
+  if (plan.some((f) => f.action === 'partition')) await injector.requirePartitions();
+  return new ScheduleDriver(injector, plan, ({ entry, phase }) => listener({ kind: 'fault', entry: { ...entry }, phase }));
 }
 
 /** Too few file descriptors would fail connections mid-run: refuse before anything is sent (exit 4). */

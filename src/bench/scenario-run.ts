@@ -1,4 +1,6 @@
-import { runLoad, type LoadPlan, type LoadResult } from './engine.js';
+import type { ScheduleDriver } from '../faults/schedule-driver.js';
+import type { TimelineEntry } from '../faults/timeline.js';
+import { runLoad, type LoadHooks, type LoadPlan, type LoadResult } from './engine.js';
 import { joinLedgerParts } from './ledger.js';
 import type { LoadSettings } from './load-settings.js';
 import type { ServerFigures } from './measurement.js';
@@ -13,6 +15,8 @@ import type { Scenario } from '../scenario/load.js';
 export interface ScenarioRun {
   result: LoadResult;
   server: ServerFigures;
+  /** The faults the schedule injected and undid during the run; null when it had none. */
+  faults: TimelineEntry[] | null;
 }
 
 /**
@@ -20,18 +24,33 @@ export interface ScenarioRun {
  * counters read when the measured window starts and after it, the ledger parts joined into
  * `ledgerFile`. `keyPrefix` starts every Idempotency-Key (plans.ts).
  */
-export async function measureScenario(phases: PhaseRunner, target: BenchTarget, load: LoadSettings, scenario: Scenario, keyPrefix: string, ledgerFile: string): Promise<ScenarioRun> {
+export async function measureScenario(
+  phases: PhaseRunner,
+  target: BenchTarget,
+  load: LoadSettings,
+  scenario: Scenario,
+  keyPrefix: string,
+  ledgerFile: string,
+  faults: ScheduleDriver | null = null,
+): Promise<ScenarioRun> {
   const problems: string[] = [];
   await resetConnectionPeaks(target, problems);
   let before: Promise<AppCounters> | undefined;
   const plan = scenarioPlan(target, load, scenario, keyPrefix, ledgerFile);
-  const result = await phases.run('scenario', plan, () => (before = scrapeApps(target, problems)));
+  let result: LoadResult;
+  let timeline: TimelineEntry[] | null = null;
+  try {
+    result = await phases.run('scenario', plan, { onMeasuredStart: () => (before = scrapeApps(target, problems)), onStart: (startAt) => faults?.start(startAt) });
+  } finally {
+    // Every fault is undone when the load ends, also when it failed or was interrupted.
+    if (faults !== null) timeline = await faults.finish();
+  }
   await joinLedgerParts(result.ledgerParts, ledgerFile);
   const after = await scrapeApps(target, problems);
   const hits = result.classes.view_hit?.count ?? 0;
   const views = hits + (result.classes.view_miss?.count ?? 0);
   const server = await serverFigures(target, (await before) ?? after, after, views === 0 ? null : hits / views, problems);
-  return { result, server };
+  return { result, server, faults: timeline };
 }
 
 /** Runs one load phase and relays its progress, with the nodes' latest CPU, to the listener. */
@@ -42,9 +61,9 @@ export class PhaseRunner {
     private readonly sampler: ResourceSampler,
   ) {}
 
-  async run(phase: BenchPhase, plan: LoadPlan, onMeasuredStart?: () => void): Promise<LoadResult> {
+  async run(phase: BenchPhase, plan: LoadPlan, hooks: Omit<LoadHooks, 'onProgress'> = {}): Promise<LoadResult> {
     this.listener({ kind: 'phase', phase, description: describePlan(phase, plan) });
-    const result = await runLoad(plan, { onProgress: (progress) => this.listener({ kind: 'progress', phase, progress, resources: this.sampler.latest() }), onMeasuredStart }, this.signal);
+    const result = await runLoad(plan, { ...hooks, onProgress: (progress) => this.listener({ kind: 'progress', phase, progress, resources: this.sampler.latest() }) }, this.signal);
     const rps = result.measuredS > 0 ? result.measuredCompleted / result.measuredS : 0;
     this.listener({ kind: 'phase-done', phase, summary: `${Math.round(rps)} requests/s over ${result.measuredS.toFixed(1)} s${result.interrupted ? ' (interrupted)' : ''}` });
     return result;

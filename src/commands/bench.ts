@@ -5,6 +5,7 @@ import { stepsInBudget, type CapacityOptions, type CapacityRecord } from '../ben
 import { describePhases } from '../bench/latency-phases.js';
 import { describeErrorsByOrigin, type LatencySummary, type RequestClass } from '../bench/measurement.js';
 import { ExitCode, UsageError } from '../errors.js';
+import { parseFaultFlag, planFaults, type PlannedFault } from '../faults/schedule.js';
 import { Interrupt } from '../provision/interrupt.js';
 import { capacitySentences } from '../report/format.js';
 import type { BenchReport } from '../report/model.js';
@@ -37,6 +38,7 @@ const options = z.object({
   calibrate: z.boolean().default(false),
   findCapacity: z.boolean().default(false),
   budget: durationSchema.pipe(z.number().min(1000, 'expected at least 1s')).optional(),
+  fault: z.array(z.string()).optional(),
   json: z.boolean().default(false),
 });
 
@@ -63,6 +65,7 @@ export const benchCommand: CommandSpec = {
       .option('--calibrate', 'first measure the ceiling: GET /healthz through the same LB; alone without -s')
       .option('--find-capacity', "search the highest open-model rate at which every threshold holds (steps of --warmup + --duration, default 3s + 10s)")
       .option('--budget <d>', 'with --find-capacity: the most time the search may take (default 5m)')
+      .option('--fault <spec>', "a fault during the load, repeatable; replaces the scenario's faults: e.g. 'at=20s for=5s kill redis-master'", (text: string, all: string[] = []) => [...all, text])
       .option('--json', 'print report.json on stdout'),
   async action(raw) {
     const opts = parseOptions(options, raw);
@@ -76,9 +79,11 @@ export const benchCommand: CommandSpec = {
       mix: opts.mix,
       strategy: opts.strategy,
       seed: opts.seed,
+      faults: opts.fault === undefined ? undefined : { entries: opts.fault.map(parseFaultFlag), texts: opts.fault },
     });
     checkAgainstTopology(scenario, topology);
     const capacity = capacityOptions(opts, scenario);
+    const faults = faultPlan(scenario, topology, capacity !== undefined);
     // Thresholds are evaluated by verify, but a typo in one should stop the run before it starts.
     parseThresholds(scenario.thresholds, scenario.file);
     const interrupt = new Interrupt();
@@ -95,6 +100,7 @@ export const benchCommand: CommandSpec = {
         listener: view.listener,
         signal: interrupt.signal,
         capacity,
+        faults,
       });
       await view.close();
       writeErr(summary(report, dir));
@@ -130,6 +136,20 @@ function capacityOptions(opts: z.output<typeof options>, scenario: Scenario): Ca
     ]);
   }
   return found;
+}
+
+/** The run's fault schedule, checked against the topology and the run's length before anything is sent. */
+function faultPlan(scenario: Scenario, topology: Topology, findingCapacity: boolean): PlannedFault[] {
+  if (scenario.faults.length === 0 && scenario.nemesis === undefined) return [];
+  if (findingCapacity) throw new UsageError('--find-capacity runs many short steps: a fault schedule cannot be placed in it', ['run the faults in a bench of their own']);
+  return planFaults({
+    file: scenario.file,
+    faults: scenario.faults,
+    nemesis: scenario.nemesis,
+    seed: scenario.seed,
+    runMs: scenario.load.warmup + scenario.load.duration,
+    nodes: topology.nodes.map((n) => n.name),
+  });
 }
 
 /** The bench's verdict on its own report: 4 when the generator's self-check failed (errors.ts has the rule). */

@@ -5,7 +5,7 @@ import { cgroup2Mount, cgroupMembers, nodeCgroup } from '../provision/runtime/cg
 import { up } from '../provision/up.js';
 import type { RunningTopology } from '../running/running-topology.js';
 import { readActiveFaults, writeActiveFaults, type ActiveFault, type PartitionFault } from './active-faults.js';
-import { applyTable, renderTable, tableName, type Cut } from './nftables.js';
+import { applyTable, nftInstalled, renderTable, tableName, type Cut } from './nftables.js';
 import { cutsOf, describePartition, type PartitionSpec } from './partition.js';
 
 /** What one fault command did to each node it named, in words (`killed`, `was not paused`). */
@@ -95,6 +95,30 @@ export class FaultInjector {
       return next;
     });
     return { id, target, cuts };
+  }
+
+  /** Removes one partition (by the id `partition` returned), leaving the others in force. */
+  removePartition(id: number): void {
+    this.record((faults) => {
+      const kept = faults.filter((f) => !(f.action === 'partition' && f.id === id));
+      this.applyPartitions(kept);
+      return kept;
+    });
+  }
+
+  /** Starts killed nodes again (the undoing of a kill), waiting until they are ready. */
+  async startAgain(nodes: readonly string[]): Promise<void> {
+    this.requireNodes(nodes);
+    await this.start(nodes);
+  }
+
+  /**
+   * What a schedule with partitions needs, checked before any load is sent: the local driver,
+   * cgroup v2, nftables, and every node in its own cgroup.
+   */
+  async requirePartitions(): Promise<void> {
+    await this.requirePartitionable(this.nodeNames.map((n) => ({ from: n, to: n })));
+    if (!nftInstalled()) throw new EnvironmentError('partitions need nftables (nft), and it is not installed', ['install it: apt-get install -y nftables (or run scripts/setup.sh)']);
   }
 
   /**

@@ -64,6 +64,10 @@ export function applyTable(table: string, script: string | null): void {
   }
 }
 
+export function nftInstalled(): boolean {
+  return spawnSync('nft', ['--version'], { encoding: 'utf8' }).status === 0;
+}
+
 /** Whether the topology's table exists (`down` and `fault list` show what is left). */
 export function tableExists(table: string): boolean {
   const result = spawnSync('nft', ['list', 'table', 'inet', table], { encoding: 'utf8' });

@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { Scenario } from './load.js';
 import { formatDuration } from './duration.js';
-import { mixSchema, type Mix } from './schema.js';
+import { mixSchema, type FaultEntry, type Mix } from './schema.js';
 
 /** What the command line sets over the scenario file (already validated as flags). */
 export interface ScenarioOverrides {
@@ -13,6 +13,8 @@ export interface ScenarioOverrides {
   mix?: Mix;
   strategy?: Scenario['strategy'];
   seed?: number;
+  /** `--fault` flags: they replace the file's `faults:` schedule. */
+  faults?: { entries: FaultEntry[]; texts: string[] };
 }
 
 /**
@@ -55,6 +57,10 @@ export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): { scen
   if (o.seed !== undefined) {
     next.seed = o.seed;
     applied.push(`--seed ${o.seed}`);
+  }
+  if (o.faults !== undefined) {
+    next.faults = o.faults.entries;
+    applied.push(...o.faults.texts.map((text) => `--fault '${text}'`));
   }
   return { scenario: next, applied };
 }

@@ -43,6 +43,47 @@ export const quantitySchema = z
   .strictObject({ min: z.number().int().min(1).max(100), max: z.number().int().min(1).max(100) })
   .refine((q) => q.min <= q.max, { message: 'min must not exceed max' });
 
+const FAULT_ACTIONS = ['kill', 'pause', 'restart', 'partition'] as const;
+const nodeName = z.string().min(1);
+
+/**
+ * One fault of a schedule (faults/schedule.ts checks the nodes against the topology and the
+ * times against the run). `at` counts from the start of the load, warm-up included; without
+ * `for` the fault lasts until the run ends. `restart` is a kill and a start at once: no `for`.
+ */
+export const faultEntrySchema = z
+  .strictObject({
+    at: durationSchema,
+    action: z.enum(FAULT_ACTIONS),
+    nodes: z.array(nodeName).min(1).optional(),
+    isolate: nodeName.optional(),
+    /** Two groups of nodes cut from each other: `[[app1, app2], [mysql-primary]]`. */
+    between: z.tuple([z.array(nodeName).min(1), z.array(nodeName).min(1)]).optional(),
+    oneWay: z.boolean().default(false),
+    for: durationSchema.optional(),
+  })
+  .superRefine((f, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (f.action === 'partition') {
+      if ((f.isolate === undefined) === (f.between === undefined)) issue('isolate', 'a partition needs either isolate: NODE or between: [[A, …], [B, …]]');
+      if (f.nodes !== undefined) issue('nodes', 'a partition names its nodes with isolate or between, not nodes');
+    } else {
+      if (f.nodes === undefined) issue('nodes', `${f.action} needs nodes: [NODE, …]`);
+      if (f.isolate !== undefined || f.between !== undefined || f.oneWay) issue('isolate', `isolate, between and oneWay belong to partitions, not ${f.action}`);
+    }
+    if (f.action === 'restart' && f.for !== undefined) issue('for', 'restart kills and starts at once; it has no for');
+  });
+
+/** Seeded random faults: every `every`, one of `actions` on one of `targets`, lasting `for`. */
+export const nemesisSchema = z.strictObject({
+  actions: z.array(z.enum(FAULT_ACTIONS)).min(1),
+  targets: z.array(nodeName).min(1),
+  every: durationSchema,
+  for: durationSchema,
+  /** When the first fault comes; default: one `every` after the load starts. */
+  start: durationSchema.optional(),
+});
+
 /** Threshold expressions stay text here; verify/thresholds/parse.ts parses them (bench checks them at start). */
 const thresholdsSchema = z.record(z.string(), z.array(z.string()).min(1));
 
@@ -59,9 +100,14 @@ export const scenarioSchema = z.strictObject({
   strategy: z.enum(['seed', 'atomic', 'batched']).optional(),
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
   thresholds: thresholdsSchema.default({}),
+  /** A fault schedule driven during the load (docs/faults.md). */
+  faults: z.array(faultEntrySchema).default([]),
+  nemesis: nemesisSchema.optional(),
 });
 
 export type ScenarioFile = z.output<typeof scenarioSchema>;
 export type LoadModel = ScenarioFile['load'];
 export type Popularity = ScenarioFile['popularity'];
 export type Mix = ScenarioFile['mix'];
+export type FaultEntry = ScenarioFile['faults'][number];
+export type Nemesis = NonNullable<ScenarioFile['nemesis']>;

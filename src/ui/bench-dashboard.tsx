@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
 import type { BenchEvent, BenchPhase } from '../bench/phases.js';
-import { formatCpu, formatErrors, formatLatencies } from './bench-lines.js';
+import { formatCpu, formatErrors, formatFaultEvent, formatLatencies } from './bench-lines.js';
 import { renderLive, type Subscribe as LiveSubscribe } from './live-ink.js';
 
 type Progress = Extract<BenchEvent, { kind: 'progress' }>;
@@ -10,10 +10,12 @@ type Subscribe = LiveSubscribe<BenchEvent>;
 interface State {
   phases: { phase: BenchPhase; description: string; summary?: string }[];
   progress?: Progress;
+  /** The latest line of each fault of the schedule. */
+  faults: Map<number, string>;
 }
 
 function Dashboard({ subscribe }: { subscribe: Subscribe }) {
-  const [state, setState] = useState<State>({ phases: [] });
+  const [state, setState] = useState<State>({ phases: [], faults: new Map() });
   useEffect(() => subscribe((event) => setState((current) => apply(current, event))), [subscribe]);
   const p = state.progress?.progress;
   return (
@@ -37,6 +39,11 @@ function Dashboard({ subscribe }: { subscribe: Subscribe }) {
             purchases {p.tally.purchases.attempted} · acknowledged {p.tally.purchases.acknowledged} · units sold {p.tally.purchases.unitsSold} · unknown {p.tally.purchases.unknown}
           </Text>
           <Text dimColor>cpu {formatCpu(state.progress.resources)}</Text>
+          {[...state.faults.values()].map((line) => (
+            <Text key={line} color="magenta">
+              {line}
+            </Text>
+          ))}
         </Box>
       ) : null}
     </Box>
@@ -46,11 +53,13 @@ function Dashboard({ subscribe }: { subscribe: Subscribe }) {
 function apply(state: State, event: BenchEvent): State {
   switch (event.kind) {
     case 'phase':
-      return { phases: [...state.phases, { phase: event.phase, description: event.description }] };
+      return { ...state, phases: [...state.phases, { phase: event.phase, description: event.description }] };
     case 'phase-done':
       return { ...state, phases: state.phases.map((ph) => (ph.phase === event.phase ? { ...ph, summary: event.summary } : ph)) };
     case 'progress':
       return { ...state, progress: event };
+    case 'fault':
+      return { ...state, faults: new Map(state.faults).set(event.entry.id, formatFaultEvent(event)) };
   }
 }
 

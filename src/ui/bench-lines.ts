@@ -31,6 +31,15 @@ export function formatCpu(resources: Record<string, ResourceSample | undefined>)
     .join(' ');
 }
 
+/** `fault #2 pause mysql-primary started at 12.0s`. */
+export function formatFaultEvent(event: Extract<BenchEvent, { kind: 'fault' }>): string {
+  const { entry, phase } = event;
+  const at = phase === 'started' ? entry.startedAtMs : (entry.healedAtMs ?? entry.healAtMs ?? entry.startedAtMs);
+  const what = `fault #${entry.id} ${entry.action} ${entry.target}`;
+  if (phase === 'failed') return `${what} failed: ${entry.error ?? 'unknown error'}`;
+  return `${what} ${phase === 'started' ? 'started' : entry.action === 'restart' ? 'restarted, ready' : 'healed'} at ${(at / 1000).toFixed(1)}s`;
+}
+
 /** One plain line per bench event: what CI logs show instead of the dashboard. */
 export function formatBenchEvent(event: BenchEvent): string {
   switch (event.kind) {
@@ -38,6 +47,8 @@ export function formatBenchEvent(event: BenchEvent): string {
       return `bench ${event.description}`;
     case 'phase-done':
       return `bench ${event.phase} done: ${event.summary}`;
+    case 'fault':
+      return `bench ${formatFaultEvent(event)}`;
     case 'progress': {
       const p = event.progress;
       const when = `${p.elapsedS.toFixed(0)}/${p.totalS.toFixed(0)}s${p.warmup ? ' (warm-up)' : ''}`;

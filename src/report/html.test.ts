@@ -1,6 +1,7 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { calibrationReport, capacity, phases, sampleReport } from '../../test/support/report-fixture.js';
+import { calibrationReport, capacity, faultReport, phases, sampleReport } from '../../test/support/report-fixture.js';
+import { faultBands } from './fault-html.js';
 import { errorsByOrigin } from '../bench/measurement.js';
 import { latencyByPercentile, renderHtml } from './html.js';
 
@@ -117,5 +118,34 @@ describe('html report', () => {
     expect(html).toContain('Errors by origin');
     expect(html).toMatch(/<td>app<\/td><td>overloaded<\/td><td[^>]*>7<\/td>/);
     expect(html).toMatch(/<td>nginx<\/td><td>no_live_upstream<\/td><td[^>]*>0<\/td>/);
+  });
+
+  it('shades every fault on every time chart, labelled with its id', () => {
+    const html = renderHtml(faultReport());
+    for (const id of ['latency-over-time', 'throughput', 'errors', 'cpu']) {
+      const bands = [...figure(html, id).matchAll(/<rect class="band fault" data-band="([^"]*)"/g)].map((m) => m[1]);
+      expect(bands, id).toEqual(['fault 1 (kill)', 'fault 2 (partition)', 'fault 3 (pause)']);
+      expect(figure(html, id)).toContain('>fault 2 (partition)</text>');
+    }
+    // Not on the charts without a time axis.
+    expect(figure(html, 'latency-by-percentile')).not.toContain('band fault');
+    expect(renderHtml(sampleReport())).not.toContain('band fault');
+  });
+
+  it("places the bands on each chart's clock: the load's for the series, the bench's for the CPU", () => {
+    const report = faultReport();
+    // Fault 3 was never healed: its band runs to the load's end.
+    expect(faultBands(report, 'load').map((b) => [b.from, b.to])).toEqual([[20, 25.4], [40, 44], [60, 70]]);
+    expect(faultBands(report, 'bench').map((b) => [b.from, b.to])).toEqual([[22.5, 27.9], [42.5, 46.5], [62.5, 72.5]]);
+  });
+
+  it('tables the faults, and leaves the section out of a run without faults', () => {
+    const html = renderHtml(faultReport());
+    expect(html).toContain('<h2>Faults</h2>');
+    expect(html).toContain('<tr><td>1</td><td>kill</td><td>app1</td><td>20.0 s</td><td>25.0 s</td><td>25.4 s</td><td></td></tr>');
+    expect(html).toContain('<tr><td>2</td><td>40.0 s – 44.0 s</td><td>purchase</td><td>450</td><td>0</td><td>0.00 %</td><td>app.unavailable 450</td><td>450</td></tr>');
+    expect(html).toContain('<tr><td>3</td><td>view</td><td>not healed during the load</td><td>—</td><td>—</td><td>view_hit: p(99)&lt;50</td></tr>');
+    expect(html).toContain('<tr><td>availability purchase</td><td>95.00 %</td></tr>');
+    expect(renderHtml(sampleReport())).not.toContain('<h2>Faults</h2>');
   });
 });

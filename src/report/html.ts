@@ -2,8 +2,11 @@ import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { ERROR_KINDS, ERROR_ORIGINS, type ErrorOrigin, type ErrorsByOrigin, type SecondSample } from '../bench/measurement.js';
 import { capacitySentences, capacityTable, CLASS_ORDER, mib, orderedClasses, percent, phaseTable } from './format.js';
 import type { CapacityRecord } from '../bench/capacity/find-capacity.js';
+import { faultBands, faultSection } from './fault-html.js';
+import { availabilityText } from './fault-tables.js';
+import { esc, section, table, type Cell } from './html-parts.js';
 import type { BenchReport, VerifySummary } from './model.js';
-import { escapeMarkup, lineChart, type ChartBand, type ChartSeries } from './svg-chart.js';
+import { lineChart, type ChartBand, type ChartSeries } from './svg-chart.js';
 
 /**
  * The run as one self-contained HTML page: inline CSS and SVG, no script and nothing fetched,
@@ -20,6 +23,7 @@ export function renderHtml(report: BenchReport, verify?: VerifySummary): string 
     report.capacity === undefined ? '' : section('Capacity', capacityHtml(report.capacity)),
     section('Latency by class (ms)', latencyTable(report)),
     phaseSection(report),
+    faultSection(report),
     section('Charts', charts(report)),
     section('Load and purchases', loadTable(report)),
     section('Errors by kind', table(['kind', 'count'], [...ERROR_KINDS.map((k) => [k, report.errors[k]]), ['total', errorTotal(report)]])),
@@ -52,11 +56,7 @@ const CSS = [
   'td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}figure{margin:12px 0}pre{background:#f6f6f6;padding:8px;overflow:auto}',
 ].join('\n');
 
-type Cell = string | number | null;
-
-const esc = (value: Cell): string => escapeMarkup(value === null ? 'n/a' : String(value));
 const ms = (v: number) => v.toFixed(2);
-const section = (title: string, html: string) => `<section><h2>${esc(title)}</h2>\n${html}\n</section>`;
 /** The search's outcome, the latency–throughput curve (p50 and p99 per class by offered rate) and its steps. */
 function capacityHtml(c: CapacityRecord): string {
   const steps = [...c.steps].sort((a, b) => a.rate - b.rate);
@@ -83,13 +83,6 @@ function originRows(split: ErrorsByOrigin): Cell[][] {
 }
 
 const errorTotal = (r: BenchReport) => ERROR_KINDS.reduce((sum, k) => sum + r.errors[k], 0);
-
-/** Every cell is escaped; numbers are right-aligned. */
-function table(head: string[], rows: Cell[][]): string {
-  const cell = (tag: 'td' | 'th', v: Cell) => `<${tag}${typeof v === 'number' ? ' class="n"' : ''}>${esc(v)}</${tag}>`;
-  const th = head.map((h, i) => `<th${i > 0 && typeof rows[0]?.[i] === 'number' ? ' class="n"' : ''}>${esc(h)}</th>`).join('');
-  return `<table><thead><tr>${th}</tr></thead><tbody>\n${rows.map((r) => `<tr>${r.map((v) => cell('td', v)).join('')}</tr>`).join('\n')}\n</tbody></table>`;
-}
 
 function header(r: BenchReport): string {
   const t = r.topology;
@@ -149,7 +142,8 @@ function warmupBands(series: SecondSample[]): ChartBand[] {
 
 function charts(r: BenchReport): string {
   const s = r.series;
-  const bands = warmupBands(s);
+  // Every time chart shows the warm-up and each fault's window; the CPU chart counts from the bench's start.
+  const bands = [...warmupBands(s), ...faultBands(r, 'load')];
   const classSeries: ChartSeries[] = CLASS_ORDER.flatMap((c) =>
     (['p50', 'p99'] as const).map((q) => ({ name: `${c} ${q}`, points: s.flatMap((x): [number, number][] => (x.classes[c] ? [[x.t, x.classes[c][q]]] : [])) })),
   ).filter((x) => x.points.length > 0);
@@ -169,7 +163,7 @@ function charts(r: BenchReport): string {
     ],
     ['throughput', lineChart({ title: 'Throughput over time', xLabel: 't (s)', yLabel: 'per second', series: throughput, bands })],
     ['errors', lineChart({ title: 'Errors over time', xLabel: 't (s)', yLabel: 'errors per second', series: [{ name: 'errors', points: s.map((x) => [x.t, x.errors]) }], bands })],
-    ['cpu', lineChart({ title: 'CPU per node', xLabel: 't (s)', yLabel: 'CPU % (100 = one core)', series: cpu })],
+    ['cpu', lineChart({ title: 'CPU per node', xLabel: 't (s)', yLabel: 'CPU % (100 = one core)', series: cpu, bands: faultBands(r, 'bench') })],
   ];
   return figures.map(([id, svg]) => `<figure id="chart-${id}">\n${svg}\n</figure>`).join('\n');
 }
@@ -180,6 +174,7 @@ function loadTable(r: BenchReport): string {
   const rows: Cell[][] = [];
   if (l) rows.push(['model', l.model], ['connections', l.connections], ['rate asked (req/s)', l.rate], ['duration (s)', l.durationS], ['warm-up (s)', l.warmupS], ['timeout (s)', l.timeoutS], ['workers', l.workers]);
   rows.push(['throughput (req/s)', r.throughput.rps.toFixed(1)], ['requests', r.throughput.requests], ['measured (s)', r.throughput.measuredS.toFixed(2)]);
+  if (r.availability) rows.push(['availability view', availabilityText(r.availability.view.availability)], ['availability purchase', availabilityText(r.availability.purchase.availability)]);
   rows.push(['purchases attempted', p.attempted], ['acknowledged', p.acknowledged], ['failed', p.failed], ['unknown', p.unknown], ['units sold', p.unitsSold]);
   if (r.ledger) rows.push(['ledger', r.ledger.file], ['ledger units sold', r.ledger.unitsSold]);
   if (r.ceiling) {

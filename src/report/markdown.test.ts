@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibrationReport, capacity, phases, sampleReport } from '../../test/support/report-fixture.js';
+import { calibrationReport, capacity, faultReport, phases, sampleReport } from '../../test/support/report-fixture.js';
 import { errorsByOrigin } from '../bench/measurement.js';
 import { renderMarkdown } from './markdown.js';
 
@@ -110,5 +110,29 @@ describe('markdown report', () => {
     expect(renderMarkdown(report)).toContain('Errors by origin: nginx upstream_timeout 1, app overloaded 7, client reset 2, 4xx 3.');
     const { errorsByOrigin: _absent, ...older } = report;
     expect(renderMarkdown(older)).not.toContain('Errors by origin');
+  });
+
+  it('tables the faults: the timeline, each window per route, the recovery, the measured window', () => {
+    const md = renderMarkdown(faultReport());
+    const section = md.slice(md.indexOf('## Faults'), md.indexOf('## Server'));
+    expect(section).toContain('### Timeline');
+    expect(row(section, '3')).toEqual(['3', 'pause', 'cache', '60.0 s', '—', '—', 'resume failed: no such process']);
+    const windows = section.slice(section.indexOf("### Requests sent in each fault's window"), section.indexOf('### Recovery'));
+    expect(row(windows, '2')).toEqual(['2', '40.0 s – 44.0 s', 'view', '4000', '3900', '97.50 %', 'app.unavailable 100', '']);
+    expect(windows).toContain('| 1 | 20.0 s – 25.4 s | purchase | 600 | 300 | 50.00 % | client.reset 280, nginx.upstream_connect_failed 20 | 280 |');
+    const recovery = section.slice(section.indexOf('### Recovery'), section.indexOf('### The measured window'));
+    expect(recovery).toContain('| 1 | view | 25.0 s | 30 ms | 1000 ms | view_hit: p(99)\\<50 |');
+    expect(recovery).toContain('| 1 | purchase | 25.0 s | 1500 ms | not timed | none in the scenario |');
+    expect(recovery).toContain('| 3 | view | not healed during the load | — | — | view_hit: p(99)\\<50 |');
+    expect(row(section.slice(section.indexOf('### The measured window')), 'purchase')).toEqual(['purchase', '6000', '5700', '95.00 %', 'app.unavailable 300', '250']);
+    expect(section).toContain('Closed model: a stalled server holds its connections');
+    expect(md).toContain('Availability (definite answers over requests sent, measured window): view 94.44 %, purchase 95.00 %.');
+  });
+
+  it('has no faults section for a run without faults, and escapes what the timeline names', () => {
+    expect(renderMarkdown(sampleReport())).not.toContain('## Faults');
+    const report = faultReport(1);
+    report.faults!.timeline[0] = { ...report.faults!.timeline[0]!, target: 'app|<b>' };
+    expect(renderMarkdown(report)).toContain('| 1 | kill | app\\|\\<b\\> |');
   });
 });

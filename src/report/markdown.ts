@@ -1,10 +1,11 @@
 import { ERROR_KINDS, describeErrorsByOrigin } from '../bench/measurement.js';
+import { availabilityTable, availabilityText, faultNotes, recoveryTable, timelineTable, windowTable, type TextTable } from './fault-tables.js';
 import { capacitySentences, capacityTable, ceilingRatio, mib, orderedClasses, percent, phaseTable } from './format.js';
 import type { BenchReport } from './model.js';
 
 /** The run as Markdown for a terminal, a PR comment or an issue. Pure: returns the text. */
 export function renderMarkdown(report: BenchReport): string {
-  return [title(report), trust(report), capacity(report), load(report), latency(report), phases(report), outcome(report), server(report), ceiling(report), resources(report), host(report)]
+  return [title(report), trust(report), capacity(report), load(report), latency(report), phases(report), outcome(report), faults(report), server(report), ceiling(report), resources(report), host(report)]
     .flat()
     .join('\n')
     .concat('\n');
@@ -85,9 +86,27 @@ function outcome(r: BenchReport): string[] {
     `Errors: ${errors.length ? errors.join(', ') : 'none'}.`,
     ...(r.errorsByOrigin === undefined ? [] : [`Errors by origin: ${describeErrorsByOrigin(r.errorsByOrigin)}.`]),
     `Purchases: ${p.attempted} attempted, ${p.acknowledged} acknowledged, ${p.failed} failed, ${p.unknown} unknown; ${p.unitsSold} units sold.`,
+    ...(r.availability === undefined ? [] : [`Availability (definite answers over requests sent, measured window): view ${availabilityText(r.availability.view.availability)}, purchase ${availabilityText(r.availability.purchase.availability)}.`]),
     r.ledger
       ? `Ledger ${text(r.ledger.file)}: ${r.ledger.attempted} attempted, ${r.ledger.acknowledged} acknowledged, ${r.ledger.failed} failed, ${r.ledger.unknown} unknown; ${r.ledger.unitsSold} units sold.`
       : 'Ledger: none written.',
+  ];
+}
+
+/** The faults injected during the load: the timeline, each window's requests, the recovery, the measured window. */
+function faults(r: BenchReport): string[] {
+  const f = r.faults;
+  if (f === undefined) return [];
+  const part = (title: string, t: TextTable) => ['', `### ${title}`, '', ...table(t.head.map(text), t.rows.map((row) => row.map(text)), t.head.length)];
+  return [
+    '',
+    '## Faults',
+    '',
+    ...faultNotes(r).flatMap((note, i) => (i === 0 ? [text(note)] : ['', text(note)])),
+    ...part('Timeline', timelineTable(f)),
+    ...part("Requests sent in each fault's window", windowTable(f)),
+    ...part('Recovery', recoveryTable(f)),
+    ...part('The measured window', availabilityTable(r)),
   ];
 }
 

@@ -13,11 +13,15 @@ export interface ChartTick {
   label: string;
 }
 
-/** A shaded x range, such as the warm-up seconds that the summary leaves out. */
+/** A shaded x range: the warm-up seconds that the summary leaves out, or a fault's window. */
 export interface ChartBand {
   from: number;
   to: number;
   label: string;
+  /** A fault's window is drawn in translucent red, so overlapping faults show through each other. */
+  kind?: 'warmup' | 'fault';
+  /** The label's line from the top (0 first), so the labels of overlapping bands stay apart. */
+  row?: number;
 }
 
 export interface LineChartOptions {
@@ -80,8 +84,10 @@ export function lineChart(options: LineChartOptions): string {
     const from = sx(Math.max(band.from, xAxis.lo));
     const to = sx(Math.min(band.to, xAxis.hi));
     if (to <= from) continue;
-    out.push(`<rect class="band" x="${n(from)}" y="${y1}" width="${n(to - from)}" height="${y0 - y1}" fill="#f0f0f0"/>`);
-    out.push(`<text x="${n(from + 3)}" y="${y1 + 12}" fill="#777">${escapeMarkup(band.label)}</text>`);
+    const fault = band.kind === 'fault';
+    const fill = fault ? 'fill="#d62728" fill-opacity="0.12"' : 'fill="#f0f0f0"';
+    out.push(`<rect class="band${fault ? ' fault' : ''}" data-band="${escapeMarkup(band.label)}" x="${n(from)}" y="${y1}" width="${n(to - from)}" height="${y0 - y1}" ${fill}/>`);
+    out.push(`<text x="${n(from + 3)}" y="${y1 + 12 * (1 + (band.row ?? 0))}" fill="${fault ? '#a51d1d' : '#777'}">${escapeMarkup(band.label)}</text>`);
   }
   for (const t of xAxis.ticks) {
     const x = n(sx(t.value));

@@ -11,7 +11,7 @@ import { readRun } from '../verify/report-file.js';
 import { renderVerdict } from '../verify/render.js';
 import { evaluateThresholds } from '../verify/thresholds/evaluate.js';
 import { mergeThresholds, parseThresholdFlag, parseThresholds } from '../verify/thresholds/parse.js';
-import { VERIFY_SCHEMA, verdictOf, type VerifyResult } from '../verify/verdict.js';
+import { VERIFY_SCHEMA, faultLines, verdictOf, type VerifyResult } from '../verify/verdict.js';
 import { parseOptions, type CommandSpec } from './command.js';
 
 const options = z.object({
@@ -62,6 +62,7 @@ export const verifyCommand: CommandSpec = {
       durationMs: Date.now() - started,
       generator: { trustworthy: report.generator.trustworthy, reasons: report.generator.reasons },
       thresholds: thresholdResults,
+      faults: faultLines(report),
       unreachable,
       audit: audited,
       checks: [

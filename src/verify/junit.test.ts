@@ -16,6 +16,7 @@ const result = (): VerifyResult => ({
     { threshold: 'view_hit: p(99)<10', actual: 5, ok: true, detail: 'view_hit p(99) = 5 ms (meets < 10)' },
     { threshold: 'purchase: p(99)<100', actual: 150, ok: false, detail: 'purchase p(99) = 150 ms (fails < 100)' },
   ],
+  faults: [],
   unreachable: null,
   audit: { invariants: [invariantResult('I1', 'all products', []), invariantResult('I4', '3 failed attempts', [{ key: 'k&"1"', productId: 7 }])], replication: null, ledger: { entries: 3, acknowledged: 1, failed: 1, unknown: 1 }, ordersAudited: 1 },
   checks: [],

@@ -10,9 +10,22 @@ const VERDICT_LINES: Record<VerifyResult['verdict'], string> = {
   unreachable: 'NOT CHECKED (exit 3): the topology could not be reached, or an invariant could not be checked',
 };
 
+const seconds = (ms: number | null) => (ms === null ? 'never' : `${(ms / 1000).toFixed(1)} s`);
+
+/** The run's faults, one line each, so a verdict says what the figures below went through. */
+function faultsText(result: VerifyResult): string[] {
+  if (result.faults.length === 0) return [];
+  const lines = ['', 'faults (times since the load started):'];
+  for (const f of result.faults) {
+    const healed = f.healAtMs === null ? 'not healed' : `heal ${seconds(f.healAtMs)}, healed ${seconds(f.healedAtMs)}`;
+    lines.push(`  ${f.id} ${f.action} ${f.target}: at ${seconds(f.startedAtMs)}, ${healed}${f.error === null ? '' : ` (error: ${f.error})`}`);
+  }
+  return lines;
+}
+
 /** The readable verdict for stderr: each threshold and invariant with ✓/✗ and its figure. */
 export function renderVerdict(result: VerifyResult): string {
-  const lines = [`verify ${result.runId} (${result.report})`, '', 'thresholds:'];
+  const lines = [`verify ${result.runId} (${result.report})`, ...faultsText(result), '', 'thresholds:'];
   for (const t of result.thresholds) lines.push(`  ${mark(t.ok)} ${t.threshold.padEnd(32)} ${t.detail}`);
   if (result.thresholds.length === 0) lines.push('  (none)');
   lines.push('', `measurement: ${mark(result.generator.trustworthy)} ${result.generator.trustworthy ? 'trustworthy' : result.generator.reasons.join('; ')}`);

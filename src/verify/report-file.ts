@@ -6,6 +6,16 @@ import { UsageError } from '../errors.js';
 import { REPORT_SCHEMA, type BenchReport } from '../report/model.js';
 import { REPORT_FILES } from '../report/write.js';
 
+const recovery = z.looseObject({ firstSuccessMs: z.number().nullable(), p99UnderMs: z.number().nullable(), p99Threshold: z.string().nullable() });
+const routeWindow = z.looseObject({ availability: z.number().nullable(), recovery });
+const routeAvailability = z.looseObject({ attempts: z.number(), successes: z.number(), availability: z.number().nullable() });
+
+/** The faults section (issue #13), which the recovery and availability thresholds read. */
+const faultsShape = z.looseObject({
+  timeline: z.array(z.looseObject({ id: z.number(), action: z.string(), target: z.string(), startedAtMs: z.number(), healAtMs: z.number().nullable(), healedAtMs: z.number().nullable(), error: z.string().nullable() })),
+  windows: z.array(z.looseObject({ id: z.number(), recoveryFromMs: z.number().nullable(), routes: z.looseObject({ view: routeWindow, purchase: routeWindow }) })),
+});
+
 /** The parts of report.json verify relies on, checked before anything is trusted (64 otherwise). */
 const reportShape = z.looseObject({
   schema: z.literal(REPORT_SCHEMA),
@@ -18,6 +28,8 @@ const reportShape = z.looseObject({
   errors: z.record(z.string(), z.number()),
   generator: z.looseObject({ trustworthy: z.boolean(), reasons: z.array(z.string()) }),
   ledger: z.looseObject({ file: z.string(), attempted: z.number() }).nullable(),
+  availability: z.looseObject({ view: routeAvailability, purchase: routeAvailability }).optional(),
+  faults: faultsShape.optional(),
 });
 
 export interface RunOnDisk {

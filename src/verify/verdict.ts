@@ -1,4 +1,6 @@
 import { ExitCode } from '../errors.js';
+import type { TimelineEntry } from '../faults/timeline.js';
+import type { BenchReport } from '../report/model.js';
 import type { AuditResult } from './audit/audit.js';
 import type { ThresholdResult } from './thresholds/evaluate.js';
 
@@ -17,11 +19,20 @@ export interface VerifyResult {
   durationMs: number;
   generator: { trustworthy: boolean; reasons: string[] };
   thresholds: ThresholdResult[];
+  /** The faults injected during the run (report `faults`), in the order they began; empty without. */
+  faults: FaultLine[];
   /** Why nothing could be audited (exit 3), or null. */
   unreachable: string | null;
   audit: AuditResult | null;
   /** Every threshold and invariant as one line each, for the HTML report and JUnit. */
   checks: { name: string; ok: boolean; detail: string }[];
+}
+
+/** A fault of the run as the verdict lists it; times in ms since the load started. */
+export type FaultLine = Pick<TimelineEntry, 'id' | 'action' | 'target' | 'startedAtMs' | 'healAtMs' | 'healedAtMs' | 'error'>;
+
+export function faultLines(report: BenchReport): FaultLine[] {
+  return (report.faults?.timeline ?? []).map(({ id, action, target, startedAtMs, healAtMs, healedAtMs, error }) => ({ id, action, target, startedAtMs, healAtMs, healedAtMs, error }));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import { DeadlineExceeded, withDeadline } from '../async/deadline.js';
-import { ServiceError, unavailable } from './errors.js';
+import { ServiceError, unavailable, type DependencyName } from './errors.js';
 import type { Metrics } from './metrics.js';
 import type { RequestTiming } from './server-timing.js';
 import { WAITS } from './waits.js';
@@ -18,6 +18,22 @@ const USE_DEADLINE_MS = WAITS.databaseUseMs;
 
 type MysqlError = Error & { code?: string; errno?: number; fatal?: boolean };
 
+type DatabaseName = Extract<DependencyName, 'primary' | 'replica'>;
+
+/** Why a request found no connection: it waited its whole bound, or too many were waiting already. */
+export type PoolExhaustion = 'wait_timeout' | 'queue_full';
+
+/** What a Database reports besides its answers (service-events.ts logs it). */
+export interface DatabaseObserver {
+  /** The server did not answer: no connection, a dropped one, a statement stalled. */
+  failed(database: DatabaseName, reason: string): void;
+  /** A use of a connection succeeded: the server answers. */
+  answered(database: DatabaseName): void;
+  poolExhausted(database: DatabaseName, cause: PoolExhaustion): void;
+}
+
+const UNOBSERVED: DatabaseObserver = { failed() {}, answered() {}, poolExhausted() {} };
+
 /**
  * One database pool with a bounded wait for a connection, a gauge of connections in use, and
  * database failures turned into the service's answers: a dead server is 503 unavailable, lock
@@ -25,10 +41,14 @@ type MysqlError = Error & { code?: string; errno?: number; fatal?: boolean };
  */
 export class Database {
   constructor(
-    readonly name: 'primary' | 'replica',
+    readonly name: DatabaseName,
     private readonly pool: Pool,
     private readonly metrics: Metrics,
+    private readonly observer: DatabaseObserver = UNOBSERVED,
   ) {}
+
+  /** When a use last succeeded (performance.now()). */
+  private lastAnswerAt = Number.NEGATIVE_INFINITY;
 
   /** Runs `use` on a pooled connection; with `timing`, the wait counts as `pool` and the use as `tx`. */
   async withConnection<T>(use: (connection: PoolConnection) => Promise<T>, timing?: RequestTiming): Promise<T> {
@@ -39,8 +59,12 @@ export class Database {
     let after: 'release' | 'destroy' | 'destroy-when-settled' = 'release';
     const using = use(connection);
     try {
-      return await withDeadline(using, USE_DEADLINE_MS);
+      const result = await withDeadline(using, USE_DEADLINE_MS);
+      this.lastAnswerAt = performance.now();
+      this.observer.answered(this.name);
+      return result;
     } catch (error) {
+      this.observeFailure(error);
       // A use cut off by the deadline is answered now, but its connection stays taken until its
       // statement ends on the server: destroyed at once, the pool would open another beside a
       // server thread still running the old statement, and the database would see more than
@@ -86,7 +110,7 @@ export class Database {
     } catch (error) {
       if (!(error instanceof StaleConnection)) throw error;
       return this.runTransaction(use, timing).catch((again: unknown) => {
-        throw again instanceof StaleConnection ? unavailable(`${this.name} database`, again) : again;
+        throw again instanceof StaleConnection ? unavailable(this.name, `${this.name} database`, again) : again;
       });
     }
   }
@@ -133,17 +157,30 @@ export class Database {
       return await withDeadline(pending, POOL_WAIT_MS);
     } catch (error) {
       if (error instanceof DeadlineExceeded) {
-        // It may still arrive: hand it straight back.
-        pending.then((c) => c.release(), () => undefined);
-        this.metrics.poolWaitTimeouts.labels(this.name).inc();
-        throw new ServiceError('busy', `no ${this.name} database connection free within ${POOL_WAIT_MS} ms`, 1);
+        // It may still arrive: hand it straight back. Or its connect fails: the server is lost.
+        pending.then((c) => c.release(), (late: unknown) => this.observeFailure(late));
+        throw this.exhausted('wait_timeout', `no ${this.name} database connection free within ${POOL_WAIT_MS} ms`);
       }
-      if (/queue limit/i.test((error as Error).message)) {
-        this.metrics.poolWaitTimeouts.labels(this.name).inc();
-        throw new ServiceError('busy', `too many requests waiting for a ${this.name} database connection`, 1);
-      }
-      throw unavailable(`${this.name} database`, error);
+      if (/queue limit/i.test((error as Error).message)) throw this.exhausted('queue_full', `too many requests waiting for a ${this.name} database connection`);
+      this.observeFailure(error);
+      throw unavailable(this.name, `${this.name} database`, error);
     }
+  }
+
+  private exhausted(cause: PoolExhaustion, message: string): ServiceError {
+    this.metrics.poolWaitTimeouts.labels(this.name).inc();
+    this.observer.poolExhausted(this.name, cause);
+    return new ServiceError('busy', message, 1, this.name);
+  }
+
+  /** Tells the observer the server is lost when `error` says so; other failures say nothing of it. */
+  private observeFailure(error: unknown): void {
+    const reason = lostReason(error);
+    if (reason === undefined) return;
+    // Under overload one slow use is cut off while the server answers the others: a stall is a
+    // lost server only when nothing answered for as long (else every slow use would flap it).
+    if (error instanceof DeadlineExceeded && performance.now() - this.lastAnswerAt < USE_DEADLINE_MS) return;
+    this.observer.failed(this.name, reason);
   }
 }
 
@@ -172,15 +209,33 @@ const LOCK_CONTENTION = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
  * server errors (ER_*) are bugs or data errors and stay as they are (500), except where a
  * caller handles them (ER_DUP_ENTRY).
  */
-function translate(error: unknown, name: string): unknown {
+function translate(error: unknown, name: DatabaseName): unknown {
   if (error instanceof BrokenConnection) return translate(error.cause, name);
-  if (error instanceof CommitFailed) return unavailable(`${name} database`, error);
+  if (error instanceof CommitFailed) return unavailable(name, `${name} database`, error);
   if (error instanceof ServiceError || error instanceof StaleConnection) return error;
-  if (error instanceof DeadlineExceeded) return unavailable(`${name} database`, error);
+  if (error instanceof DeadlineExceeded) return unavailable(name, `${name} database`, error);
   const e = error as MysqlError;
-  if (e.code !== undefined && LOCK_CONTENTION.has(e.code)) return new ServiceError('busy', `${name} database: ${e.message}`, 1);
-  if (e.fatal || (e.code !== undefined && /^(E[A-Z]+$|PROTOCOL_)/.test(e.code))) return unavailable(`${name} database`, e);
+  if (e.code !== undefined && LOCK_CONTENTION.has(e.code)) return new ServiceError('busy', `${name} database: ${e.message}`, 1, name);
+  if (isConnectionFailure(e)) return unavailable(name, `${name} database`, e);
   return error;
+}
+
+/**
+ * Why the server is taken for lost, when `error` says it is: a connection failure (also under a
+ * failed COMMIT or ROLLBACK), or a use cut off by its deadline (a stalled server). A server
+ * error (a lock wait, a duplicate key) means it answered; a stale pooled connection is replaced
+ * and says nothing yet.
+ */
+function lostReason(error: unknown): string | undefined {
+  if (error instanceof CommitFailed || error instanceof BrokenConnection) return lostReason(error.cause);
+  if (error instanceof DeadlineExceeded) return `a use of a connection got ${error.message}`;
+  if (error instanceof ServiceError || error instanceof StaleConnection) return undefined;
+  return isConnectionFailure(error as MysqlError) ? (error as Error).message : undefined;
+}
+
+/** Network-level codes (ECONNREFUSED, PROTOCOL_CONNECTION_LOST…) and fatal errors. */
+function isConnectionFailure(e: MysqlError): boolean {
+  return e.fatal === true || (e.code !== undefined && /^(E[A-Z]+$|PROTOCOL_)/.test(e.code));
 }
 
 /** True for MySQL's duplicate-key error (an Idempotency-Key already used). */

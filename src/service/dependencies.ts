@@ -7,6 +7,8 @@ import type { DatabaseConfig, ServiceConfig } from './config.js';
 import { Database } from './database.js';
 import { OrderEvents } from './events.js';
 import type { Metrics } from './metrics.js';
+import { watchRedis } from './redis-health.js';
+import type { IncidentLog } from './incident-log.js';
 import { WAITS } from './waits.js';
 
 /** The service's connections: one Redis client (plus a subscriber) and a bounded pool per database. */
@@ -20,7 +22,8 @@ export interface Dependencies {
   close(): Promise<void>;
 }
 
-export function connectDependencies(config: ServiceConfig, metrics: Metrics): Dependencies {
+/** Connects to the servers; `incidents` hears when one is lost or regained, and when a pool runs dry. */
+export function connectDependencies(config: ServiceConfig, metrics: Metrics, incidents: IncidentLog): Dependencies {
   const redis = new Redis({
     host: config.redis.host,
     port: config.redis.port,
@@ -33,10 +36,12 @@ export function connectDependencies(config: ServiceConfig, metrics: Metrics): De
   });
   redis.on('error', () => {
     // Surfaced per request (503, or the database alone decides) and by /readyz; it reconnects.
+    // Logged once per loss by watchRedis.
   });
+  const stopWatching = watchRedis(redis, incidents.health);
   defineScripts(redis);
-  const primary = new Database('primary', createPool(config.mysql.primary), metrics);
-  const replica = new Database('replica', createPool(config.mysql.replica), metrics);
+  const primary = new Database('primary', createPool(config.mysql.primary), metrics, incidents);
+  const replica = new Database('replica', createPool(config.mysql.replica), metrics, incidents);
   const events = new OrderEvents(redis, metrics);
   return {
     redis,
@@ -47,6 +52,7 @@ export function connectDependencies(config: ServiceConfig, metrics: Metrics): De
     events,
     async close() {
       events.close();
+      stopWatching();
       redis.disconnect();
       await Promise.allSettled([primary.close(), replica.close()]);
     },

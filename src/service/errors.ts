@@ -32,6 +32,9 @@ export const SERVICE_ERRORS = {
 
 export type ServiceErrorCode = keyof typeof SERVICE_ERRORS;
 
+/** The servers the service depends on; a 503 names the one it is about when it is known (the log's `dependency`). */
+export type DependencyName = 'redis' | 'primary' | 'replica';
+
 export class ServiceError extends Error {
   readonly status: number;
   /** The request may have changed data before failing (a database connection lost mid-way). */
@@ -42,13 +45,15 @@ export class ServiceError extends Error {
     message: string,
     /** Seconds for `Retry-After` on a 503. */
     readonly retryAfterSeconds?: number,
+    /** The dependency that failed or was too busy, when one did (logged with the refusal). */
+    readonly dependency?: DependencyName,
   ) {
     super(message);
     this.status = SERVICE_ERRORS[code];
   }
 }
 
-/** A dependency failed: 503 with Retry-After, the cause in the message (never an internal 500). */
-export function unavailable(what: string, cause: unknown): ServiceError {
-  return new ServiceError('unavailable', `${what}: ${cause instanceof Error ? cause.message : String(cause)}`, 1);
+/** A dependency failed: 503 with Retry-After, `what` and the cause in the message (never an internal 500). */
+export function unavailable(dependency: DependencyName, what: string, cause: unknown): ServiceError {
+  return new ServiceError('unavailable', `${what}: ${cause instanceof Error ? cause.message : String(cause)}`, 1, dependency);
 }

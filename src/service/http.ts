@@ -24,10 +24,6 @@ export function sendError(res: ServerResponse, error: unknown): void {
     res.destroy();
     return;
   }
-  if (!(error instanceof ServiceError)) {
-    // Goes to the node's log: a 500 must be diagnosable.
-    process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  }
   const known = error instanceof ServiceError ? error : new ServiceError('internal', 'internal error');
   // X-Error repeats the body's code so a client (the bench) can tell `overloaded` from `busy`
   // without reading the body; nginx's own error pages send it too (nginx-config.ts).

@@ -1,21 +1,32 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ServiceError } from './errors.js';
 import { sendError } from './http.js';
+import type { IncidentLog } from './incident-log.js';
 import type { RequestMetrics } from './request-metrics.js';
 import type { RouteContext } from './route-context.js';
 import { matchRoute } from './routes.js';
 import { RequestTiming } from './server-timing.js';
 
-/** The service's request handler: routes each request with `ctx` and records it in `timing`. */
-export function createRequestHandler(ctx: RouteContext, timing: RequestMetrics): RequestListener {
-  return (req, res) => handle(req, res, ctx, timing);
+/**
+ * The service's request handler: routes each request with `ctx`, records it in `timing`, and
+ * logs a refusal (503) or an internal error in `incidents`.
+ */
+export function createRequestHandler(ctx: RouteContext, timing: RequestMetrics, incidents: IncidentLog): RequestListener {
+  return (req, res) => handle(req, res, { ctx, timing, incidents });
+}
+
+interface Handling {
+  ctx: RouteContext;
+  timing: RequestMetrics;
+  incidents: IncidentLog;
 }
 
 /**
  * Routes one request and records it. A handler that answers at once (a near-cache hit) is not
  * wrapped in a promise: the hot path stays synchronous.
  */
-function handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, timing: RequestMetrics): void {
+function handle(req: IncomingMessage, res: ServerResponse, handling: Handling): void {
+  const { ctx, timing } = handling;
   const spent = new RequestTiming(ctx.serverTiming);
   let name = 'unknown';
   try {
@@ -31,14 +42,15 @@ function handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, ti
     }
     outcome.then(
       (settled) => timing.record(name, req.method ?? '?', res.statusCode, settled, spent.elapsedMs() / 1000),
-      (error: unknown) => fail(req, res, ctx, timing, name, spent, error),
+      (error: unknown) => fail(req, res, handling, name, spent, error),
     );
   } catch (error) {
-    fail(req, res, ctx, timing, name, spent, error);
+    fail(req, res, handling, name, spent, error);
   }
 }
 
-function fail(req: IncomingMessage, res: ServerResponse, ctx: RouteContext, timing: RequestMetrics, name: string, spent: RequestTiming, error: unknown): void {
+function fail(req: IncomingMessage, res: ServerResponse, { ctx, timing, incidents }: Handling, name: string, spent: RequestTiming, error: unknown): void {
+  incidents.requestFailed(name, error);
   if (!res.headersSent) {
     res.setHeader('x-served-by', ctx.node);
     if (spent.enabled) res.setHeader('server-timing', spent.header());

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -6,9 +7,10 @@ import { AdmissionGate } from './admission.js';
 import { WorkQueue } from './work-queue.js';
 import { NearCache } from './cache/near-cache.js';
 import type { ListenerHandle } from './cluster/shared-listener.js';
-import { writeErr } from '../ui/terminal.js';
 import { connectDependencies, type Dependencies } from './dependencies.js';
 import type { ServiceErrorCode } from './errors.js';
+import { IncidentLog, silentIncidents } from './incident-log.js';
+import { createServiceLog, type ServiceLog } from './log.js';
 import { countAdmission, createMetrics, type Metrics } from './metrics.js';
 import { Purchases } from './orders/purchases.js';
 import { atomicStrategy } from './orders/strategies/atomic.js';
@@ -38,12 +40,16 @@ export interface ServiceOptions {
    * accepts on every one instead of binding `config.port` itself.
    */
   listeners?: ListenerHandle[];
+  /** Where its structured log goes (default: JSON lines on stdout, the node's log file). */
+  log?: ServiceLog;
 }
 
 /** The embedded purchase/view service an app node runs (`shopctl serve`), or one process of it. */
 export async function startService(config: ServiceConfig, options: ServiceOptions = {}): Promise<Service> {
   const metrics = createMetrics();
-  const deps = connectDependencies(config, metrics);
+  const log = options.log ?? createServiceLog({ node: config.node, worker: cluster.worker?.id });
+  const incidents = new IncidentLog(log);
+  const deps = connectDependencies(config, metrics, incidents);
   const strategyDeps = { primary: deps.primary, cache: deps.cache, lock: deps.lock, metrics };
   const near = new NearCache(config.nearCacheMs);
   // Every app hears every order: hot answers in its near cache show the new stock at once.
@@ -65,11 +71,11 @@ export async function startService(config: ServiceConfig, options: ServiceOption
   };
   const timing = new RequestMetrics();
   timing.register(metrics.registry);
-  const server = createServiceServer(ctx, timing);
+  const server = createServiceServer(ctx, timing, incidents);
   const open = trackConnections(server);
   let acceptors: NetServer[] = [];
   if (options.listeners !== undefined) {
-    acceptors = await acceptOn(server, options.listeners);
+    acceptors = await acceptOn(server, options.listeners, incidents);
   } else {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -77,24 +83,30 @@ export async function startService(config: ServiceConfig, options: ServiceOption
     });
   }
   const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  log.event('info', 'listening', { host: config.host, port, descriptors: options.listeners?.length, strategy: config.strategy });
   return {
     server,
     deps,
     metrics,
-    port: typeof address === 'object' && address !== null ? address.port : config.port,
+    port,
     async close() {
+      log.event('info', 'draining', { connections: open.size });
       await drainServer(server, acceptors, open);
       await deps.close();
+      incidents.close();
+      log.event('info', 'stopped');
     },
   };
 }
 
 /**
  * The service's HTTP server, not yet listening: the request handler over `ctx` and the
- * connection settings. Tests drive it in-process with in-memory parts in `ctx`.
+ * connection settings. Tests drive it in-process with in-memory parts in `ctx`, and log nothing
+ * unless they pass `incidents`.
  */
-export function createServiceServer(ctx: RouteContext, timing: RequestMetrics): Server {
-  const server = createServer(createRequestHandler(ctx, timing));
+export function createServiceServer(ctx: RouteContext, timing: RequestMetrics, incidents: IncidentLog = silentIncidents()): Server {
+  const server = createServer(createRequestHandler(ctx, timing, incidents));
   server.on('clientError', (error, socket) => answerUnparsable(error, socket));
   // nginx keeps idle upstream connections for 60 s: outlive them so nginx closes first.
   server.keepAliveTimeout = 65_000;
@@ -129,14 +141,14 @@ function trackConnections(server: Server): Set<Socket> {
  * connections for keep-alive and idle closing); the others are plain net servers with the options
  * an http.Server gives its sockets. Resolves with those others.
  */
-async function acceptOn(server: Server, handles: ListenerHandle[]): Promise<NetServer[]> {
+async function acceptOn(server: Server, handles: ListenerHandle[], incidents: IncidentLog): Promise<NetServer[]> {
   const [first, ...rest] = handles;
   if (first === undefined) throw new Error('no listener to accept on');
-  await listening(server, first);
+  await listening(server, first, incidents);
   return Promise.all(
     rest.map(async (handle) => {
       const acceptor = createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) => server.emit('connection', socket));
-      await listening(acceptor, handle);
+      await listening(acceptor, handle, incidents);
       return acceptor;
     }),
   );
@@ -146,12 +158,12 @@ async function acceptOn(server: Server, handles: ListenerHandle[]): Promise<NetS
  * Listens on `handle`; an error after that (accept failing with EMFILE, say) is logged, not
  * thrown: unhandled, it would end the worker with every request it has in flight.
  */
-function listening(server: NetServer, handle: ListenerHandle): Promise<void> {
+function listening(server: NetServer, handle: ListenerHandle, incidents: IncidentLog): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(handle, APP_LISTEN_BACKLOG, () => {
       server.off('error', reject);
-      server.on('error', (error: Error) => writeErr(`app: accepting a connection failed: ${error.message}`));
+      server.on('error', (error: Error) => incidents.acceptFailed(error));
       resolve();
     });
   });

@@ -34,7 +34,7 @@ export class ProductLock {
       try {
         granted = await this.redis.set(lockKey(productId), token, 'PX', this.options.ttlMs, 'NX');
       } catch (error) {
-        throw unavailable('redis (product lock)', error);
+        throw unavailable('redis', 'redis (product lock)', error);
       }
       const waited = performance.now() - started;
       if (granted === 'OK') {

@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
-import { writeErr } from '../../ui/terminal.js';
 import type { ServiceConfig } from '../config.js';
+import { createServiceLog, type ServiceLog } from '../log.js';
 import { answerNodeMetrics } from './node-metrics.js';
 import { RestartBudget } from './restart-budget.js';
 import { bindListener, shareListener } from './shared-listener.js';
@@ -20,8 +20,11 @@ const RESTART_WINDOW_MS = 30_000;
  *
  * Resolves after the drain with how it ended: asked to (`signal`) or the workers kept dying.
  */
-export async function runNodePrimary(config: Pick<ServiceConfig, 'node' | 'workers' | 'host' | 'port'>): Promise<'signal' | 'crash-loop'> {
-  const { node, workers } = config;
+export async function runNodePrimary(
+  config: Pick<ServiceConfig, 'node' | 'workers' | 'host' | 'port'>,
+  log: ServiceLog = createServiceLog({ node: config.node }),
+): Promise<'signal' | 'crash-loop'> {
+  const { workers } = config;
   // Bound before any worker starts: a port in use fails the node at once, not each worker.
   const listener = await bindListener(config.host, config.port);
   shareListener(listener);
@@ -31,17 +34,21 @@ export async function runNodePrimary(config: Pick<ServiceConfig, 'node' | 'worke
   let stopping = false;
   let ending: 'signal' | 'crash-loop' = 'signal';
   return new Promise((resolve) => {
+    const finish = () => {
+      log.event(ending === 'signal' ? 'info' : 'error', 'stopped', { ending });
+      resolve(ending);
+    };
     const drain = (reason: string) => {
       if (stopping) return;
       stopping = true;
       listener.close();
-      writeErr(`${node}: ${reason}, draining ${liveWorkers().length} workers`);
+      log.event('info', 'draining', { reason, workers: liveWorkers().length });
       for (const worker of liveWorkers()) if (worker.isConnected()) worker.send(DRAIN_MESSAGE);
-      if (liveWorkers().length === 0) resolve(ending);
+      if (liveWorkers().length === 0) finish();
     };
     cluster.on('exit', (worker: Worker, code: number | null, signal: string | null) => {
       if (stopping) {
-        if (liveWorkers().length === 0) resolve(ending);
+        if (liveWorkers().length === 0) finish();
         return;
       }
       const how = signal === null ? `exited ${String(code)}` : `was killed by ${signal}`;
@@ -51,8 +58,10 @@ export async function runNodePrimary(config: Pick<ServiceConfig, 'node' | 'worke
         drain(`worker ${worker.process.pid ?? '?'} ${how}`);
         return;
       }
-      if (budget.allow(Date.now())) {
-        writeErr(`${node}: worker ${worker.process.pid ?? '?'} ${how}; starting another`);
+      const restarting = budget.allow(Date.now());
+      const fields = { workerPid: worker.process.pid, workerId: worker.id, code: code ?? undefined, signal: signal ?? undefined, restarting };
+      log.event(restarting ? 'warn' : 'error', 'worker_exited', fields, `worker ${worker.process.pid ?? '?'} ${how}${restarting ? '; starting another' : ''}`);
+      if (restarting) {
         cluster.fork();
         return;
       }
@@ -62,7 +71,7 @@ export async function runNodePrimary(config: Pick<ServiceConfig, 'node' | 'worke
     process.on('SIGTERM', () => drain('SIGTERM'));
     process.on('SIGINT', () => drain('SIGINT'));
     for (let i = 0; i < workers; i++) cluster.fork();
-    writeErr(`${node}: primary ${process.pid} started ${workers} workers`);
+    log.event('info', 'primary_started', { workers });
   });
 }
 

@@ -77,7 +77,7 @@ export class Purchases {
       return await findOrderByKey(this.primary, request.idempotencyKey, timing);
     } catch (error) {
       if (!(error instanceof ServiceError) || error.code !== 'busy') throw error;
-      throw outcomeUnknown(unavailable('primary database (the earlier order of this Idempotency-Key)', error));
+      throw outcomeUnknown(unavailable('primary', 'primary database (the earlier order of this Idempotency-Key)', error));
     }
   }
 

@@ -18,7 +18,7 @@ export function seedStrategy(deps: StrategyDeps): PurchaseStrategy {
       const token = await timing.time('lock', deps.lock.acquire(request.productId));
       try {
         const cached = await timing.time('redis', deps.cache.cachedStockStrict(request.productId)).catch((error: unknown) => {
-          throw unavailable('redis (stock check)', error);
+          throw unavailable('redis', 'redis (stock check)', error);
         });
         if (cached !== undefined && cached < request.quantity) return { kind: 'sold_out' };
         const outcome = await buyUnderLock(deps, request, timing);

@@ -3,7 +3,7 @@ import { ExitCode } from '../errors.js';
 import { logTail } from '../provision/log-tail.js';
 import { topologyStatus } from '../provision/status.js';
 import { loadTopology } from '../topology/load.js';
-import { formatStatusTable } from '../ui/status-table.js';
+import { formatLogLine, formatStatusTable } from '../ui/status-table.js';
 import { writeErr } from '../ui/terminal.js';
 import { parseOptions, type CommandSpec } from './command.js';
 
@@ -25,8 +25,11 @@ export const statusCommand: CommandSpec = {
       if (down.length > 0) writeErr(`topology ${status.topology}: not healthy: ${down.join(', ')}`);
     } else {
       writeErr(formatStatusTable(status));
-      // What a sick node said last, so the cause is on screen, not one command away.
-      for (const node of status.nodes.filter((n) => status.provisioned && !n.healthy)) writeErr(['', `${node.name}:`, ...logTail(node.log, LOG_LINES)].join('\n'));
+      // What a sick node said last, so the cause is on screen, not one command away (an app's
+      // JSON log lines in human form).
+      for (const node of status.nodes.filter((n) => status.provisioned && !n.healthy)) {
+        writeErr(['', `${node.name}:`, ...logTail(node.log, LOG_LINES, node.kind === 'app' ? formatLogLine : undefined)].join('\n'));
+      }
     }
     return status.healthy ? ExitCode.ok : ExitCode.environment;
   },

@@ -1,8 +1,10 @@
 import { withDeadline } from '../async/deadline.js';
 import { RunningTopology } from '../running/running-topology.js';
+import type { ServiceLogLine } from '../service/log-line.js';
 import type { Topology, TopologyNode } from '../topology/model.js';
 import { endpointOf, hostPort } from './addressing.js';
 import { topologyPaths } from './home.js';
+import { recentServiceEvents } from './log-tail.js';
 import { withKind } from './nodes/kinds.js';
 import type { NodeHealth } from './nodes/node-kind.js';
 import { nodeRef } from './runtime/runtime.js';
@@ -26,6 +28,8 @@ export interface NodeStatus {
   detail: string;
   replication: NodeHealth['replication'] | null;
   connections: number | null;
+  /** Only on an app node that is not healthy: the last events its service logged, oldest first. */
+  recentLog?: ServiceLogLine[];
 }
 
 export interface TopologyStatus {
@@ -38,6 +42,8 @@ export interface TopologyStatus {
 }
 
 const HEALTH_TIMEOUT_MS = 3000;
+/** Events shown of a sick app node: enough to see what it lost and what it refused since. */
+const RECENT_LOG_EVENTS = 5;
 
 /** Each node: does its process run, and does it answer as its role requires. */
 export async function topologyStatus(topology: Topology): Promise<TopologyStatus> {
@@ -59,8 +65,14 @@ export async function topologyStatus(topology: Topology): Promise<TopologyStatus
       const health = await probeHealth(node, running);
       return { ...base, healthy: health.healthy, detail: health.detail, replication: health.replication ?? null, connections: health.connections ?? null };
     }),
-  );
+  ).then((all) => (running === undefined ? all : all.map(withRecentLog)));
   return { topology: topology.name, file: topology.file, provisioned: running !== undefined, healthy: nodes.every((n) => n.healthy), nodes };
+}
+
+/** What a sick app said last, from its log file (service/log.ts), so `status` shows why. */
+function withRecentLog(node: NodeStatus): NodeStatus {
+  if (node.kind !== 'app' || node.healthy) return node;
+  return { ...node, recentLog: recentServiceEvents(node.log, RECENT_LOG_EVENTS) };
 }
 
 async function probeHealth(node: TopologyNode, running: RunningTopology): Promise<NodeHealth> {

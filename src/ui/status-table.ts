@@ -1,4 +1,5 @@
 import type { TopologyStatus } from '../provision/status.js';
+import { parseServiceLogLine, type ServiceLogLine } from '../service/log-line.js';
 
 /** The `status` table for people: pure, returns the text. */
 export function formatStatusTable(status: TopologyStatus): string {
@@ -19,4 +20,36 @@ export function formatStatusTable(status: TopologyStatus): string {
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
   const verdict = status.healthy ? `topology ${status.topology}: all ${status.nodes.length} nodes healthy` : `topology ${status.topology}: ${status.nodes.filter((n) => !n.healthy).map((n) => n.name).join(', ')} not healthy`;
   return [line(header), ...rows.map(line), '', verdict].join('\n');
+}
+
+/** Fields every line of a node's log has: shown once in the heading, or not at all. */
+const COMMON_FIELDS = new Set(['time', 'level', 'event', 'node', 'pid', 'hostname']);
+
+/** A line of an app's log for people: the service's JSON events in human form, any other line as it is. */
+export function formatLogLine(line: string): string {
+  const event = parseServiceLogLine(line);
+  return event === undefined ? line : formatLogEvent(event);
+}
+
+/** Fields holding a time (epoch ms), shown as one. */
+const TIME_FIELDS = new Set(['since']);
+
+/**
+ * One event as `<ISO time> [LEVEL] <event> key=value…`: the level only when it is not info,
+ * the fields in the order the line has them.
+ */
+export function formatLogEvent(event: ServiceLogLine): string {
+  const level = event.level === 'info' ? '' : ` ${event.level.toUpperCase()}`;
+  const fields = Object.entries(event)
+    .filter(([key, value]) => !COMMON_FIELDS.has(key) && value !== undefined && value !== null)
+    .map(([key, value]) => ` ${key}=${TIME_FIELDS.has(key) && typeof value === 'number' ? new Date(value).toISOString() : formatValue(value)}`);
+  return `${new Date(event.time).toISOString()}${level} ${event.event}${fields.join('')}`;
+}
+
+/** A word as it is; other text quoted; an error (pino's serialized `err`) by its message. */
+function formatValue(value: unknown): string {
+  if (typeof value === 'string') return /^[\w.:@/+-]+$/.test(value) ? value : JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string') return JSON.stringify((value as { message: string }).message);
+  return JSON.stringify(value);
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what shopctl needs on a Debian machine with Node 20, then builds it:
-# npm packages, and nginx, redis-server, mariadb-server, docker.io, debootstrap, docker-compose
-# and docker-registry through apt
+# npm packages, and nginx, redis-server, mariadb-server, docker.io, debootstrap, docker-compose,
+# docker-registry and nftables through apt
 # when run as root
 # (otherwise it prints the exact command to run and exits 3). Safe to run again: each step
 # is skipped when already done.
@@ -38,6 +38,8 @@ command -v debootstrap >/dev/null || packages+=(debootstrap)
 command -v docker-compose >/dev/null || packages+=(docker-compose)
 # A registry on loopback, so the docker driver's image pulls are tested for real.
 command -v docker-registry >/dev/null || packages+=(docker-registry)
+# `shopctl fault partition`: silent drops between nodes (docs/faults.md).
+command -v nft >/dev/null || packages+=(nftables)
 if [ "${#packages[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     say "missing Debian packages: ${packages[*]}"

@@ -63,7 +63,15 @@ export async function bindListener(host: string, port: number): Promise<Listener
 export function shareListener(handle: ListenerHandle, count = ACCEPTORS_PER_WORKER): void {
   cluster.on('message', (worker: Worker, message: unknown) => {
     if (!isMessage(message, ASK)) return;
-    for (let i = 0; i < count; i++) if (worker.isConnected()) worker.send({ type: LISTENER }, handle as unknown as net.Server);
+    for (let i = 0; i < count && worker.isConnected(); i++) {
+      // A worker restarted while the node drains asks after the primary closed its socket: the
+      // send fails (EINVAL), the worker gets nothing to listen on, and the drain stops it.
+      try {
+        worker.send({ type: LISTENER }, handle as unknown as net.Server, (error) => void error);
+      } catch {
+        return;
+      }
+    }
   });
 }
 

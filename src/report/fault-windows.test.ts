@@ -102,6 +102,11 @@ describe('fault windows', () => {
     expect(w?.routes.view.attempts).toBe(20); // ticks 20 and 21
   });
 
+  it('times recovery in whole ms from a heal that carries fractions', () => {
+    const [w] = faultWindows([fault({ healAtMs: 3000.4, healedAtMs: 3200.25 })], load([2000, 3050]), series, bounds);
+    expect(w?.routes.view.recovery).toMatchObject({ firstSuccessMs: 50, p99UnderMs: 2000 });
+  });
+
   it('without a p(99) threshold for a route, only the first success is timed', () => {
     const none = p99Bounds({ errors: ['rate<0.01'], purchase: ['p(90)<100'] }, 'test.yaml');
     const [w] = faultWindows([fault()], load([2000, 3050]), series, none);

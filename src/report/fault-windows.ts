@@ -85,12 +85,13 @@ function firstSuccessAfter(steps: number[], stepMs: number, fromMs: number): num
     else hi = mid;
   }
   const step = steps[lo];
-  return step === undefined ? null : Math.max(0, step * stepMs - fromMs);
+  // Whole ms: the fault driver's times carry fractions, the steps are 10 ms wide.
+  return step === undefined ? null : Math.max(0, Math.round(step * stepMs - fromMs));
 }
 
 /** The first second, from the one holding `fromMs`, whose p99 meets the bound, as ms after `fromMs`. */
 function p99UnderAfter(series: SecondSample[], bound: P99Bound, fromMs: number): number | null {
   const from = Math.floor(fromMs / 1000);
   const second = series.find((s) => s.t >= from && meetsP99(s, bound));
-  return second === undefined ? null : Math.max(0, second.t * 1000 - fromMs);
+  return second === undefined ? null : Math.max(0, Math.round(second.t * 1000 - fromMs));
 }

@@ -45,6 +45,10 @@ describe('fault pause and resume', () => {
     await eventually('every process stopped', () => (processGroupMembers(pidOf(node)).every((pid) => readProcStat(pid)?.state === 'T') ? true : undefined), 5000);
     expect(await probe(port, hello)).toBe('silent');
     expect(await activeFaults()).toEqual([expect.objectContaining({ action: 'pause', node })]);
+    const status = await run('status');
+    expect(status.code).toBe(3);
+    expect(status.stderr).toMatch(new RegExp(`${node}\\s.*DOWN\\s+paused \\(shopctl fault resume`));
+    expect(status.stderr).toContain(`faults in force (shopctl fault heal undoes them): pause ${node} since`);
     const resume = await run('fault', 'resume', node);
     expect(resume.code, resume.stderr).toBe(0);
     expect(resume.stderr).toContain(`${node}: resumed`);
@@ -86,6 +90,10 @@ describe('fault partition and heal', () => {
     const partition = await run('fault', 'partition', '--isolate', 'app1', '--json');
     expect(partition.code, partition.stderr).toBe(0);
     expect(tableExists(tableName(root))).toBe(true);
+    // Every node still answers this CLI, but the topology is not whole.
+    const status = await run('status', '--json');
+    expect(status.code).toBe(3);
+    expect((JSON.parse(status.stdout) as { faults: { target: string }[] }).faults.map((f) => f.target)).toEqual(['app1 | rest']);
     // A connect across the cut is never answered nor refused: it times out.
     expect(await probeFromCgroup(cgroupOf('app1'), topo.ports['redis-master'] as number, FIRST_WORDS.redis)).toBe('connect-timeout');
     expect(await probeFromCgroup(cgroupOf('redis-master'), topo.ports.app1 as number, FIRST_WORDS.http)).toBe('connect-timeout');

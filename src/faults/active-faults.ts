@@ -44,6 +44,27 @@ export function writeActiveFaults(paths: TopologyPaths, faults: readonly ActiveF
   else writeFileAtomic(faultsFile(paths), `${JSON.stringify({ faults }, null, 2)}\n`);
 }
 
+/** How a node is found running or paused: the runtime's calls that `faultsInForce` needs. */
+export interface NodeStates {
+  isRunning(node: string): Promise<boolean>;
+  isPaused(node: string): Promise<boolean>;
+}
+
+/**
+ * The recorded faults that still hold: a node killed and since started by `up` is no longer a
+ * fault, nor a paused node something else thawed (`down` and `up`, say).
+ */
+export async function faultsInForce(paths: TopologyPaths, nodes: NodeStates): Promise<ActiveFault[]> {
+  const faults = readActiveFaults(paths);
+  const holding = await Promise.all(
+    faults.map(async (f) => {
+      if (f.action === 'partition') return true;
+      return f.action === 'kill' ? !(await nodes.isRunning(f.node)) : nodes.isPaused(f.node);
+    }),
+  );
+  return faults.filter((_, i) => holding[i]);
+}
+
 /** In words, for `fault list` and `status`: `pause mysql-primary since 12:00:01`. */
 export function describeFault(fault: ActiveFault): string {
   const since = fault.since.slice(11, 19);

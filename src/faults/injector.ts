@@ -4,7 +4,7 @@ import { acquireLock } from '../provision/lock.js';
 import { cgroup2Mount, cgroupMembers, nodeCgroup } from '../provision/runtime/cgroups.js';
 import { up } from '../provision/up.js';
 import type { RunningTopology } from '../running/running-topology.js';
-import { readActiveFaults, writeActiveFaults, type ActiveFault, type PartitionFault } from './active-faults.js';
+import { faultsInForce, readActiveFaults, writeActiveFaults, type ActiveFault, type NodeStates, type PartitionFault } from './active-faults.js';
 import { applyTable, nftInstalled, renderTable, tableName, type Cut } from './nftables.js';
 import { cutsOf, describePartition, type PartitionSpec } from './partition.js';
 
@@ -153,20 +153,9 @@ export class FaultInjector {
     return outcome;
   }
 
-  /**
-   * The faults in force: the recorded ones that still hold (a node killed and since started by
-   * `up` is no longer a fault), and whether partition rules are loaded.
-   */
-  async list(): Promise<ActiveFault[]> {
-    const faults = readActiveFaults(this.running.paths);
-    const holding = await Promise.all(
-      faults.map(async (f) => {
-        if (f.action === 'partition') return true;
-        const ref = this.running.node({ name: f.node });
-        return f.action === 'kill' ? !(await this.running.runtime.isRunning(ref)) : this.running.runtime.isPaused(ref);
-      }),
-    );
-    return faults.filter((_, i) => holding[i]);
+  /** The faults in force (active-faults.ts `faultsInForce`). */
+  list(): Promise<ActiveFault[]> {
+    return faultsInForce(this.running.paths, nodeStates(this.running));
   }
 
   /** Starts nodes through `up`'s own steps (it has its own Ctrl-C handling) and waits until they are ready. */
@@ -210,6 +199,14 @@ export class FaultInjector {
       release();
     }
   }
+}
+
+/** The runtime's view of the topology's nodes, by name. */
+export function nodeStates(running: Pick<RunningTopology, 'runtime' | 'node'>): NodeStates {
+  return {
+    isRunning: (node) => running.runtime.isRunning(running.node({ name: node })),
+    isPaused: (node) => running.runtime.isPaused(running.node({ name: node })),
+  };
 }
 
 function isAbout(fault: ActiveFault, node: string): boolean {

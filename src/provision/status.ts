@@ -1,4 +1,5 @@
 import { withDeadline } from '../async/deadline.js';
+import { faultsInForce, type ActiveFault } from '../faults/active-faults.js';
 import { RunningTopology } from '../running/running-topology.js';
 import type { ServiceLogLine } from '../service/log-line.js';
 import type { Topology, TopologyNode } from '../topology/model.js';
@@ -39,6 +40,8 @@ export interface TopologyStatus {
   provisioned: boolean;
   healthy: boolean;
   nodes: NodeStatus[];
+  /** The faults in force (`shopctl fault`): any makes the topology unhealthy. */
+  faults: ActiveFault[];
 }
 
 const HEALTH_TIMEOUT_MS = 3000;
@@ -62,11 +65,15 @@ export async function topologyStatus(topology: Topology): Promise<TopologyStatus
       const base = { name: node.name, kind: node.kind, role: node.role, server: node.server, port: node.port, address, log, pid, processes, running: pid !== null };
       if (running === undefined) return { ...base, healthy: false, detail: 'not provisioned (run shopctl up)', replication: null, connections: null };
       if (pid === null) return { ...base, healthy: false, detail: 'not running', replication: null, connections: null };
+      // A frozen node would only time out its probe: say what it is instead.
+      if (await runtime.isPaused(ref)) return { ...base, healthy: false, detail: 'paused (shopctl fault resume or heal thaws it)', replication: null, connections: null };
       const health = await probeHealth(node, running);
       return { ...base, healthy: health.healthy, detail: health.detail, replication: health.replication ?? null, connections: health.connections ?? null };
     }),
   ).then((all) => (running === undefined ? all : all.map(withRecentLog)));
-  return { topology: topology.name, file: topology.file, provisioned: running !== undefined, healthy: nodes.every((n) => n.healthy), nodes };
+  const faults = running === undefined ? [] : await faultsInForce(paths, { isRunning: (n) => runtime.isRunning(nodeRef(paths, n)), isPaused: (n) => runtime.isPaused(nodeRef(paths, n)) });
+  // A partition leaves every node answering this CLI: it is no health problem of a node, but the topology is not whole.
+  return { topology: topology.name, file: topology.file, provisioned: running !== undefined, healthy: nodes.every((n) => n.healthy) && faults.length === 0, nodes, faults };
 }
 
 /** What a sick app said last, from its log file (service/log.ts), so `status` shows why. */

@@ -1,3 +1,4 @@
+import { describeFault } from '../faults/active-faults.js';
 import type { TopologyStatus } from '../provision/status.js';
 import { parseServiceLogLine, type ServiceLogLine } from '../service/log-line.js';
 
@@ -18,8 +19,10 @@ export function formatStatusTable(status: TopologyStatus): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
-  const verdict = status.healthy ? `topology ${status.topology}: all ${status.nodes.length} nodes healthy` : `topology ${status.topology}: ${status.nodes.filter((n) => !n.healthy).map((n) => n.name).join(', ')} not healthy`;
-  return [line(header), ...rows.map(line), '', verdict].join('\n');
+  const sick = status.nodes.filter((n) => !n.healthy).map((n) => n.name);
+  const verdict = status.healthy ? `topology ${status.topology}: all ${status.nodes.length} nodes healthy` : sick.length > 0 ? `topology ${status.topology}: ${sick.join(', ')} not healthy` : `topology ${status.topology}: faults in force`;
+  const faults = status.faults.length === 0 ? [] : ['', `faults in force (shopctl fault heal undoes them): ${status.faults.map(describeFault).join('; ')}`];
+  return [line(header), ...rows.map(line), ...faults, '', verdict].join('\n');
 }
 
 /** Fields every line of a node's log has: shown once in the heading, or not at all. */

@@ -13,7 +13,7 @@ const { run } = runningTopology(topo);
  * The issue's fault run of the flash sale, seeded: the Redis master killed and started again,
  * the primary frozen for longer than the seed strategy's lock lives (9.5 s: two buyers of the
  * hot product can hold "the" lock at once), one app cut off from everything, the other app
- * killed (nginx re-sends its purchases to the first, Idempotency-Key and all). Lower rate than
+ * killed (nginx does not re-send the purchases it had: docs/faults.md says why). Lower rate than
  * the scenario's, for a 2-core CI machine; the load stays open-model, so the stalls show.
  */
 const SCHEDULE = ['at=2s for=3s kill redis-master', 'at=6s for=11s pause mysql-primary', 'at=18s for=3s partition isolate=app1', 'at=22s for=2s kill app2'].flatMap((f) => ['--fault', f]);

@@ -37,6 +37,10 @@ describe.each(['seed', 'atomic', 'batched'])('a fault run of the flash sale, str
       ['partition', 'app1 | rest', null],
       ['kill', 'app2', null],
     ]);
+    // The apps' own logs place the Redis master's death and return on the same clock.
+    const redis = (faults?.appEvents ?? []).filter((e) => e.detail.includes('dependency=redis'));
+    expect(redis.find((e) => e.event === 'dependency_lost')?.atMs).toBeGreaterThanOrEqual(1900);
+    expect(redis.some((e) => e.event === 'dependency_regained')).toBe(true);
     for (const f of faults?.timeline ?? []) expect(f.healedAtMs).toBeGreaterThanOrEqual(f.healAtMs ?? Number.POSITIVE_INFINITY);
     // While the primary was frozen no purchase could be decided.
     const pause = faults?.windows.find((w) => w.id === 2);

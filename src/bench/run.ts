@@ -21,7 +21,8 @@ import type { BenchListener } from './phases.js';
 import { calibrationPlan } from './plans.js';
 import { ResourceSampler } from './resource-sampler.js';
 import { newRunId } from './run-id.js';
-import { measureScenario, PhaseRunner, type ScenarioRun } from './scenario-run.js';
+import { AppLogWatch } from './app-log-events.js';
+import { measureScenario, PhaseRunner, type FaultRun, type ScenarioRun } from './scenario-run.js';
 import { SPARE_FILES } from './self-check.js';
 import { benchTarget, type BenchTarget } from './target.js';
 
@@ -105,18 +106,23 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
     resources,
     capacity: capacity === null ? undefined : { record: capacity.record, purchases: capacity.purchases },
     faults: scenarioRun?.faults ?? null,
+    appEvents: scenarioRun?.appEvents ?? null,
   });
   writeReport(dir, report);
   pointLatestAt(dir);
   return { report, dir };
 }
 
-/** The schedule's driver, its partitions' needs checked before anything is sent; null without faults. */
-async function faultDriver(target: BenchTarget, plan: PlannedFault[], listener: BenchListener): Promise<ScheduleDriver | null> {
+/**
+ * The schedule's driver, its partitions' needs checked before anything is sent, and a watch on
+ * the apps' logs from now on; null without faults.
+ */
+async function faultDriver(target: BenchTarget, plan: PlannedFault[], listener: BenchListener): Promise<FaultRun | null> {
   if (plan.length === 0) return null;
   const injector = new FaultInjector(target.running);
   if (plan.some((f) => f.action === 'partition')) await injector.requirePartitions();
-  return new ScheduleDriver(injector, plan, ({ entry, phase }) => listener({ kind: 'fault', entry: { ...entry }, phase }));
+  const logs = new AppLogWatch(target.nodes.filter((n) => n.kind === 'app').map((n) => ({ node: n.name, file: n.log })));
+  return { driver: new ScheduleDriver(injector, plan, ({ entry, phase }) => listener({ kind: 'fault', entry: { ...entry }, phase })), logs };
 }
 
 /** Too few file descriptors would fail connections mid-run: refuse before anything is sent (exit 4). */

@@ -1,4 +1,5 @@
 import type { ScheduleDriver } from '../faults/schedule-driver.js';
+import type { AppLogEvent, AppLogWatch } from './app-log-events.js';
 import type { TimelineEntry } from '../faults/timeline.js';
 import { runLoad, type LoadHooks, type LoadPlan, type LoadResult } from './engine.js';
 import { joinLedgerParts } from './ledger.js';
@@ -17,6 +18,14 @@ export interface ScenarioRun {
   server: ServerFigures;
   /** The faults the schedule injected and undid during the run; null when it had none. */
   faults: TimelineEntry[] | null;
+  /** What the apps logged meanwhile (dependencies lost and regained, refusals); null without faults. */
+  appEvents: { events: AppLogEvent[]; leftOut: number } | null;
+}
+
+/** A run's fault schedule and the apps' logs watched beside it. */
+export interface FaultRun {
+  driver: ScheduleDriver;
+  logs: AppLogWatch;
 }
 
 /**
@@ -31,7 +40,7 @@ export async function measureScenario(
   scenario: Scenario,
   keyPrefix: string,
   ledgerFile: string,
-  faults: ScheduleDriver | null = null,
+  faults: FaultRun | null = null,
 ): Promise<ScenarioRun> {
   const problems: string[] = [];
   await resetConnectionPeaks(target, problems);
@@ -40,17 +49,18 @@ export async function measureScenario(
   let result: LoadResult;
   let timeline: TimelineEntry[] | null = null;
   try {
-    result = await phases.run('scenario', plan, { onMeasuredStart: () => (before = scrapeApps(target, problems)), onStart: (startAt) => faults?.start(startAt) });
+    result = await phases.run('scenario', plan, { onMeasuredStart: () => (before = scrapeApps(target, problems)), onStart: (startAt) => faults?.driver.start(startAt) });
   } finally {
     // Every fault is undone when the load ends, also when it failed or was interrupted.
-    if (faults !== null) timeline = await faults.finish();
+    if (faults !== null) timeline = await faults.driver.finish();
   }
+  const appEvents = faults === null ? null : faults.logs.read(result.startAt);
   await joinLedgerParts(result.ledgerParts, ledgerFile);
   const after = await scrapeApps(target, problems);
   const hits = result.classes.view_hit?.count ?? 0;
   const views = hits + (result.classes.view_miss?.count ?? 0);
   const server = await serverFigures(target, (await before) ?? after, after, views === 0 ? null : hits / views, problems);
-  return { result, server, faults: timeline };
+  return { result, server, faults: timeline, appEvents };
 }
 
 /** Runs one load phase and relays its progress, with the nodes' latest CPU, to the listener. */

@@ -4,6 +4,7 @@ import type { CapacityRecord } from '../bench/capacity/find-capacity.js';
 import { errorCounts, errorsByOrigin, noPurchases, type Ceiling, type HostInfo, type PurchaseTally, type ResourceUsage, type ServerFigures } from '../bench/measurement.js';
 import { checkBench } from '../bench/self-check.js';
 import type { TimelineEntry } from '../faults/timeline.js';
+import type { AppLogEvent } from '../bench/app-log-events.js';
 import type { Scenario } from '../scenario/load.js';
 import type { Topology } from '../topology/model.js';
 import { faultWindows, measuredAvailability } from './fault-windows.js';
@@ -38,6 +39,8 @@ export interface BenchPieces {
   capacity?: { record: CapacityRecord; purchases: PurchaseTally };
   /** The fault driver's timeline (issue #13), times since the scenario load's start; null or empty when no fault was injected. */
   faults: TimelineEntry[] | null;
+  /** What the apps logged during the fault run (bench/app-log-events.ts); absent or null without faults. */
+  appEvents?: { events: AppLogEvent[]; leftOut: number } | null;
 }
 
 /**
@@ -88,7 +91,10 @@ function faultsOf(pieces: BenchPieces, measured: LoadResult | null): { faults?: 
   const { availability, series } = measured;
   // The resources' clock starts with the bench (`startedAt`); the load's performance clock is epoch-based too.
   const loadStartS = Math.round((measured.startAt - Date.parse(pieces.startedAt)) / 100) / 10;
-  return { faults: { timeline: pieces.faults, loadEndMs: availability.endMs, loadStartS, windows: faultWindows(pieces.faults, availability, series, bounds) } };
+  const logged = pieces.appEvents ?? { events: [], leftOut: 0 };
+  return {
+    faults: { timeline: pieces.faults, loadEndMs: availability.endMs, loadStartS, windows: faultWindows(pieces.faults, availability, series, bounds), appEvents: logged.events, appEventsLeftOut: logged.leftOut },
+  };
 }
 
 /** The load as report.json has always written it: `rate` null for the closed model, seconds. */

@@ -1,5 +1,5 @@
 /* The HTML report's faults (issue #13): the section's tables, and a band per fault for the time charts. */
-import { availabilityTable, faultNotes, recoveryTable, timelineTable, windowTable, type TextTable } from './fault-tables.js';
+import { appEventsTable, availabilityTable, faultNotes, recoveryTable, timelineTable, windowTable, type TextTable } from './fault-tables.js';
 import { esc, section, table } from './html-parts.js';
 import type { BenchReport } from './model.js';
 import type { ChartBand } from './svg-chart.js';
@@ -17,6 +17,7 @@ export function faultSection(r: BenchReport): string {
       part("Requests sent in each fault's window", windowTable(f)),
       part('Recovery', recoveryTable(f)),
       part('The measured window', availabilityTable(r)),
+      f.appEvents === undefined || f.appEvents.length === 0 ? '' : part('What the apps logged', appEventsTable(f)),
     ].join('\n'),
   );
 }

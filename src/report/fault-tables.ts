@@ -49,6 +49,13 @@ export function recoveryTable(f: FaultsRecord): TextTable {
   return { head: ['fault', 'route', 'heal', 'to first success', 'to p99 under threshold', 'p99 threshold'], rows };
 }
 
+/** What the apps logged, on the timeline's clock: one row per event. */
+export function appEventsTable(f: FaultsRecord): TextTable {
+  const rows = (f.appEvents ?? []).map((e) => [at(e.atMs), e.node, e.event, e.detail]);
+  if ((f.appEventsLeftOut ?? 0) > 0) rows.push(['', '', `… ${f.appEventsLeftOut} more`, 'left out']);
+  return { head: ['at', 'node', 'event', 'detail'], rows };
+}
+
 const recoveredIn = (ms: RouteWindow['recovery']['firstSuccessMs']) => (ms === null ? 'never' : `${ms} ms`);
 
 /** The whole measured window, per route; empty for a report without the figures. */

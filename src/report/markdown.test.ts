@@ -129,6 +129,15 @@ describe('markdown report', () => {
     expect(md).toContain('Availability (definite answers over requests sent, measured window): view 94.44 %, purchase 95.00 %.');
   });
 
+  it('lists what the apps logged during the faults, and says how many were left out', () => {
+    const report = faultReport(1);
+    report.faults = { ...report.faults!, appEvents: [{ atMs: 20_300, node: 'app1', event: 'dependency_lost', detail: 'dependency=redis' }], appEventsLeftOut: 4 };
+    const logged = renderMarkdown(report).split('### What the apps logged')[1] ?? '';
+    expect(logged).toContain('| 20.3 s | app1 | dependency_lost | dependency=redis |');
+    expect(logged).toContain('… 4 more');
+    expect(renderMarkdown(faultReport(1))).not.toContain('What the apps logged');
+  });
+
   it('has no faults section for a run without faults, and escapes what the timeline names', () => {
     expect(renderMarkdown(sampleReport())).not.toContain('## Faults');
     const report = faultReport(1);

@@ -1,5 +1,5 @@
 import { ERROR_KINDS, describeErrorsByOrigin } from '../bench/measurement.js';
-import { availabilityTable, availabilityText, faultNotes, recoveryTable, timelineTable, windowTable, type TextTable } from './fault-tables.js';
+import { appEventsTable, availabilityTable, availabilityText, faultNotes, recoveryTable, timelineTable, windowTable, type TextTable } from './fault-tables.js';
 import { capacitySentences, capacityTable, ceilingRatio, mib, orderedClasses, percent, phaseTable } from './format.js';
 import type { BenchReport } from './model.js';
 
@@ -107,6 +107,7 @@ function faults(r: BenchReport): string[] {
     ...part("Requests sent in each fault's window", windowTable(f)),
     ...part('Recovery', recoveryTable(f)),
     ...part('The measured window', availabilityTable(r)),
+    ...(f.appEvents === undefined || f.appEvents.length === 0 ? [] : part('What the apps logged', appEventsTable(f))),
   ];
 }
 

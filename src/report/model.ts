@@ -18,6 +18,7 @@ import type {
   ServerFigures,
 } from '../bench/measurement.js';
 import type { CapacityRecord } from '../bench/capacity/find-capacity.js';
+import type { AppLogEvent } from '../bench/app-log-events.js';
 import type { LatencyBreakdown } from '../bench/latency-phases.js';
 import type { Route } from '../bench/availability-ticks.js';
 import type { TimelineEntry } from '../faults/timeline.js';
@@ -107,6 +108,14 @@ export interface FaultsRecord {
   loadStartS: number;
   /** Per fault, in the timeline's order: its window's requests per route and each route's recovery. */
   windows: FaultWindow[];
+  /**
+   * What the apps logged during the run (service/log.ts): dependencies lost and regained, pools
+   * exhausted, refusals (aggregated, with `count`), workers, on the same clock; at most 500.
+   * Absent in reports written before it.
+   */
+  appEvents?: AppLogEvent[];
+  /** Events past the 500 shown. */
+  appEventsLeftOut?: number;
 }
 
 /** The topology the run measured, and the load balancer it went through. */

@@ -148,6 +148,20 @@ describe('fault: bad input changes nothing', () => {
     expect(tableExists(tableName(root))).toBe(false);
   });
 
+  it.each([
+    [['--fault', 'at=30s kill app9'], /--fault 1\.nodes\[0\]: unknown node "app9"/],
+    [['--fault', 'at=2s for=10s pause app1'], /--fault 1\.for: 2s \+ 10s ends after the run \(6s, warm-up included\)/],
+    [['--fault', 'at=1s for=3s pause app1', '--fault', 'at=2s kill app1'], /--fault 2 \(kill app1 at 2s\) overlaps --fault 1 \(pause app1 at 1s\) on node app1/],
+    [['--fault', 'at=1s for=1s partition between=app1/app1'], /--fault 1: node app1 cannot be partitioned from itself/],
+    [['--fault', 'soon kill app1'], /--fault 1 "soon kill app1": when is missing: at=DURATION/],
+  ])('bench with a schedule that does not fit exits 64 before sending anything: %j', async (flags, message) => {
+    const result = await run('bench', '-s', 'smoke', '--out', join(topo.home, 'bad-reports'), ...flags);
+    expect(result.code, result.stderr).toBe(64);
+    expect(result.stderr).toMatch(message);
+    expect(existsSync(join(topo.home, 'bad-reports'))).toBe(false);
+    expect(await activeFaults()).toEqual([]);
+  });
+
   it('a fault on a topology that is not up exits 3', async () => {
     const other = testTopology('e2e-faults-none', 27350);
     const result = await shopctl(other.home, ['fault', 'kill', 'app1', '-t', other.file]);

@@ -83,7 +83,7 @@ export const benchCommand: CommandSpec = {
     });
     checkAgainstTopology(scenario, topology);
     const capacity = capacityOptions(opts, scenario);
-    const faults = faultPlan(scenario, topology, capacity !== undefined);
+    const faults = faultPlan(scenario, topology, capacity !== undefined, opts.fault !== undefined);
     // Thresholds are evaluated by verify, but a typo in one should stop the run before it starts.
     parseThresholds(scenario.thresholds, scenario.file);
     const interrupt = new Interrupt();
@@ -139,11 +139,12 @@ function capacityOptions(opts: z.output<typeof options>, scenario: Scenario): Ca
 }
 
 /** The run's fault schedule, checked against the topology and the run's length before anything is sent. */
-function faultPlan(scenario: Scenario, topology: Topology, findingCapacity: boolean): PlannedFault[] {
+function faultPlan(scenario: Scenario, topology: Topology, findingCapacity: boolean, fromFlags: boolean): PlannedFault[] {
   if (scenario.faults.length === 0 && scenario.nemesis === undefined) return [];
   if (findingCapacity) throw new UsageError('--find-capacity runs many short steps: a fault schedule cannot be placed in it', ['run the faults in a bench of their own']);
   return planFaults({
     file: scenario.file,
+    fromFlags,
     faults: scenario.faults,
     nemesis: scenario.nemesis,
     seed: scenario.seed,

@@ -29,6 +29,10 @@ describe('planFaults', () => {
     expect(() => planFaults(input({ faults: [entry({ at: '1s', action: 'pause', nodes: ['app1', 'redis'] })] }))).toThrow(/flash\.yaml: faults\[0\]\.nodes\[1\]: unknown node "redis"/);
   });
 
+  it('names a --fault flag, not the file, for faults given on the command line', () => {
+    expect(() => planFaults(input({ fromFlags: true, faults: [entry({ at: '1s', action: 'kill', nodes: ['app1'] }), entry({ at: '70s', action: 'kill', nodes: ['app2'] })] }))).toThrow(/^--fault 2\.at: 70s is not inside the run/);
+  });
+
   it('refuses a node partitioned from itself', () => {
     expect(() => planFaults(input({ faults: [entry({ at: '1s', action: 'partition', between: [['app1'], ['app1', 'lb']], for: '1s' })] }))).toThrow(/faults\[0\]: node app1 cannot be partitioned from itself/);
   });
@@ -74,8 +78,9 @@ describe('parseFaultFlag', () => {
   });
 
   it('refuses what it cannot read, naming the flag', () => {
-    expect(() => parseFaultFlag('kill app1', 1)).toThrow(/--fault 2 "kill app1": at: /);
-    expect(() => parseFaultFlag('at=1s explode app1', 0)).toThrow(/action/);
+    expect(() => parseFaultFlag('kill app1', 1)).toThrow(/--fault 2 "kill app1": when is missing: at=DURATION/);
+    expect(() => parseFaultFlag('at=1s explode app1', 0)).toThrow(/unknown action "explode"; the actions are kill, pause, restart, partition/);
+    expect(() => parseFaultFlag('at=soon kill app1', 0)).toThrow(/--fault 1 "at=soon kill app1": at: expected a duration/);
     expect(() => parseFaultFlag('at=1s for=1s restart app1', 0)).toThrow(/for: restart kills and starts at once/);
     expect(() => parseFaultFlag('at=1s kill', 0)).toThrow(/expected one target/);
     expect(() => parseFaultFlag('at=1s when=2s kill app1', 0)).toThrow(/unknown field when/);

@@ -3,7 +3,7 @@ import { formatDuration } from '../scenario/duration.js';
 import { faultEntrySchema, type FaultEntry, type Nemesis } from '../scenario/schema.js';
 import { seededRandom } from '../seeded-random.js';
 import { cutsOf, describePartition, partitionNodes, type PartitionSpec } from './partition.js';
-import type { FaultAction } from './timeline.js';
+import { FAULT_ACTIONS, type FaultAction } from './timeline.js';
 
 /** One fault of a run, placed in time: what the driver (faults/schedule-driver.ts) does and undoes. */
 export interface PlannedFault {
@@ -23,6 +23,8 @@ export interface PlannedFault {
 export interface ScheduleInput {
   /** The scenario file, named in every error. */
   file: string;
+  /** The `faults` came from `--fault` flags (named so in errors), not from the file. */
+  fromFlags?: boolean;
   faults: readonly FaultEntry[];
   nemesis: Nemesis | undefined;
   seed: number;
@@ -38,7 +40,7 @@ export interface ScheduleInput {
  */
 export function planFaults(input: ScheduleInput): PlannedFault[] {
   const planned = [
-    ...input.faults.map((entry, i) => fromEntry(entry, `faults[${i}]`, input)),
+    ...input.faults.map((entry, i) => fromEntry(entry, input.fromFlags === true ? `--fault ${i + 1}` : `faults[${i}]`, input)),
     ...(input.nemesis === undefined ? [] : nemesisFaults(input.nemesis, input)),
   ].sort((a, b) => a.atMs - b.atMs);
   refuseOverlaps(planned, input.file);
@@ -46,7 +48,7 @@ export function planFaults(input: ScheduleInput): PlannedFault[] {
 }
 
 function fromEntry(entry: FaultEntry, source: string, input: ScheduleInput): PlannedFault {
-  const where = `${input.file}: ${source}`;
+  const where = input.fromFlags === true ? source : `${input.file}: ${source}`;
   const partition = partitionOf(entry);
   const nodes = partition === null ? (entry.nodes ?? []) : partitionNodes(partition);
   nodes.forEach((node, i) => {
@@ -130,6 +132,10 @@ export function parseFaultFlag(text: string, index: number): FaultEntry {
     else words.push(token);
   }
   const [action, ...rest] = words;
+  if (fields.at === undefined) throw new UsageError(`${where}: when is missing: at=DURATION (from the load's start)`, [FAULT_FLAG_HELP]);
+  if (action === undefined || !(FAULT_ACTIONS as readonly string[]).includes(action)) {
+    throw new UsageError(`${where}: ${action === undefined ? 'no action' : `unknown action "${action}"`}; the actions are ${FAULT_ACTIONS.join(', ')}`, [FAULT_FLAG_HELP]);
+  }
   const raw: Record<string, unknown> = { at: fields.at, action, ...(fields.for === undefined ? {} : { for: fields.for }) };
   if (action === 'partition') {
     if (fields.isolate !== undefined) raw.isolate = fields.isolate;

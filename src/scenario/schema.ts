@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FAULT_ACTIONS } from '../faults/timeline.js';
 import { durationSchema } from './duration.js';
 
 /**
@@ -43,7 +44,6 @@ export const quantitySchema = z
   .strictObject({ min: z.number().int().min(1).max(100), max: z.number().int().min(1).max(100) })
   .refine((q) => q.min <= q.max, { message: 'min must not exceed max' });
 
-const FAULT_ACTIONS = ['kill', 'pause', 'restart', 'partition'] as const;
 const nodeName = z.string().min(1);
 
 /**

@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import type { BenchReport } from '../src/report/model.js';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tableExists, tableName } from '../src/faults/nftables.js';
@@ -167,6 +169,35 @@ describe('fault: bad input changes nothing', () => {
     const result = await shopctl(other.home, ['fault', 'kill', 'app1', '-t', other.file]);
     expect(result.code, result.stderr).toBe(3);
     expect(result.stderr).toContain('topology e2e-faults-none is not up');
+  });
+});
+
+describe('a seeded nemesis', () => {
+  it('injects the same faults at the same times for the same seed, each undone', async () => {
+    const file = join(topo.home, 'nemesis.yaml');
+    writeFileSync(
+      file,
+      stringify({
+        name: 'nemesis',
+        load: { model: 'open', rate: 100, connections: 200, duration: '7s', warmup: '0s' },
+        mix: { view: 0.8, purchase: 0.2 },
+        seed: 11,
+        nemesis: { actions: ['pause', 'kill', 'partition'], targets: ['redis-replica', 'mysql-replica', 'app2'], every: '2s', for: '1s' },
+      }),
+    );
+    const timelines = [];
+    for (const round of [1, 2]) {
+      const out = join(topo.home, `nemesis-${round}`);
+      const bench = await run('bench', '-s', file, '--out', out);
+      expect([0, 4], bench.stderr).toContain(bench.code);
+      const report = JSON.parse(readFileSync(join(out, 'latest', 'report.json'), 'utf8')) as BenchReport;
+      timelines.push(report.faults?.timeline.map((f) => `${f.action} ${f.target}`));
+      expect(report.faults?.timeline.every((f) => f.error === null && f.healedAtMs !== null)).toBe(true);
+      await healthy();
+    }
+    expect(timelines[0]).toHaveLength(3);
+    expect(timelines[1]).toEqual(timelines[0]);
+    expect(await activeFaults()).toEqual([]);
   });
 });
 

@@ -179,7 +179,7 @@ describe('a seeded nemesis', () => {
       file,
       stringify({
         name: 'nemesis',
-        load: { model: 'open', rate: 100, connections: 200, duration: '7s', warmup: '0s' },
+        load: { model: 'open', rate: 100, connections: 200, duration: '8s', warmup: '0s' },
         mix: { view: 0.8, purchase: 0.2 },
         seed: 11,
         nemesis: { actions: ['pause', 'kill', 'partition'], targets: ['redis-replica', 'mysql-replica', 'app2'], every: '2s', for: '1s' },

@@ -119,7 +119,8 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
  */
 async function faultDriver(target: BenchTarget, plan: PlannedFault[], listener: BenchListener): Promise<FaultRun | null> {
   if (plan.length === 0) return null;
-  const injector = new FaultInjector(target.running);
+  // Ctrl-C stops the load, never the undoing of its faults: the injector's starts ignore it.
+  const injector = new FaultInjector(target.running, { signal: new AbortController().signal });
   if (plan.some((f) => f.action === 'partition')) await injector.requirePartitions();
   const logs = new AppLogWatch(target.nodes.filter((n) => n.kind === 'app').map((n) => ({ node: n.name, file: n.log })));
   return { driver: new ScheduleDriver(injector, plan, ({ entry, phase }) => listener({ kind: 'fault', entry: { ...entry }, phase })), logs };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../provision/atomic-write.js';
 import type { TopologyPaths } from '../provision/home.js';
+import { acquireLock } from '../provision/lock.js';
 
 const cutSchema = z.object({ from: z.string(), to: z.string() });
 
@@ -42,6 +43,35 @@ export function readActiveFaults(paths: TopologyPaths): ActiveFault[] {
 export function writeActiveFaults(paths: TopologyPaths, faults: readonly ActiveFault[]): void {
   if (faults.length === 0) rmSync(faultsFile(paths), { force: true });
   else writeFileAtomic(faultsFile(paths), `${JSON.stringify({ faults }, null, 2)}\n`);
+}
+
+/** How long a fault command waits for another holding faults.json (a bench's schedule writing it). */
+const LOCK_WAIT_MS = 5_000;
+const LOCK_POLL_MS = 50;
+
+/**
+ * Runs `work` holding `faults.lock` (beside `state.json`): `fault` commands, a bench's schedule
+ * and `down` take it to change the faults in force or the rules behind them. A holder is waited
+ * for a few seconds (its writes take milliseconds), then this fails as any lock does (3).
+ */
+export function withFaultsLock<T>(paths: TopologyPaths, topology: string, work: () => T): T {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    let release: (() => void) | undefined;
+    try {
+      release = acquireLock(join(paths.root, 'faults.lock'), topology);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      // A synchronous pause: the work it guards is synchronous too, and short.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, LOCK_POLL_MS);
+      continue;
+    }
+    try {
+      return work();
+    } finally {
+      release();
+    }
+  }
 }
 
 /** How a node is found running or paused: the runtime's calls that `faultsInForce` needs. */

@@ -1,11 +1,9 @@
-import { join } from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.js';
-import { acquireLock } from '../provision/lock.js';
 import { cgroup2Mount, cgroupMembers, nodeCgroup } from '../provision/runtime/cgroups.js';
 import { up } from '../provision/up.js';
 import type { RunningTopology } from '../running/running-topology.js';
-import { faultsInForce, readActiveFaults, writeActiveFaults, type ActiveFault, type NodeStates, type PartitionFault } from './active-faults.js';
-import { applyTable, nftInstalled, renderTable, tableName, type Cut } from './nftables.js';
+import { faultsInForce, readActiveFaults, withFaultsLock, writeActiveFaults, type ActiveFault, type NodeStates, type PartitionFault } from './active-faults.js';
+import { applyTable, nftInstalled, removeTable, renderTable, tableName, type Cut } from './nftables.js';
 import { cutsOf, describePartition, type PartitionSpec } from './partition.js';
 
 /** What one fault command did to each node it named, in words (`killed`, `was not paused`). */
@@ -18,7 +16,17 @@ export type FaultOutcome = { node: string; done: string }[];
  * write it at once. `up` is the only way a node starts again, as in `up` itself.
  */
 export class FaultInjector {
-  constructor(private readonly running: RunningTopology) {}
+  /** `up` calls one at a time: two in one process would share, and release, one topology lock. */
+  private starting: Promise<void> = Promise.resolve();
+
+  /**
+   * `signal`: what stops a node being started again (`up` otherwise catches Ctrl-C itself and
+   * rolls back); a bench undoing its schedule passes one that never fires.
+   */
+  constructor(
+    private readonly running: RunningTopology,
+    private readonly options: { signal?: AbortSignal } = {},
+  ) {}
 
   get nodeNames(): string[] {
     return this.running.topology.nodes.map((n) => n.name);
@@ -46,10 +54,13 @@ export class FaultInjector {
 
   async pause(nodes: readonly string[]): Promise<FaultOutcome> {
     this.requireNodes(nodes);
+    // All or none: a node that does not run stops the command before any node is frozen.
+    for (const node of nodes) {
+      if (!(await this.running.runtime.isRunning(this.running.node({ name: node })))) throw new EnvironmentError(`node ${node} is not running: nothing to pause`, ['see shopctl status']);
+    }
     return Promise.all(
       nodes.map(async (node) => {
         const ref = this.running.node({ name: node });
-        if (!(await this.running.runtime.isRunning(ref))) throw new EnvironmentError(`node ${node} is not running: nothing to pause`, ['see shopctl status']);
         await this.running.runtime.pause(ref);
         this.record((faults) => [...faults.filter((f) => !(f.action === 'pause' && f.node === node)), { action: 'pause', node, since: now() }]);
         return { node, done: 'paused' };
@@ -86,6 +97,10 @@ export class FaultInjector {
   async partition(spec: PartitionSpec): Promise<{ id: number; target: string; cuts: Cut[] }> {
     const cuts = cutsOf(spec, this.nodeNames);
     await this.requirePartitionable(cuts);
+    // A topology stopped by `down` meanwhile gets no new rules that would outlive it.
+    const involved = [...new Set(cuts.flatMap((c) => [c.from, c.to]))];
+    const runs = await Promise.all(involved.map((node) => this.running.runtime.isRunning(this.running.node({ name: node }))));
+    if (!runs.some(Boolean)) throw new EnvironmentError(`no node of the partition runs: topology ${this.running.topology.name} is down`, ['start it: shopctl up']);
     const target = describePartition(spec);
     let id = 0;
     this.record((faults) => {
@@ -160,7 +175,12 @@ export class FaultInjector {
 
   /** Starts nodes through `up`'s own steps (it has its own Ctrl-C handling) and waits until they are ready. */
   private async start(nodes: readonly string[]): Promise<void> {
-    await up(this.running.topology, { fresh: false, driver: this.running.runtime.driver, only: nodes });
+    const started = this.starting.then(() => up(this.running.topology, { fresh: false, driver: this.running.runtime.driver, only: nodes, ...this.options }));
+    this.starting = started.then(
+      () => undefined,
+      () => undefined,
+    );
+    await started;
     this.record((faults) => faults.filter((f) => f.action === 'partition' || !nodes.includes(f.node)));
   }
 
@@ -176,7 +196,7 @@ export class FaultInjector {
       const pid = await this.running.runtime.pidOf(this.running.node({ name: node }));
       if (pid !== undefined && !cgroupMembers(nodeCgroup(mount, this.running.paths.root, node)).includes(pid)) {
         throw new EnvironmentError(`node ${node} does not run in its own cgroup, so a partition cannot tell its packets apart`, [
-          'it was started by an older shopctl or without root; start it again: shopctl fault restart ' + node,
+          `it was started by an older shopctl, or without root (partitions need root); as root: shopctl fault restart ${node}`,
         ]);
       }
     }
@@ -186,18 +206,14 @@ export class FaultInjector {
     const cuts = faults.filter((f): f is PartitionFault => f.action === 'partition').flatMap((f) => f.cuts);
     const table = tableName(this.running.paths.root);
     const mount = cgroup2Mount();
-    if (cuts.length === 0 || mount === undefined) return applyTable(table, null);
+    // Nothing to cut: delete the table if there is one (without nft or root there cannot be one).
+    if (cuts.length === 0 || mount === undefined) return removeTable(table);
     applyTable(table, renderTable(table, cuts, (node) => nodeCgroup(mount, this.running.paths.root, node)));
   }
 
   /** Reads, changes and writes faults.json under its lock. */
   private record(change: (faults: ActiveFault[]) => ActiveFault[]): void {
-    const release = acquireLock(join(this.running.paths.root, 'faults.lock'), this.running.topology.name);
-    try {
-      writeActiveFaults(this.running.paths, change(readActiveFaults(this.running.paths)));
-    } finally {
-      release();
-    }
+    withFaultsLock(this.running.paths, this.running.topology.name, () => writeActiveFaults(this.running.paths, change(readActiveFaults(this.running.paths))));
   }
 }
 

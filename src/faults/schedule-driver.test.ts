@@ -18,6 +18,7 @@ function recordingInjector(calls: string[], failOn?: string): FaultInjector {
     partition: note('partition'),
     removePartition: note('removePartition'),
     restart: note('restart'),
+    heal: note('heal'),
   } as unknown as FaultInjector;
 }
 
@@ -62,15 +63,31 @@ describe('ScheduleDriver', () => {
     expect(entry).toMatchObject({ action: 'restart', startedAtMs: 1000, healAtMs: 1000, healedAtMs: 1000 });
   });
 
-  it('a failed fault is written into the timeline and the load goes on', async () => {
+  it('a failed fault is written into the timeline, the load goes on, and what it may have done half-way is undone at the end', async () => {
     const calls: string[] = [];
     const events: string[] = [];
     const driver = new ScheduleDriver(recordingInjector(calls, 'pause'), [fault({ action: 'pause' }), fault({ atMs: 4000 })], ({ entry, phase }) => events.push(`${entry.id} ${phase}`), () => Date.now());
     driver.start(0);
     await vi.advanceTimersByTimeAsync(7000);
     const timeline = await driver.finish();
-    expect(timeline[0]).toMatchObject({ action: 'pause', error: 'pause failed: pause refused', healAtMs: null });
+    expect(timeline[0]).toMatchObject({ action: 'pause', error: 'pause failed: pause refused', healAtMs: 7000 });
     expect(timeline[1]).toMatchObject({ action: 'kill', healAtMs: 6000, error: null });
-    expect(events).toEqual(['1 failed', '2 started', '2 healed']);
+    expect(events).toEqual(['1 failed', '2 started', '2 healed', '1 healed']);
+    // Resumed (a node the pause reached before it failed), then healed once more, whatever state it is in.
+    expect(calls.slice(-2)).toEqual(['7000 resume ["app1"]', '7000 heal ["app1"]']);
+  });
+
+  it('at the end, undoes partitions first, then pauses, then kills (an app waits for its dependencies)', async () => {
+    const calls: string[] = [];
+    const plan = [
+      fault({ atMs: 100, forMs: null, action: 'kill', nodes: ['app1'] }),
+      fault({ atMs: 200, forMs: null, action: 'pause', nodes: ['mysql-primary'], target: 'mysql-primary' }),
+      fault({ atMs: 300, forMs: null, action: 'partition', nodes: ['app2'], partition: { isolate: 'app2' }, target: 'app2 | rest' }),
+    ];
+    const driver = new ScheduleDriver(recordingInjector(calls), plan, undefined, () => Date.now());
+    driver.start(0);
+    await vi.advanceTimersByTimeAsync(1000);
+    await driver.finish();
+    expect(calls.slice(3).map((c) => c.split(' ')[1])).toEqual(['removePartition', 'resume', 'startAgain']);
   });
 });

@@ -5,6 +5,9 @@ import type { TimelineEntry } from './timeline.js';
 /** What the driver tells the bench's live view as faults begin and end. */
 export type FaultListener = (event: { entry: TimelineEntry; phase: 'started' | 'healed' | 'failed' }) => void;
 
+/** The order faults are undone in at the end of a run (restarts undo themselves). */
+const HEAL_ORDER: readonly PlannedFault['action'][] = ['partition', 'pause', 'kill'];
+
 interface Running {
   planned: PlannedFault;
   entry: TimelineEntry;
@@ -40,14 +43,33 @@ export class ScheduleDriver {
     for (const planned of this.plan) this.after(startAt + planned.atMs - this.now(), () => this.begin(planned));
   }
 
-  /** Cancels what has not begun, waits for what is under way, undoes every fault still in force. */
+  /**
+   * Cancels what has not begun, waits for what is under way, and undoes every fault still in
+   * force: partitions first, then paused nodes, then killed ones (an app started again waits for
+   * Redis and the primary to answer, so they must be back first). A node a failed fault or heal
+   * left down or frozen is healed once more at the end.
+   */
   async finish(): Promise<TimelineEntry[]> {
     this.finished = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     await Promise.all(this.running.map((r) => r.work));
-    for (const fault of this.running) await (fault.healing ?? this.heal(fault));
+    for (const action of HEAL_ORDER) {
+      await Promise.all(this.running.filter((r) => r.planned.action === action).map((fault) => fault.healing ?? this.heal(fault)));
+    }
+    await this.sweepFailed();
     return this.running.map((r) => r.entry).sort((a, b) => a.id - b.id);
+  }
+
+  /** The nodes of faults that failed, healed whatever state they were left in (all at once, the driver's last word). */
+  private async sweepFailed(): Promise<void> {
+    const nodes = [...new Set(this.running.filter((r) => r.entry.error !== null && r.planned.partition === null).flatMap((r) => r.planned.nodes))];
+    if (nodes.length === 0) return;
+    try {
+      await this.injector.heal(nodes);
+    } catch {
+      // The timeline already says what failed; `shopctl fault heal` or `up` is left to the user.
+    }
   }
 
   private begin(planned: PlannedFault): void {
@@ -58,7 +80,7 @@ export class ScheduleDriver {
     fault.work = this.inject(fault).then(
       () => {
         this.listener({ entry, phase: planned.action === 'restart' ? 'healed' : 'started' });
-        if (planned.forMs !== null && fault.undo !== null) this.after(entry.startedAtMs + planned.forMs - this.elapsed(), () => void this.heal(fault));
+        if (planned.forMs !== null && fault.undo !== null && !this.finished) this.after(entry.startedAtMs + planned.forMs - this.elapsed(), () => void this.heal(fault));
       },
       (error: unknown) => {
         entry.error = `${planned.action} failed: ${(error as Error).message}`;
@@ -67,17 +89,21 @@ export class ScheduleDriver {
     );
   }
 
-  /** Does the fault and keeps how to undo it; a restart is healed when its node is ready again. */
+  /**
+   * Does the fault and keeps how to undo it — set before, since a fault on several nodes may fail
+   * half-way and the undoings are harmless on a node it never reached. A restart is healed when
+   * its node is ready again.
+   */
   private async inject(fault: Running): Promise<void> {
     const { planned, entry } = fault;
     switch (planned.action) {
       case 'kill':
-        await this.injector.kill(planned.nodes);
         fault.undo = () => this.injector.startAgain(planned.nodes);
+        await this.injector.kill(planned.nodes);
         return;
       case 'pause':
-        await this.injector.pause(planned.nodes);
         fault.undo = async () => void (await this.injector.resume(planned.nodes));
+        await this.injector.pause(planned.nodes);
         return;
       case 'partition': {
         if (planned.partition === null) throw new Error(`${planned.source}: a partition without its sides`);

@@ -40,6 +40,8 @@ describe('planFaults', () => {
   it('refuses a fault that does not fit the run', () => {
     expect(() => planFaults(input({ faults: [entry({ at: '55s', action: 'pause', nodes: ['app1'], for: '10s' })] }))).toThrow(/faults\[0\]\.for: 55s \+ 10s ends after the run \(60s/);
     expect(() => planFaults(input({ faults: [entry({ at: '60s', action: 'kill', nodes: ['app1'] })] }))).toThrow(/faults\[0\]\.at: 60s is not inside the run/);
+    expect(() => planFaults(input({ faults: [entry({ at: '55s', action: 'pause', nodes: ['app1'], for: '4500ms' })] }))).toThrow(/faults\[0\]\.for: 55s \+ 4500ms leaves less than 1s of load after the heal/);
+    expect(planFaults(input({ faults: [entry({ at: '55s', action: 'pause', nodes: ['app1'], for: '4s' })] }))).toHaveLength(1);
   });
 
   it('refuses overlapping faults on one node, but not on different nodes', () => {

@@ -5,6 +5,9 @@ import { seededRandom } from '../seeded-random.js';
 import { cutsOf, describePartition, partitionNodes, type PartitionSpec } from './partition.js';
 import { FAULT_ACTIONS, type FaultAction } from './timeline.js';
 
+/** Load left after a heal, so the recovery is seen; a fault healed later than this is refused. */
+const HEAL_MARGIN_MS = 1000;
+
 /** One fault of a run, placed in time: what the driver (faults/schedule-driver.ts) does and undoes. */
 export interface PlannedFault {
   atMs: number;
@@ -43,7 +46,7 @@ export function planFaults(input: ScheduleInput): PlannedFault[] {
     ...input.faults.map((entry, i) => fromEntry(entry, input.fromFlags === true ? `--fault ${i + 1}` : `faults[${i}]`, input)),
     ...(input.nemesis === undefined ? [] : nemesisFaults(input.nemesis, input)),
   ].sort((a, b) => a.atMs - b.atMs);
-  refuseOverlaps(planned, input.file);
+  refuseOverlaps(planned, input.fromFlags === true && input.nemesis === undefined ? null : input.file);
   return planned;
 }
 
@@ -62,9 +65,10 @@ function fromEntry(entry: FaultEntry, source: string, input: ScheduleInput): Pla
     }
   }
   if (entry.at >= input.runMs) throw new UsageError(`${where}.at: ${formatDuration(entry.at)} is not inside the run (${formatDuration(input.runMs)}, warm-up included)`);
-  if (entry.for !== undefined && entry.at + entry.for > input.runMs) {
-    throw new UsageError(`${where}.for: ${formatDuration(entry.at)} + ${formatDuration(entry.for)} ends after the run (${formatDuration(input.runMs)}, warm-up included)`, [
-      'shorten for, start it earlier, or lengthen the run',
+  if (entry.for !== undefined && entry.at + entry.for > input.runMs - HEAL_MARGIN_MS) {
+    const past = entry.at + entry.for > input.runMs;
+    throw new UsageError(`${where}.for: ${formatDuration(entry.at)} + ${formatDuration(entry.for)} ${past ? 'ends after the run' : 'leaves less than 1s of load after the heal'} (${formatDuration(input.runMs)}, warm-up included)`, [
+      'shorten for, start it earlier, or lengthen the run: recovery is measured on the load after the heal',
     ]);
   }
   return { atMs: entry.at, forMs: entry.for ?? null, action: entry.action, nodes, partition, target: partition === null ? nodes.join(',') : describePartition(partition), source };
@@ -91,7 +95,7 @@ export function nemesisFaults(nemesis: Nemesis, input: ScheduleInput): PlannedFa
   const random = seededRandom(input.seed ^ 0x6e656d65);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const faults: PlannedFault[] = [];
-  for (let at = nemesis.start ?? nemesis.every; at + nemesis.for <= input.runMs; at += nemesis.every) {
+  for (let at = nemesis.start ?? nemesis.every; at + nemesis.for + HEAL_MARGIN_MS <= input.runMs; at += nemesis.every) {
     const action = pick(nemesis.actions);
     const target = pick(nemesis.targets);
     const source = `nemesis #${faults.length + 1}`;
@@ -103,14 +107,14 @@ export function nemesisFaults(nemesis: Nemesis, input: ScheduleInput): PlannedFa
 }
 
 /** Two faults on one node at once would undo each other's work: refused, both named. */
-function refuseOverlaps(planned: readonly PlannedFault[], file: string): void {
+function refuseOverlaps(planned: readonly PlannedFault[], file: string | null): void {
   const end = (f: PlannedFault) => (f.forMs === null ? (f.action === 'restart' ? f.atMs + 1 : Number.POSITIVE_INFINITY) : f.atMs + f.forMs);
   for (let i = 0; i < planned.length; i++) {
     for (let j = i + 1; j < planned.length; j++) {
       const [a, b] = [planned[i] as PlannedFault, planned[j] as PlannedFault];
       const shared = a.nodes.filter((n) => b.nodes.includes(n));
       if (shared.length > 0 && b.atMs < end(a) && a.atMs < end(b)) {
-        throw new UsageError(`${file}: ${b.source} (${b.action} ${b.target} at ${formatDuration(b.atMs)}) overlaps ${a.source} (${a.action} ${a.target} at ${formatDuration(a.atMs)}) on node ${shared.join(', ')}`, [
+        throw new UsageError(`${file === null ? '' : `${file}: `}${b.source} (${b.action} ${b.target} at ${formatDuration(b.atMs)}) overlaps ${a.source} (${a.action} ${a.target} at ${formatDuration(a.atMs)}) on node ${shared.join(', ')}`, [
           'give each node one fault at a time (a fault without for lasts until the run ends)',
         ]);
       }

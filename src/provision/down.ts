@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
-import { writeActiveFaults } from '../faults/active-faults.js';
+import { basename } from 'node:path';
+import { withFaultsLock, writeActiveFaults } from '../faults/active-faults.js';
 import { removeTable, tableName } from '../faults/nftables.js';
 import { removeTopologyCgroups } from './runtime/cgroups.js';
 import { ignoreEvents, type ProvisionListener } from './events.js';
@@ -44,7 +45,8 @@ export async function down(topology: string, options: { purge: boolean; listener
  * returns the nodes that had one running.
  */
 export async function stopAllNodes(paths: TopologyPaths, runtime: AnyRuntime, listener: ProvisionListener): Promise<string[]> {
-  removeTable(tableName(paths.root));
+  // Under faults.lock, so a fault command or schedule cannot load rules between this and the stop.
+  withFaultsLock(paths, basename(paths.root), () => removeTable(tableName(paths.root)));
   const stopped: string[] = [];
   await Promise.all(
     nodeDirectories(paths).map(async (name) => {
@@ -61,6 +63,6 @@ export async function stopAllNodes(paths: TopologyPaths, runtime: AnyRuntime, li
   );
   if (runtime.driver === 'docker') await runtime.removeTopologyNetwork();
   else removeTopologyCgroups(paths.root);
-  writeActiveFaults(paths, []);
+  withFaultsLock(paths, basename(paths.root), () => writeActiveFaults(paths, []));
   return stopped.sort();
 }

@@ -39,6 +39,12 @@ export interface UpOptions {
    * probed (`fault restart` and `fault heal`, while other faults may hold other nodes down).
    */
   only?: readonly string[];
+  /**
+   * Stops this `up` (it then rolls back) instead of Ctrl-C and SIGTERM, which it otherwise
+   * catches itself: a bench undoing its faults must finish starting a node whatever the user
+   * presses meanwhile.
+   */
+  signal?: AbortSignal;
 }
 
 export interface UpResult {
@@ -69,7 +75,8 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
   const driver = options.driver ?? 'local';
   const runtime = runtimeFor(driver, topology, pullProgress(listener));
   if (runtime.driver === 'docker') checkDockerPlacement(topology, runtime.addressing, topology.file);
-  const interrupt = new Interrupt();
+  const interrupt = options.signal === undefined ? new Interrupt() : undefined;
+  const signal = options.signal ?? (interrupt as Interrupt).signal;
   const release = acquireLock(paths.lockFile, topology.name);
   let leaveNothing = false;
   try {
@@ -82,13 +89,13 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
     const state = initialState(topology, previous, driver);
     writeState(paths, state);
     if (options.only !== undefined && firstUp) throw new EnvironmentError(`topology ${topology.name} was never brought up whole`, [`run shopctl up -t ${topology.file} first`]);
-    const run = new UpRun({ topology, paths, secrets: loadOrCreateSecrets(paths.secretsFile), runtime, signal: interrupt.signal, only: options.only }, listener, firstUp);
+    const run = new UpRun({ topology, paths, secrets: loadOrCreateSecrets(paths.secretsFile), runtime, signal, only: options.only }, listener, firstUp);
     let result: Awaited<ReturnType<UpRun['execute']>>;
     try {
       result = await run.execute();
     } catch (error) {
       await run.rollback(error);
-      throw interrupt.signal.aborted ? interrupt.signal.reason : error;
+      throw signal.aborted ? signal.reason : error;
     }
     if (firstUp) writeState(paths, { ...state, bootstrappedAt: new Date().toISOString(), products: result.products });
     leaveNothing = false;
@@ -97,7 +104,7 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
     const warnings = runtime.driver === 'local' || topology.docker.network === 'host' ? backlogWarnings(topology) : [];
     return { topology: topology.name, loadBalancer, ...result, bootstrapped: firstUp, warnings, ms: Date.now() - startedAt };
   } finally {
-    interrupt.dispose();
+    interrupt?.dispose();
     release();
     // A first `up` that failed was wiped by its rollback: remove the emptied folder too.
     if (leaveNothing && existsSync(paths.root) && readdirSync(paths.root).length === 0) rmSync(paths.root, { recursive: true, force: true });

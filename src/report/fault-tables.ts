@@ -67,7 +67,7 @@ export function availabilityTable(report: BenchReport): TextTable {
 /** What the figures mean, in sentences, and the closed model's caveat. */
 export function faultNotes(report: BenchReport): string[] {
   const notes = [
-    "Times count from the load's start (warm-up included), like the series. A window runs from the fault's start to its healed time (else the heal's start, else the load's end), counted in whole 100 ms steps of send time; overlapping faults count the same requests. Recovery counts from the heal's start: to the first success (to 10 ms), and to the first second whose p99 meets the scenario's p(99) threshold (to 1 s).",
+    "Times count from the load's start (warm-up included), like the series. A window runs from the fault's start to its healed time (to the load's end when its heal failed or never finished), counted in whole 100 ms steps of send time; overlapping faults count the same requests. Recovery counts from the heal's start: to the first success (to 10 ms), and to the first second sent wholly after the heal whose p99 meets the scenario's p(99) threshold (to 1 s).",
   ];
   if (report.load?.model === 'closed') notes.push('Closed model: a stalled server holds its connections, so few requests are sent while it stalls and the availability of its window flatters it; the open model sends on schedule.');
   return notes;

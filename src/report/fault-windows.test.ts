@@ -82,6 +82,20 @@ describe('fault windows', () => {
     expect(stuck?.routes.purchase.recovery.firstSuccessMs).toBeNull();
   });
 
+  it('a fault whose heal failed lasted to the end: its window runs there and nothing recovered, whatever the route did', () => {
+    const [w] = faultWindows([fault({ healedAtMs: null, error: 'healing failed: app1 did not become ready' })], load([2000, 3050]), series, bounds);
+    expect(w).toMatchObject({ fromMs: 2000, toMs: 10_000, recoveryFromMs: null });
+    expect(w?.routes.view.recovery.firstSuccessMs).toBeNull();
+    const [restart] = faultWindows([fault({ action: 'restart', healAtMs: 2000, healedAtMs: null, error: 'restart failed: port taken' })], load([2000, 3050]), series, bounds);
+    expect(restart?.recoveryFromMs).toBeNull();
+  });
+
+  it('p99 counts as back only from the first second sent wholly after the heal', () => {
+    // The heal at 5.3 s: second 5 holds requests from before it, so second 6 is the first judged.
+    const [w] = faultWindows([fault({ healAtMs: 5300, healedAtMs: 5400 })], load([2000, 5350]), series, bounds);
+    expect(w?.routes.view.recovery.p99UnderMs).toBe(700);
+  });
+
   it('a route with no attempts in the window has no availability, and no success to recover with', () => {
     const [w] = faultWindows([fault()], load([2000, 3050], { purchases: false }), series, bounds);
     expect(w?.routes.purchase).toMatchObject({ attempts: 0, successes: 0, availability: null });

@@ -13,7 +13,7 @@ export interface RouteAvailability extends RouteCounts {
 export interface RouteRecovery {
   /** ms from the heal to the first success of the route completed at or after it (to 10 ms). */
   firstSuccessMs: number | null;
-  /** ms from the heal to the start of the first second whose p99 meets `p99Threshold` (to 1 s). */
+  /** ms from the heal to the start of the first second, sent wholly after the heal, whose p99 meets `p99Threshold` (to 1 s). */
   p99UnderMs: number | null;
   /** The p(99) thresholds judged, as written; null when the scenario has none for the route (then `p99UnderMs` is null). */
   p99Threshold: string | null;
@@ -25,7 +25,7 @@ export type RouteWindow = RouteAvailability & { recovery: RouteRecovery };
 export interface FaultWindow {
   /** The timeline entry's id. */
   id: number;
-  /** ms since the load's start: the fault's start, and its healed time (else the heal's start, else the load's end). */
+  /** ms since the load's start: the fault's start, and its healed time (the load's end when its heal failed or never finished). */
   fromMs: number;
   toMs: number;
   /** Recovery counts from here: the heal's start; null when the fault was not healed while the load ran. */
@@ -41,9 +41,11 @@ export interface FaultWindow {
 export function faultWindows(timeline: TimelineEntry[], ticks: AvailabilityTicks, series: SecondSample[], bounds: Record<Route, P99Bound | null>): FaultWindow[] {
   return timeline.map((entry) => {
     const fromMs = entry.startedAtMs;
-    const toMs = entry.healedAtMs ?? entry.healAtMs ?? ticks.endMs;
+    // A fault whose heal failed (or never finished) lasted to the end: nothing recovered from it.
+    const healed = entry.error === null && entry.healedAtMs !== null;
+    const toMs = healed ? (entry.healedAtMs ?? ticks.endMs) : ticks.endMs;
     const counted = sumTicks(ticks.ticks.filter((t) => t.t * ticks.tickMs < toMs && (t.t + 1) * ticks.tickMs > fromMs));
-    const recoveryFromMs = entry.healAtMs !== null && entry.healAtMs <= ticks.endMs ? entry.healAtMs : null;
+    const recoveryFromMs = healed && entry.healAtMs !== null && entry.healAtMs <= ticks.endMs ? entry.healAtMs : null;
     const route = (r: Route): RouteWindow => ({ ...withAvailability(counted[r]), recovery: recovery(r, recoveryFromMs, ticks, series, bounds[r]) });
     return { id: entry.id, fromMs, toMs, recoveryFromMs, routes: { view: route('view'), purchase: route('purchase') } };
   });
@@ -91,7 +93,8 @@ function firstSuccessAfter(steps: number[], stepMs: number, fromMs: number): num
 
 /** The first second, from the one holding `fromMs`, whose p99 meets the bound, as ms after `fromMs`. */
 function p99UnderAfter(series: SecondSample[], bound: P99Bound, fromMs: number): number | null {
-  const from = Math.floor(fromMs / 1000);
+  // The first second sent wholly after the heal: one holding requests from before it proves nothing.
+  const from = Math.ceil(fromMs / 1000);
   const second = series.find((s) => s.t >= from && meetsP99(s, bound));
   return second === undefined ? null : Math.max(0, Math.round(second.t * 1000 - fromMs));
 }

@@ -68,7 +68,13 @@ export function createServiceLog(options: ServiceLogOptions): ServiceLog {
   );
   return {
     event(level, event, fields = {}, message = undefined) {
-      logger[level]({ event, ...fields }, message);
+      // A full disk or a closed stdout must never fail a request, nor turn a committed purchase
+      // into an error: a line that cannot be written is lost.
+      try {
+        logger[level]({ event, ...fields }, message);
+      } catch {
+        // lost
+      }
     },
   };
 }

@@ -144,8 +144,10 @@ export class ProcessRuntime implements Runtime {
 function inNodeCgroup(node: NodePaths, spec: LaunchSpec): LaunchSpec {
   const place = ensureNodeCgroup(dirname(node.dir), node.name);
   if (place === undefined) return spec;
-  // $0 is the cgroup's procs file; the shell's pid ($$) becomes the server's by exec.
-  return { command: '/bin/sh', args: ['-c', 'echo $$ > "$0" && exec "$@"', join(place.dir, 'cgroup.procs'), spec.command, ...spec.args] };
+  // $0 is the cgroup's procs file; the shell's pid ($$) becomes the server's by exec. A write the
+  // kernel refuses (a delegated cgroup tree) leaves the server where it was: it still starts, and
+  // a partition refuses it (faults/injector.ts checks the membership).
+  return { command: '/bin/sh', args: ['-c', '{ echo $$ > "$0"; } 2>/dev/null; exec "$@"', join(place.dir, 'cgroup.procs'), spec.command, ...spec.args] };
 }
 
 /**

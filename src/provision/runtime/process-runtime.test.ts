@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { cgroup2Mount, cgroupMembers, nodeCgroup, removeTopologyCgroups } from './cgroups.js';
 import { topologyPaths } from '../home.js';
 import { ProcessRuntime } from './process-runtime.js';
 import { isLive, processGroupMembers, readProcStat } from './proc.js';
@@ -16,7 +17,18 @@ afterEach(async () => {
   await runtime.stop(node);
 });
 
+afterAll(() => removeTopologyCgroups(join(home, 'rt')));
+
 describe('ProcessRuntime', () => {
+  it.skipIf(cgroup2Mount() === undefined || process.getuid?.() !== 0)('starts the server itself (not a shell) inside the node\'s own cgroup', async () => {
+    const started = await runtime.start(node, { command: '/bin/sleep', args: ['60'] });
+    const place = nodeCgroup(cgroup2Mount() ?? '', join(home, 'rt'), 'sleeper');
+    // The shell joins the cgroup, then becomes the server by exec.
+    for (let i = 0; i < 40 && readFileSync(`/proc/${started.pid}/cmdline`, 'utf8').startsWith('/bin/sh'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(cgroupMembers(place)).toEqual([started.pid]);
+    expect(readFileSync(`/proc/${started.pid}/cmdline`, 'utf8').split('\0')[0]).toBe('/bin/sleep');
+  });
+
   it('starts a server in its own group, records it, and stops it with its children', async () => {
     const started = await runtime.start(node, { command: '/bin/sh', args: ['-c', 'echo started; sleep 60 & wait'] });
     await new Promise((r) => setTimeout(r, 200));

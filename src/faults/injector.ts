@@ -208,7 +208,7 @@ export class FaultInjector {
     const mount = cgroup2Mount();
     // Nothing to cut: delete the table if there is one (without nft or root there cannot be one).
     if (cuts.length === 0 || mount === undefined) return removeTable(table);
-    applyTable(table, renderTable(table, cuts, (node) => nodeCgroup(mount, this.running.paths.root, node)));
+    applyTable(renderTable(table, cuts, (node) => nodeCgroup(mount, this.running.paths.root, node)));
   }
 
   /** Reads, changes and writes faults.json under its lock. */

@@ -52,10 +52,9 @@ export function renderTable(table: string, cuts: readonly Cut[], cgroupOf: (node
   ].join('\n');
 }
 
-/** Loads a rendered table (or deletes it when there is nothing to cut). */
-export function applyTable(table: string, script: string | null): void {
-  const text = script ?? `table inet ${table}\ndelete table inet ${table}\n`;
-  const result = spawnSync('nft', ['-f', '-'], { input: text, encoding: 'utf8' });
+/** Loads a rendered table (`removeTable` deletes it when there is nothing to cut). */
+export function applyTable(script: string): void {
+  const result = spawnSync('nft', ['-f', '-'], { input: script, encoding: 'utf8' });
   if (result.error !== undefined) {
     throw new EnvironmentError(`partitions need nftables: ${result.error.message}`, ['install it: apt-get install -y nftables (or run scripts/setup.sh)']);
   }

@@ -96,6 +96,10 @@ describe('fault partition and heal', () => {
     const status = await run('status', '--json');
     expect(status.code).toBe(3);
     expect((JSON.parse(status.stdout) as { faults: { target: string }[] }).faults.map((f) => f.target)).toEqual(['app1 | rest']);
+    // A bench refuses a topology with a fault put in by hand: its report would not know of it.
+    const bench = await run('bench', '-s', 'smoke', '--out', join(topo.home, 'refused'));
+    expect(bench.code).toBe(3);
+    expect(bench.stderr).toContain('fault in force: partition #1 app1 | rest');
     // A connect across the cut is never answered nor refused: it times out.
     expect(await probeFromCgroup(cgroupOf('app1'), topo.ports['redis-master'] as number, FIRST_WORDS.redis)).toBe('connect-timeout');
     expect(await probeFromCgroup(cgroupOf('redis-master'), topo.ports.app1 as number, FIRST_WORDS.http)).toBe('connect-timeout');

@@ -1,4 +1,5 @@
 import { EnvironmentError } from '../errors.js';
+import { describeFault } from '../faults/active-faults.js';
 import type { Addressing } from '../provision/addressing.js';
 import { topologyStatus, type NodeStatus } from '../provision/status.js';
 import { RunningTopology } from '../running/running-topology.js';
@@ -28,7 +29,9 @@ export async function benchTarget(topology: Topology): Promise<BenchTarget> {
   const status = await topologyStatus(topology);
   if (!status.healthy) {
     const sick = status.nodes.filter((n) => !n.healthy).map((n) => `${n.name}: ${n.detail}`);
-    throw new EnvironmentError(`topology ${topology.name} is not healthy; nothing was sent`, [...sick, `see shopctl status -t ${topology.file}; shopctl up restarts nodes that died`]);
+    // A fault put in by hand is no run's fault: the report would not know of it.
+    const faults = status.faults.map((f) => `fault in force: ${describeFault(f)} (shopctl fault heal undoes it; a bench injects faults itself from faults: or --fault)`);
+    throw new EnvironmentError(`topology ${topology.name} is not healthy; nothing was sent`, [...sick, ...faults, `see shopctl status -t ${topology.file}; shopctl up restarts nodes that died`]);
   }
   return { topology, origin: running.loadBalancer, addressing: running.addressing, nodes: status.nodes, running };
 }

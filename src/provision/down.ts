@@ -62,7 +62,7 @@ export async function stopAllNodes(paths: TopologyPaths, runtime: AnyRuntime, li
     }),
   );
   if (runtime.driver === 'docker') await runtime.removeTopologyNetwork();
-  else removeTopologyCgroups(paths.root);
+  else await removeTopologyCgroups(paths.root);
   withFaultsLock(paths, basename(paths.root), () => writeActiveFaults(paths, []));
   return stopped.sort();
 }

@@ -78,25 +78,34 @@ export function cgroupMembers(place: CgroupPlace): number[] {
   }
 }
 
+/** How long `down` waits for a cgroup to empty: a process killed a moment ago leaves it once reaped. */
+const EMPTY_WAIT_MS = 3000;
+const EMPTY_POLL_MS = 50;
+
 /**
- * Removes the topology's cgroups once their processes are gone (`down`); a cgroup that still
- * holds a process stays (rmdir refuses it) and is tried again by the next `down`.
+ * Removes the topology's cgroups once their processes are gone (`down`). A process that has just
+ * exited stays in its cgroup until its parent reaps it, so a busy cgroup is tried again for a
+ * few seconds; one still busy then stays, and the next `down` tries again.
  */
-export function removeTopologyCgroups(topologyRoot: string): void {
+export async function removeTopologyCgroups(topologyRoot: string): Promise<void> {
   const mount = cgroup2Mount();
   if (mount === undefined) return;
   const topologyDir = dirname(nodeCgroup(mount, topologyRoot, 'x').dir);
-  if (!existsSync(topologyDir)) return;
-  for (const entry of readdirSync(topologyDir, { withFileTypes: true })) {
-    if (entry.isDirectory()) tryRmdir(join(topologyDir, entry.name));
+  const deadline = Date.now() + EMPTY_WAIT_MS;
+  while (existsSync(topologyDir)) {
+    for (const entry of readdirSync(topologyDir, { withFileTypes: true })) {
+      if (entry.isDirectory()) tryRmdir(join(topologyDir, entry.name));
+    }
+    tryRmdir(topologyDir);
+    if (Date.now() > deadline) return;
+    if (existsSync(topologyDir)) await new Promise((r) => setTimeout(r, EMPTY_POLL_MS));
   }
-  tryRmdir(topologyDir);
 }
 
 function tryRmdir(dir: string): void {
   try {
     rmdirSync(dir);
   } catch {
-    // Busy (a process is still in it) or gone: the next `down` tries again.
+    // Busy (a process is still in it) or gone.
   }
 }

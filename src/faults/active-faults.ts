@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../provision/atomic-write.js';
 import type { TopologyPaths } from '../provision/home.js';
 import { acquireLock } from '../provision/lock.js';
+import { nodeRef, type Runtime } from '../provision/runtime/runtime.js';
 
 const cutSchema = z.object({ from: z.string(), to: z.string() });
 
@@ -74,22 +75,17 @@ export function withFaultsLock<T>(paths: TopologyPaths, topology: string, work: 
   }
 }
 
-/** How a node is found running or paused: the runtime's calls that `faultsInForce` needs. */
-export interface NodeStates {
-  isRunning(node: string): Promise<boolean>;
-  isPaused(node: string): Promise<boolean>;
-}
-
 /**
  * The recorded faults that still hold: a node killed and since started by `up` is no longer a
  * fault, nor a paused node something else thawed (`down` and `up`, say).
  */
-export async function faultsInForce(paths: TopologyPaths, nodes: NodeStates): Promise<ActiveFault[]> {
+export async function faultsInForce(paths: TopologyPaths, runtime: Pick<Runtime, 'isRunning' | 'isPaused'>): Promise<ActiveFault[]> {
   const faults = readActiveFaults(paths);
   const holding = await Promise.all(
     faults.map(async (f) => {
       if (f.action === 'partition') return true;
-      return f.action === 'kill' ? !(await nodes.isRunning(f.node)) : nodes.isPaused(f.node);
+      const node = nodeRef(paths, f.node);
+      return f.action === 'kill' ? !(await runtime.isRunning(node)) : runtime.isPaused(node);
     }),
   );
   return faults.filter((_, i) => holding[i]);

@@ -2,7 +2,7 @@ import { EnvironmentError, UsageError } from '../errors.js';
 import { cgroup2Mount, cgroupMembers, nodeCgroup } from '../provision/runtime/cgroups.js';
 import { up } from '../provision/up.js';
 import type { RunningTopology } from '../running/running-topology.js';
-import { faultsInForce, readActiveFaults, withFaultsLock, writeActiveFaults, type ActiveFault, type NodeStates, type PartitionFault } from './active-faults.js';
+import { faultsInForce, readActiveFaults, withFaultsLock, writeActiveFaults, type ActiveFault, type PartitionFault } from './active-faults.js';
 import { applyTable, nftInstalled, removeTable, renderTable, tableName, type Cut } from './nftables.js';
 import { cutsOf, describePartition, type PartitionSpec } from './partition.js';
 
@@ -96,9 +96,9 @@ export class FaultInjector {
   /** Cuts the network as `spec` says, beside the partitions already in force; returns its id. */
   async partition(spec: PartitionSpec): Promise<{ id: number; target: string; cuts: Cut[] }> {
     const cuts = cutsOf(spec, this.nodeNames);
-    await this.requirePartitionable(cuts);
-    // A topology stopped by `down` meanwhile gets no new rules that would outlive it.
     const involved = [...new Set(cuts.flatMap((c) => [c.from, c.to]))];
+    await this.requirePartitionable(involved);
+    // A topology stopped by `down` meanwhile gets no new rules that would outlive it.
     const runs = await Promise.all(involved.map((node) => this.running.runtime.isRunning(this.running.node({ name: node }))));
     if (!runs.some(Boolean)) throw new EnvironmentError(`no node of the partition runs: topology ${this.running.topology.name} is down`, ['start it: shopctl up']);
     const target = describePartition(spec);
@@ -132,7 +132,7 @@ export class FaultInjector {
    * cgroup v2, nftables, and every node in its own cgroup.
    */
   async requirePartitions(): Promise<void> {
-    await this.requirePartitionable(this.nodeNames.map((n) => ({ from: n, to: n })));
+    await this.requirePartitionable(this.nodeNames);
     if (!nftInstalled()) throw new EnvironmentError('partitions need nftables (nft), and it is not installed', ['install it: apt-get install -y nftables (or run scripts/setup.sh)']);
   }
 
@@ -170,7 +170,7 @@ export class FaultInjector {
 
   /** The faults in force (active-faults.ts `faultsInForce`). */
   list(): Promise<ActiveFault[]> {
-    return faultsInForce(this.running.paths, nodeStates(this.running));
+    return faultsInForce(this.running.paths, this.running.runtime);
   }
 
   /** Starts nodes through `up`'s own steps (it has its own Ctrl-C handling) and waits until they are ready. */
@@ -185,13 +185,12 @@ export class FaultInjector {
   }
 
   /** Partitions need processes in their own cgroups and nftables (docs/faults.md). */
-  private async requirePartitionable(cuts: readonly Cut[]): Promise<void> {
+  private async requirePartitionable(involved: readonly string[]): Promise<void> {
     if (this.running.runtime.driver === 'docker') {
       throw new UsageError('partitions are implemented for the local driver only', ['the docker driver supports kill, pause, resume and restart (docs/faults.md says why)']);
     }
     const mount = cgroup2Mount();
     if (mount === undefined) throw new EnvironmentError('partitions need cgroup v2 under /sys/fs/cgroup, and this machine has none');
-    const involved = [...new Set(cuts.flatMap((c) => [c.from, c.to]))];
     for (const node of involved) {
       const pid = await this.running.runtime.pidOf(this.running.node({ name: node }));
       if (pid !== undefined && !cgroupMembers(nodeCgroup(mount, this.running.paths.root, node)).includes(pid)) {
@@ -215,14 +214,6 @@ export class FaultInjector {
   private record(change: (faults: ActiveFault[]) => ActiveFault[]): void {
     withFaultsLock(this.running.paths, this.running.topology.name, () => writeActiveFaults(this.running.paths, change(readActiveFaults(this.running.paths))));
   }
-}
-
-/** The runtime's view of the topology's nodes, by name. */
-export function nodeStates(running: Pick<RunningTopology, 'runtime' | 'node'>): NodeStates {
-  return {
-    isRunning: (node) => running.runtime.isRunning(running.node({ name: node })),
-    isPaused: (node) => running.runtime.isPaused(running.node({ name: node })),
-  };
 }
 
 function isAbout(fault: ActiveFault, node: string): boolean {

@@ -71,7 +71,7 @@ export async function topologyStatus(topology: Topology): Promise<TopologyStatus
       return { ...base, healthy: health.healthy, detail: health.detail, replication: health.replication ?? null, connections: health.connections ?? null };
     }),
   ).then((all) => (running === undefined ? all : all.map(withRecentLog)));
-  const faults = running === undefined ? [] : await faultsInForce(paths, { isRunning: (n) => runtime.isRunning(nodeRef(paths, n)), isPaused: (n) => runtime.isPaused(nodeRef(paths, n)) });
+  const faults = running === undefined ? [] : await faultsInForce(paths, runtime);
   // A partition leaves every node answering this CLI: it is no health problem of a node, but the topology is not whole.
   return { topology: topology.name, file: topology.file, provisioned: running !== undefined, healthy: nodes.every((n) => n.healthy) && faults.length === 0, nodes, faults };
 }

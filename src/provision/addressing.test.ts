@@ -1,3 +1,4 @@
+import { fileRoles } from '../failover/roles.js';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
 import { loadTopology } from '../topology/load.js';
@@ -17,7 +18,7 @@ const topology = loadTopology(new URL('../../topology/default.yaml', import.meta
 const paths = topologyPaths(topology.name, '/srv/shopctl');
 const secrets = { redisPassword: 'r'.repeat(16), mysqlRootPassword: 'o'.repeat(16), mysqlAdminPassword: 'a'.repeat(16), mysqlReplicationPassword: 'p'.repeat(16), mysqlAppPassword: 's'.repeat(16) };
 /** Configs as the runtime's addressing renders them (no program is launched here). */
-const contextOn = (runtime: ProcessRuntime | DockerRuntime, t = topology): RenderContext => ({ topology: t, paths, secrets, addressing: runtime.addressing, programs: {}, runningAsRoot: false });
+const contextOn = (runtime: ProcessRuntime | DockerRuntime, t = topology): RenderContext => ({ topology: t, paths, secrets, addressing: runtime.addressing, programs: {}, runningAsRoot: false, roles: fileRoles(t) });
 const loopback = contextOn(new ProcessRuntime());
 const bridge = contextOn(new DockerRuntime({ ...topology, docker: { ...topology.docker, network: 'bridge' } }));
 const node = <K extends 'app' | 'redis' | 'mysql'>(name: string) => findNode(topology, name) as NodeOfKind<K>;

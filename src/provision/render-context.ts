@@ -1,3 +1,4 @@
+import type { CurrentRoles } from '../failover/roles.js';
 import type { Topology } from '../topology/model.js';
 import type { Addressing } from './addressing.js';
 import type { Program } from './binaries.js';
@@ -20,6 +21,11 @@ export interface RenderContext {
   readonly programs: Readonly<Partial<Record<Program, string>>>;
   /** Servers refuse root unless told (mariadbd --user, nginx user). */
   readonly runningAsRoot: boolean;
+  /**
+   * Who is the database primary and the Redis master now (`failover/roles.ts`): after a
+   * failover a restarted node is configured for the role it has, not the one the file gave it.
+   */
+  readonly roles: CurrentRoles;
 }
 
 export function program(ctx: RenderContext, name: Program): string {

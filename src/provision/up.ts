@@ -2,6 +2,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { allSettledOrThrow } from '../async/all-settled.js';
 import { EnvironmentError, ShopctlError, UsageError } from '../errors.js';
+import { currentRoles } from '../failover/current-roles.js';
 import { loadBalancerOf, type Topology, type TopologyNode } from '../topology/model.js';
 import { endpointOf, httpOrigin } from './addressing.js';
 import type { ProvisionContext } from './context.js';
@@ -174,7 +175,7 @@ class UpRun {
   async execute(): Promise<{ started: string[]; alreadyRunning: string[]; products?: number }> {
     const { topology, runtime, paths } = this.setting;
     const toStart = await nodesToStart(this.setting);
-    const ctx = provisionContext(this.setting, toStart);
+    const ctx = await provisionContext(this.setting, toStart);
     // Orphans of a killed node (nginx workers) may still hold its port.
     await Promise.all(toStart.map((n) => runtime.stop(runtimeNode(paths, n))));
     await requireFreePorts(toStart.map((n) => ({ name: n.name, endpoint: endpointOf(runtime.addressing, n) })));
@@ -249,9 +250,10 @@ class UpRun {
  * nodes that start (a node that runs is only probed): a program missing for a node that needs
  * no start does not stop an `up` that would not run it.
  */
-function provisionContext(setting: UpSetting, toStart: readonly TopologyNode[]): ProvisionContext {
-  const { runtime } = setting;
-  return { ...setting, addressing: runtime.addressing, programs: runtime.programs(programsOf(toStart)), runningAsRoot: process.getuid?.() === 0 };
+async function provisionContext(setting: UpSetting, toStart: readonly TopologyNode[]): Promise<ProvisionContext> {
+  const { runtime, topology, paths, secrets } = setting;
+  const roles = await currentRoles(topology, paths, runtime.addressing, secrets);
+  return { ...setting, addressing: runtime.addressing, programs: runtime.programs(programsOf(toStart)), runningAsRoot: process.getuid?.() === 0, roles };
 }
 
 /** The nodes this `up` looks after: all, or those of `only`. */

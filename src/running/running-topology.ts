@@ -10,6 +10,8 @@ import { nodeRef, type NodeRef } from '../provision/runtime/runtime.js';
 import { recordedRuntime, type AnyRuntime } from '../provision/runtime/select.js';
 import { readSecrets, type Secrets } from '../provision/secrets.js';
 import { readState } from '../provision/state.js';
+import { currentRoles } from '../failover/current-roles.js';
+import type { CurrentRoles } from '../failover/roles.js';
 import { loadBalancerOf, type Topology, type TopologyNode } from '../topology/model.js';
 
 type Reachable = Pick<TopologyNode, 'name' | 'port'>;
@@ -22,6 +24,8 @@ type Reachable = Pick<TopologyNode, 'name' | 'port'>;
  */
 export class RunningTopology implements AsyncDisposable {
   private readonly opened = new Set<() => Promise<void>>();
+
+  private rolesNow: Promise<CurrentRoles> | undefined;
 
   private constructor(
     readonly topology: Topology,
@@ -56,6 +60,15 @@ export class RunningTopology implements AsyncDisposable {
 
   get loadBalancer(): string {
     return this.origin(loadBalancerOf(this.topology));
+  }
+
+  /**
+   * Who is the database primary and the Redis master now (asked once per handle): after a
+   * failover they are not the file's.
+   */
+  roles(): Promise<CurrentRoles> {
+    this.rolesNow ??= currentRoles(this.topology, this.paths, this.addressing, this.secrets);
+    return this.rolesNow;
   }
 
   /** The node as its runtime finds it (its pid, whether it runs). */

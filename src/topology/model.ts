@@ -2,7 +2,7 @@ import { resolveAppSettings, type AppSettings } from './app-settings.js';
 import type { NodeKindName, NodeSpec, TopologyFile } from './schema.js';
 
 /** What a node is for in the topology; shown by `status` and used to pick config. */
-export type NodeRole = 'load-balancer' | 'app' | 'primary' | 'replica';
+export type NodeRole = 'load-balancer' | 'app' | 'primary' | 'replica' | 'sentinel' | 'monitor';
 
 interface NodeIdentity {
   name: string;
@@ -23,6 +23,7 @@ export interface Topology {
   /** With app.workers and app.pools resolved for the machine that loaded it. */
   app: AppSettings;
   catalog: TopologyFile['catalog'];
+  ha: TopologyFile['ha'];
   docker: TopologyFile['docker'];
   nodes: TopologyNode[];
 }
@@ -36,7 +37,7 @@ export function resolveTopology(file: string, t: TopologyFile, cores: number): T
     role: roleOf(spec),
     server: serverOf.get(name) ?? 'local',
   }));
-  return { name: t.name, file, limits: t.limits, app: resolveAppSettings(t, cores), catalog: t.catalog, docker: t.docker, nodes };
+  return { name: t.name, file, limits: t.limits, app: resolveAppSettings(t, cores), catalog: t.catalog, ha: t.ha, docker: t.docker, nodes };
 }
 
 function roleOf(spec: NodeSpec): NodeRole {
@@ -48,6 +49,10 @@ function roleOf(spec: NodeSpec): NodeRole {
     case 'redis':
     case 'mysql':
       return spec.replicaOf === undefined ? 'primary' : 'replica';
+    case 'sentinel':
+      return 'sentinel';
+    case 'monitor':
+      return 'monitor';
   }
 }
 

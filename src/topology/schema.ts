@@ -44,8 +44,44 @@ const mysqlNode = z.strictObject({
   bufferPoolMiB: z.number().int().min(16).max(65536).default(256),
 });
 
-export const nodeSchema = z.discriminatedUnion('kind', [nginxNode, appNode, redisNode, mysqlNode], {
-  error: 'expected a node with kind nginx, app, redis or mysql',
+/** A Redis Sentinel (`ha.redis: sentinel`): three of them, quorum 2, watch the Redis master. */
+const sentinelNode = z.strictObject({
+  kind: z.literal('sentinel'),
+  port,
+});
+
+/**
+ * The database failover monitor (`ha.mysql.failover: auto`), modelled on MaxScale's mariadbmon
+ * (docs/failover.md): it checks the primary every `intervalMs`, counts `failcount` failed checks,
+ * asks the replica for a second opinion, then fences the old primary and promotes the replica.
+ * `port` serves its state and planned switchovers over HTTP.
+ */
+const monitorNode = z.strictObject({
+  kind: z.literal('monitor'),
+  port,
+  intervalMs: z.number().int().min(100).max(60_000).default(1000),
+  failcount: z.number().int().min(1).max(100).default(3),
+  /** After an automatic failover, no other one for this long (anti-flapping). */
+  cooldownS: z.number().int().min(0).max(86_400).default(60),
+});
+
+export const nodeSchema = z.discriminatedUnion('kind', [nginxNode, appNode, redisNode, mysqlNode, sentinelNode, monitorNode], {
+  error: 'expected a node with kind nginx, app, redis, mysql, sentinel or monitor',
+});
+
+/**
+ * High availability (DESIGN.md section 8): `redis: sentinel` needs three sentinel nodes;
+ * `mysql.failover: auto` needs one monitor node; `replication: semisync` is MariaDB's lossless
+ * AFTER_SYNC semi-synchronous replication with no fallback to asynchronous (docs/failover.md).
+ */
+const haSettings = z.strictObject({
+  redis: z.enum(['none', 'sentinel']).default('none'),
+  mysql: z
+    .strictObject({
+      failover: z.enum(['none', 'auto']).default('none'),
+      replication: z.enum(['async', 'semisync']).default('async'),
+    })
+    .prefault({}),
 });
 
 export const purchaseStrategies = ['seed', 'atomic', 'batched'] as const;
@@ -140,6 +176,7 @@ export const topologySchema = z.strictObject({
   servers: z.record(nodeName, z.array(nodeName).min(1)),
   nodes: z.record(nodeName, nodeSchema),
   app: appSettings.prefault({}),
+  ha: haSettings.prefault({}),
   catalog,
   docker: dockerSettings.prefault({}),
 });
@@ -147,4 +184,5 @@ export const topologySchema = z.strictObject({
 export type TopologyFile = z.output<typeof topologySchema>;
 export type NodeSpec = z.output<typeof nodeSchema>;
 export type NodeKindName = NodeSpec['kind'];
+export type HaSettings = z.output<typeof haSettings>;
 export type PurchaseStrategy = (typeof purchaseStrategies)[number];

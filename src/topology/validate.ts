@@ -10,7 +10,7 @@ type Issue = { path: (string | number)[]; message: string };
  * user has to change, so the loader can name it.
  */
 export function topologyIssues(t: TopologyFile, cores: number): Issue[] {
-  return [...serverIssues(t), ...portIssues(t), ...roleIssues(t), ...upstreamIssues(t), ...poolIssues(t, resolvedWorkers(t, cores))];
+  return [...serverIssues(t), ...portIssues(t), ...roleIssues(t), ...upstreamIssues(t), ...haIssues(t), ...poolIssues(t, resolvedWorkers(t, cores))];
 }
 
 /** The refinement for a topology loaded on a machine with `cores` (the default app.workers). */
@@ -92,6 +92,36 @@ function upstreamIssues(t: TopologyFile): Issue[] {
         issues.push({ path: ['nodes', name, 'upstreams', i], message: `expected the name of an app node, got "${upstream}"` });
       }
     });
+  }
+  return issues;
+}
+
+/** Sentinel's quorum of 2 needs 3 voters: 2 cannot tell a dead master from a cut-off Sentinel. */
+export const SENTINELS = 3;
+
+/** The `ha` keys against the nodes they need (docs/failover.md). */
+function haIssues(t: TopologyFile): Issue[] {
+  const issues: Issue[] = [];
+  const named = (kind: string) => Object.entries(t.nodes).filter(([, n]) => n.kind === kind).map(([name]) => name);
+  const hasReplica = (kind: 'redis' | 'mysql') => Object.values(t.nodes).some((n) => n.kind === kind && n.replicaOf !== undefined);
+  const sentinels = named('sentinel');
+  if (t.ha.redis === 'sentinel') {
+    if (sentinels.length !== SENTINELS) issues.push({ path: ['ha', 'redis'], message: `expected ${SENTINELS} nodes of kind sentinel for ha.redis: sentinel (quorum 2), found ${sentinels.length}` });
+    if (!hasReplica('redis')) issues.push({ path: ['ha', 'redis'], message: 'expected a redis node with replicaOf: Sentinel promotes a replica' });
+  } else {
+    for (const name of sentinels) issues.push({ path: ['nodes', name, 'kind'], message: 'a sentinel node needs ha.redis: sentinel' });
+  }
+  const monitors = named('monitor');
+  if (t.ha.mysql.failover === 'auto') {
+    if (monitors.length !== 1) issues.push({ path: ['ha', 'mysql', 'failover'], message: `expected one node of kind monitor for ha.mysql.failover: auto, found ${monitors.length}` });
+    if (!hasReplica('mysql')) issues.push({ path: ['ha', 'mysql', 'failover'], message: 'expected a mysql node with replicaOf: the monitor promotes a replica' });
+  } else {
+    for (const name of monitors) issues.push({ path: ['nodes', name, 'kind'], message: 'a monitor node needs ha.mysql.failover: auto' });
+  }
+  if (t.ha.mysql.replication === 'semisync') {
+    if (!hasReplica('mysql')) issues.push({ path: ['ha', 'mysql', 'replication'], message: 'expected a mysql node with replicaOf: semisync waits for a replica to acknowledge' });
+    const mysql8 = Object.entries(t.nodes).find(([, n]) => n.kind === 'mysql' && n.flavor === 'mysql');
+    if (mysql8 !== undefined) issues.push({ path: ['nodes', mysql8[0], 'flavor'], message: 'semisync is implemented for MariaDB only' });
   }
   return issues;
 }

@@ -1,9 +1,10 @@
 import { basename } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { PACKAGE_ROOT } from '../../package-root.js';
-import { primaryOf, replicasOf, type Topology, type TopologyNode } from '../../topology/model.js';
+import { nodesOfKind, primaryOf, replicasOf, type Topology, type TopologyNode } from '../../topology/model.js';
 import { LOOPBACK } from '../../provision/addressing.js';
 import { topologyPaths } from '../../provision/home.js';
+import { fileRoles } from '../../failover/roles.js';
 import { programsOf, withKind } from '../../provision/nodes/kinds.js';
 import { initializedMarker, installSpec } from '../../provision/nodes/mysql.js';
 import type { NodeFile } from '../../provision/nodes/node-kind.js';
@@ -114,6 +115,8 @@ function containerContext(topology: Topology, network: ComposeNetwork, secrets: 
     addressing: network === 'bridge' ? { kind: 'bridge' } : LOOPBACK,
     programs: programsOnImagePath(programsOf(topology.nodes)),
     runningAsRoot: true,
+    // A new project starts as the file says; a failover inside it moves the roles at run time.
+    roles: fileRoles(topology),
   };
 }
 
@@ -150,7 +153,7 @@ function nodeService(node: TopologyNode, ctx: RenderContext, configs: readonly N
     volumes: [
       `${node.name}:${dir}`,
       ...configs.map((f) => `./${configPath(node, f)}:${f.path}:ro`),
-      ...(node.kind === 'app' ? [`${PACKAGE_ROOT.replace(/\/$/, '')}:${PACKAGE_ROOT.replace(/\/$/, '')}:ro`] : []),
+      ...(node.kind === 'app' || node.kind === 'monitor' ? [`${PACKAGE_ROOT.replace(/\/$/, '')}:${PACKAGE_ROOT.replace(/\/$/, '')}:ro`] : []),
     ],
     labels: { ...labels, [LABELS.node]: node.name },
     healthcheck: healthcheckFor(node, ctx),
@@ -184,6 +187,10 @@ function dependencies(node: TopologyNode, topology: Topology): Pick<ComposeServi
       return node.replicaOf === undefined ? {} : { depends_on: on([node.replicaOf], 'service_healthy') };
     case 'mysql':
       return {};
+    case 'sentinel':
+      return { depends_on: on(nodesOfKind(topology, 'redis').map((n) => n.name), 'service_healthy') };
+    case 'monitor':
+      return { depends_on: on([INIT_SERVICE], 'service_completed_successfully') };
   }
 }
 

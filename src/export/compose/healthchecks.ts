@@ -21,6 +21,10 @@ export function healthcheckFor(node: TopologyNode, ctx: RenderContext): ComposeH
       return { test: ['CMD', 'curl', '-fsS', '-o', '/dev/null', `http://127.0.0.1:${node.port}/healthz`], ...timing, start_period: '10s' };
     case 'app':
       return { test: ['CMD', 'node', '-e', appProbe(node)], ...timing, start_period: '10s' };
+    case 'monitor':
+      return { test: ['CMD', 'node', '-e', httpProbe(node.port, '/healthz')], ...timing, start_period: '10s' };
+    case 'sentinel':
+      return { test: ['CMD-SHELL', sentinelProbe(node, ctx)], ...timing, start_period: '10s' };
     case 'redis':
       return { test: ['CMD-SHELL', redisProbe(node, ctx)], ...timing, start_period: '10s' };
     case 'mysql':
@@ -31,7 +35,17 @@ export function healthcheckFor(node: TopologyNode, ctx: RenderContext): ComposeH
 }
 
 function appProbe(node: NodeOfKind<'app'>): string {
-  return `fetch('http://127.0.0.1:${node.port}/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
+  return httpProbe(node.port, '/readyz');
+}
+
+function httpProbe(port: number, path: string): string {
+  return `fetch('http://127.0.0.1:${port}${path}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
+}
+
+/** A Sentinel answers and names a master (its password read from its mounted config). */
+function sentinelProbe(node: NodeOfKind<'sentinel'>, ctx: RenderContext): string {
+  const config = `${ctx.paths.node(node.name).dir}/sentinel.conf`;
+  return `REDISCLI_AUTH="$(sed -n 's/^requirepass //p' ${config})" redis-cli -p ${node.port} sentinel get-master-addr-by-name shop | grep -q .`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { LAUNCHER } from '../../package-root.js';
-import { primaryOf, replicasOf, type NodeOfKind, type Topology } from '../../topology/model.js';
+import { nodesOfKind, primaryOf, type NodeOfKind, type Topology } from '../../topology/model.js';
 import type { DatabaseConfig, ServiceConfig } from '../../service/config.js';
 import { httpOrigin, listenAddress, peerHost } from '../addressing.js';
 import { appReadiness } from '../../clients/http.js';
@@ -37,10 +37,12 @@ function configFile(ctx: RenderContext, node: NodeOfKind<'app'>): string {
 
 export function serviceConfig(node: NodeOfKind<'app'>, ctx: RenderContext): ServiceConfig {
   const { topology, secrets, addressing } = ctx;
-  const primary = primaryOf(topology, 'mysql');
-  const redis = primaryOf(topology, 'redis');
+  const databases = nodesOfKind(topology, 'mysql');
+  // The roles now: an app restarted after a failover starts on the new primary.
+  const primary = databases.find((n) => n.name === ctx.roles.mysqlPrimary) ?? primaryOf(topology, 'mysql');
+  const redis = nodesOfKind(topology, 'redis').find((n) => n.name === ctx.roles.redisMaster) ?? primaryOf(topology, 'redis');
   // Views read a replica; without one they read the primary.
-  const replica = replicasOf(topology, 'mysql')[0] ?? primary;
+  const replica = databases.find((n) => n.name !== primary.name) ?? primary;
   const login = (database: NodeOfKind<'mysql'>, pool: number): DatabaseConfig => ({
     host: peerHost(addressing, database),
     port: database.port,

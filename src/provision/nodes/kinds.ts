@@ -3,9 +3,11 @@ import type { NodeKindName } from '../../topology/schema.js';
 import type { Program } from '../binaries.js';
 import type { NodeKind } from './node-kind.js';
 import { appKind } from './app.js';
+import { monitorKind } from './monitor.js';
 import { mysqlKind } from './mysql.js';
 import { nginxKind } from './nginx.js';
 import { redisKind } from './redis.js';
+import { sentinelKind } from './sentinel.js';
 
 type Visitor<R> = <K extends NodeKindName>(kind: NodeKind<K>, node: NodeOfKind<K>) => R;
 
@@ -20,6 +22,10 @@ export function withKind<R>(node: TopologyNode, visit: Visitor<R>): R {
       return visit(redisKind, node);
     case 'mysql':
       return visit(mysqlKind, node);
+    case 'sentinel':
+      return visit(sentinelKind, node);
+    case 'monitor':
+      return visit(monitorKind, node);
   }
 }
 

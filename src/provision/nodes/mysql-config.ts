@@ -1,3 +1,4 @@
+import { roleNow } from '../../failover/roles.js';
 import type { NodeOfKind } from '../../topology/model.js';
 import { listenAddress, type Endpoint } from '../addressing.js';
 import type { RenderContext } from '../render-context.js';
@@ -40,11 +41,34 @@ export function renderMysqlConfig(node: NodeOfKind<'mysql'>, ctx: RenderContext)
     // A purchase waits seconds for a hot row, not InnoDB's default 50 s (the app gives up at 10 s).
     'innodb-lock-wait-timeout = 5',
   ];
-  if (node.role === 'replica') {
-    lines.push('read-only = 1', 'relay-log-recovery = 1');
-  }
+  // By the role it has now: a primary demoted by a failover must come back read-only (fenced).
+  if (roleNow(node, ctx.roles) === 'replica') lines.push('read-only = 1');
+  // Every node may be a replica one day: its relay log is rebuilt from the primary after a crash.
+  lines.push('relay-log-recovery = 1');
+  // Loses the primary within seconds (heartbeats every second), not after 60 s of silence: the
+  // failover monitor's second opinion (docs/failover.md).
+  lines.push('slave-net-timeout = 4');
+  if (ctx.topology.ha.mysql.replication === 'semisync') lines.push(...SEMISYNC_LINES);
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * Lossless semi-synchronous replication (docs/failover.md): a COMMIT is acknowledged to the
+ * client only after a replica has the transaction in its relay log (AFTER_SYNC: before the
+ * primary's own engine commits it, so nobody reads a write the replica lacks). No fallback to
+ * asynchronous: the timeout is MariaDB's largest (49 days), so a primary without its replica
+ * blocks its commits, and the app answers 503 at its deadline, outcome unknown. Every node is
+ * also a semi-sync replica, and starts in the replica role of crash recovery (init-rpl-role):
+ * a crashed primary then truncates what no replica acknowledged, rather than keep it.
+ */
+export const SEMISYNC_LINES = [
+  'rpl-semi-sync-master-enabled = 1',
+  'rpl-semi-sync-slave-enabled = 1',
+  'rpl-semi-sync-master-wait-point = AFTER_SYNC',
+  'rpl-semi-sync-master-wait-no-slave = 1',
+  'rpl-semi-sync-master-timeout = 4294967295',
+  'init-rpl-role = SLAVE',
+];
 
 export function mysqlTmpDir(paths: NodePaths): string {
   return `${paths.dir}/tmp`;

@@ -12,6 +12,7 @@ import { runtimeNode, type LaunchSpec } from '../runtime/runtime.js';
 import { MYSQL_USERS, SHOP_DATABASE } from '../secrets.js';
 import { Wait } from '../wait/wait.js';
 import { adminLogin, globalStatus, gtidPosition, isReplicating, replicaStatus } from '../../clients/mysql.js';
+import { roleNow } from '../../failover/roles.js';
 import { mysqlTmpDir, renderClientConfig, renderMysqlConfig } from './mysql-config.js';
 
 const INSTALL_TIMEOUT_MS = 120_000;
@@ -50,7 +51,8 @@ export const mysqlKind: NodeKind<'mysql'> = {
     if (!isSecured(ctx, node)) return [Wait.forMysqlAnswering(node.name, endpoint)];
     const login = adminLogin(endpoint, ctx.secrets);
     const ping = Wait.forMysqlPing(node.name, login);
-    const replicating = node.role === 'replica' && existsSync(replicatingMarker(ctx, node));
+    // A node demoted by a failover is pointed at the new primary by whoever promoted it, after its start.
+    const replicating = roleNow(node, ctx.roles) === 'replica' && existsSync(replicatingMarker(ctx, node));
     return replicating ? [ping, Wait.forMysqlReplicaRunning(node.name, login)] : [ping];
   },
 
@@ -109,9 +111,10 @@ function installFailureLines(output: string): string[] {
 }
 
 async function mysqlHealth(node: NodeOfKind<'mysql'>, running: RunningTopology): Promise<NodeHealth> {
+  const role = roleNow(node, await running.roles());
   return running.withMysql(node, async (c): Promise<NodeHealth> => {
     const connections = (await globalStatus(c, 'Threads_connected')) || 0;
-    if (node.role === 'primary') {
+    if (role === 'primary') {
       const gtid = await gtidPosition(c, 'gtid_binlog_pos');
       return { healthy: true, detail: `primary, gtid ${gtid}`, replication: { role: 'primary', gtidBinlogPos: gtid }, connections };
     }

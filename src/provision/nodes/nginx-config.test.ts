@@ -1,3 +1,4 @@
+import { fileRoles } from '../../failover/roles.js';
 import { describe, expect, it } from 'vitest';
 import { loadTopology } from '../../topology/load.js';
 import { loadBalancerOf } from '../../topology/model.js';
@@ -10,7 +11,7 @@ import { NGINX_ERRORS, renderNginxConfig } from './nginx-config.js';
 const topology = loadTopology(new URL('../../../topology/default.yaml', import.meta.url).pathname);
 const lb = loadBalancerOf(topology);
 const paths = topologyPaths('default', '/srv/shopctl').node('lb');
-const loopback = { topology, addressing: LOOPBACK, runningAsRoot: false };
+const loopback = { topology, addressing: LOOPBACK, runningAsRoot: false, roles: fileRoles(topology) };
 const config = renderNginxConfig(lb, loopback, paths, Number.POSITIVE_INFINITY);
 
 describe('the load balancer config', () => {

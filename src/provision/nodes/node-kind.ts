@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { NodeOfKind } from '../../topology/model.js';
 import type { NodeKindName } from '../../topology/schema.js';
 import type { RunningTopology } from '../../running/running-topology.js';
@@ -22,6 +22,11 @@ export interface NodeFile {
   content: string;
   /** Files holding a password are 0600. */
   secret: boolean;
+  /**
+   * Written once, then the server's: Sentinel rewrites its config with what it learned (the
+   * master now, its epoch, the other Sentinels), which a restart must not throw away.
+   */
+  ownedByServer?: boolean;
 }
 
 /**
@@ -47,6 +52,9 @@ export interface NodeKind<K extends NodeKindName> {
 export async function prepareNode<K extends NodeKindName>(kind: NodeKind<K>, node: NodeOfKind<K>, ctx: ProvisionContext): Promise<void> {
   mkdirSync(ctx.paths.node(node.name).dir, { recursive: true });
   for (const dir of kind.directories(node, ctx)) mkdirSync(dir, { recursive: true });
-  for (const file of kind.files(node, ctx)) writeFileSync(file.path, file.content, { mode: file.secret ? 0o600 : 0o644 });
+  for (const file of kind.files(node, ctx)) {
+    if (file.ownedByServer === true && existsSync(file.path)) continue;
+    writeFileSync(file.path, file.content, { mode: file.secret ? 0o600 : 0o644 });
+  }
   await kind.initialize?.(node, ctx);
 }

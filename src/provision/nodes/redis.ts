@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { primaryOf, type NodeOfKind } from '../../topology/model.js';
+import { findNode, type NodeOfKind } from '../../topology/model.js';
+import { roleNow } from '../../failover/roles.js';
 import { endpointOf, listenAddress, peerHost } from '../addressing.js';
 import type { RunningTopology } from '../../running/running-topology.js';
 import { program, type RenderContext } from '../render-context.js';
@@ -28,7 +29,7 @@ export const redisKind: NodeKind<'redis'> = {
     const password = ctx.secrets.redisPassword;
     const endpoint = endpointOf(ctx.addressing, node);
     const ping = Wait.forRedisPing(endpoint, password);
-    return node.role === 'replica' ? [ping, Wait.forRedisReplicaLink(endpoint, password)] : [ping];
+    return roleNow(node, ctx.roles) === 'replica' ? [ping, Wait.forRedisReplicaLink(endpoint, password)] : [ping];
   },
 
   health: (node, running) => redisHealth(node, running),
@@ -61,19 +62,21 @@ export function renderRedisConfig(node: NodeOfKind<'redis'>, ctx: RenderContext)
     // Start a replica's full sync at once instead of waiting 5 s for more replicas to join.
     'repl-diskless-sync-delay 0',
   ];
-  if (node.replicaOf !== undefined) {
-    const master = primaryOf(ctx.topology, 'redis');
+  // The master now: after a Sentinel failover, a restarted old master starts as a replica.
+  const master = findNode(ctx.topology, ctx.roles.redisMaster);
+  if (master !== undefined && master.name !== node.name) {
     lines.push(`replicaof ${peerHost(ctx.addressing, master)} ${master.port}`, 'replica-read-only yes');
   }
   return `${lines.join('\n')}\n`;
 }
 
 async function redisHealth(node: NodeOfKind<'redis'>, running: RunningTopology): Promise<NodeHealth> {
+  const role = roleNow(node, await running.roles());
   return running.withRedis(node, async (redis) => {
     const info = await redisInfo(redis, 'replication');
     const clients = (await redisInfo(redis, 'clients')).get('connected_clients');
     const connections = clients === undefined ? undefined : Number(clients);
-    if (node.role === 'primary') {
+    if (role === 'primary') {
       return {
         healthy: info.get('role') === 'master',
         detail: `role ${info.get('role') ?? '?'}, ${info.get('connected_slaves') ?? 0} replica(s)`,

@@ -12,7 +12,11 @@ export function imageFor(topology: Pick<Topology, 'docker'>, node: TopologyNode)
     case 'app':
       return images.app;
     case 'redis':
+    case 'sentinel':
       return images.redis;
+    // The monitor is shopctl itself, as the apps are.
+    case 'monitor':
+      return images.app;
     case 'mysql':
       return node.flavor === 'mysql' ? images.mysql : images.mariadb;
   }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { z } from 'zod';
 import { EnvironmentError, ExitCode, UsageError } from '../errors.js';
-import { clientFor, type ClientInvocation } from '../provision/shell.js';
+import { clientFor, ROLE_WORDS, type ClientInvocation } from '../provision/shell.js';
 import { loadTopology } from '../topology/load.js';
 import { parseOptions, type CommandSpec } from './command.js';
 
@@ -9,10 +9,10 @@ const options = z.object({ topology: z.string().optional(), execute: z.string().
 
 export const shellCommand: CommandSpec = {
   name: 'shell',
-  summary: "open a node's own client (mariadb or redis-cli) logged in as admin; -e runs statements and prints their result",
+  summary: "open a node's own client (mariadb, or redis-cli for redis and sentinel nodes) logged in as admin; -e runs statements and prints their result",
   configure: (c) =>
     c
-      .argument('<node>', 'a mysql or redis node of the topology, e.g. mysql-primary')
+      .argument('<node>', `a mysql, redis or sentinel node of the topology (e.g. mysql-primary), or a role now: ${ROLE_WORDS.join(', ')} (primary/replica: the database's; a node's name wins)`)
       .option('-t, --topology <file>', 'topology file (default: topology/default.yaml)')
       .option('-e, --execute <statements>', 'SQL statements separated by ";" (mysql) or one command per line (redis)'),
   async action(node, raw) {

@@ -1,5 +1,6 @@
 import { withDeadline } from '../async/deadline.js';
 import { faultsInForce, type ActiveFault } from '../faults/active-faults.js';
+import { roleNow } from '../failover/roles.js';
 import { RunningTopology } from '../running/running-topology.js';
 import type { ServiceLogLine } from '../service/log-line.js';
 import type { Topology, TopologyNode } from '../topology/model.js';
@@ -54,6 +55,8 @@ export async function topologyStatus(topology: Topology): Promise<TopologyStatus
   const running = RunningTopology.find(topology);
   // Pids are shown also for a topology whose first `up` never finished.
   const runtime = running?.runtime ?? recordedRuntime(topology.name, topology);
+  // The data nodes' roles now (a failover moves them), else as the file has them.
+  const roles = await running?.roles().catch(() => undefined);
   const nodes = await Promise.all(
     topology.nodes.map(async (node): Promise<NodeStatus> => {
       const ref = nodeRef(paths, node.name);
@@ -62,7 +65,7 @@ export async function topologyStatus(topology: Topology): Promise<TopologyStatus
       const endpoint = endpointOf(runtime.addressing, node);
       const address = hostPort(endpoint.host, endpoint.port);
       const log = paths.node(node.name).logFile;
-      const base = { name: node.name, kind: node.kind, role: node.role, server: node.server, port: node.port, address, log, pid, processes, running: pid !== null };
+      const base = { name: node.name, kind: node.kind, role: roles === undefined ? node.role : roleNow(node, roles), server: node.server, port: node.port, address, log, pid, processes, running: pid !== null };
       if (running === undefined) return { ...base, healthy: false, detail: 'not provisioned (run shopctl up)', replication: null, connections: null };
       if (pid === null) return { ...base, healthy: false, detail: 'not running', replication: null, connections: null };
       // A frozen node would only time out its probe: say what it is instead.

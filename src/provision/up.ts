@@ -61,8 +61,11 @@ export interface UpResult {
   ms: number;
 }
 
-/** Start order: data first, then the apps that need it, then the balancer in front of them. */
-const STAGES: readonly (readonly TopologyNode['kind'][])[] = [['redis', 'mysql'], ['app'], ['nginx']];
+/**
+ * Start order: data first, then the Sentinels watching Redis (apps ask them for the master), then
+ * the apps that need both, then the balancer in front of them.
+ */
+const STAGES: readonly (readonly TopologyNode['kind'][])[] = [['redis', 'mysql'], ['sentinel'], ['app'], ['nginx']];
 
 /**
  * Brings every node of the topology up and ready, idempotently: nodes that run are checked,

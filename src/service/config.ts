@@ -17,6 +17,20 @@ const database = z.strictObject({
   pool: z.number().int().min(1),
 });
 
+/**
+ * The Redis master: `host`/`port` as `up` found it; with `sentinels` (`ha.redis: sentinel`) the
+ * app asks them for the master under `masterName` instead, and follows it when they fail over.
+ */
+const redis = z
+  .strictObject({
+    host: z.string(),
+    port: z.number().int(),
+    password: z.string(),
+    sentinels: z.array(z.strictObject({ host: z.string(), port: z.number().int() })).min(1).optional(),
+    masterName: z.string().optional(),
+  })
+  .refine((r) => (r.sentinels === undefined) === (r.masterName === undefined), { message: 'expected sentinels and masterName together', path: ['masterName'] });
+
 export const serviceConfigSchema = z.strictObject({
   node: z.string(),
   host: z.string().default('127.0.0.1'),
@@ -33,7 +47,7 @@ export const serviceConfigSchema = z.strictObject({
   concurrency: z.number().int().min(1).default(256),
   /** Server-Timing on every answer (service/server-timing.ts). */
   serverTiming: z.boolean().default(true),
-  redis: z.strictObject({ host: z.string(), port: z.number().int(), password: z.string() }),
+  redis: redis,
   mysql: z.strictObject({ primary: database, replica: database }),
 });
 

@@ -1,7 +1,8 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import mysql from 'mysql2/promise';
 import { ProductCache } from './cache/product-cache.js';
 import { ProductLock } from './cache/product-lock.js';
+import { watchStockLineage } from './cache/stock-lineage.js';
 import { defineScripts } from './cache/redis-scripts.js';
 import type { DatabaseConfig, ServiceConfig } from './config.js';
 import { Database } from './database.js';
@@ -24,21 +25,13 @@ export interface Dependencies {
 
 /** Connects to the servers; `incidents` hears when one is lost or regained, and when a pool runs dry. */
 export function connectDependencies(config: ServiceConfig, metrics: Metrics, incidents: IncidentLog): Dependencies {
-  const redis = new Redis({
-    host: config.redis.host,
-    port: config.redis.port,
-    password: config.redis.password,
-    // Fail a command fast while Redis is down instead of queueing it without bound.
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    commandTimeout: WAITS.redisCommandMs,
-    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
-  });
+  const redis = new Redis(redisOptions(config.redis));
   redis.on('error', () => {
     // Surfaced per request (503, or the database alone decides) and by /readyz; it reconnects.
     // Logged once per loss by watchRedis.
   });
   const stopWatching = watchRedis(redis, incidents.health);
+  const stopLineage = watchStockLineage(redis, (dropped) => incidents.cacheDropped(dropped));
   defineScripts(redis);
   const primary = new Database('primary', createPool(config.mysql.primary), metrics, incidents);
   const replica = new Database('replica', createPool(config.mysql.replica), metrics, incidents);
@@ -53,9 +46,40 @@ export function connectDependencies(config: ServiceConfig, metrics: Metrics, inc
     async close() {
       events.close();
       stopWatching();
+      stopLineage();
       redis.disconnect();
       await Promise.allSettled([primary.close(), replica.close()]);
     },
+  };
+}
+
+/**
+ * Fail fast while Redis is down instead of queueing commands without bound: one retry, no
+ * offline queue, a time limit per command. With Sentinels (`ha.redis: sentinel`) every connect
+ * asks them for the master (and checks it says `role:master`), `failoverDetector` listens for
+ * their `+switch-master` and reconnects at once, and a READONLY answer (a master demoted under
+ * an open connection) reconnects too. The pub/sub subscriber is a `duplicate()`: it follows the
+ * master the same way and subscribes again on each connect (events.ts).
+ */
+export function redisOptions(config: ServiceConfig['redis']): RedisOptions {
+  const common: RedisOptions = {
+    password: config.password,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    commandTimeout: WAITS.redisCommandMs,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+  };
+  if (config.sentinels === undefined || config.masterName === undefined) return { ...common, host: config.host, port: config.port };
+  return {
+    ...common,
+    sentinels: config.sentinels,
+    name: config.masterName,
+    sentinelPassword: config.password,
+    sentinelCommandTimeout: WAITS.redisCommandMs,
+    // Every Sentinel down: try them again every 100 ms to 1 s, for ever (as the master's retries).
+    sentinelRetryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+    failoverDetector: true,
+    reconnectOnError: (error) => error.message.startsWith('READONLY'),
   };
 }
 

@@ -25,7 +25,8 @@ export class OrderEvents {
     private readonly redis: Redis,
     private readonly metrics: Metrics,
   ) {
-    // Queue the SUBSCRIBE until connected; ioredis subscribes again after every reconnect.
+    // Queue the SUBSCRIBE until connected; ioredis subscribes again after every reconnect, with
+    // Sentinels to the master they name then (test/sentinel.test.ts checks it across a failover).
     this.subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
     this.subscriber.on('error', () => {
       // Reconnects by itself; missed events are the design's known weakness.

@@ -1,3 +1,4 @@
+import type { StockDropped } from './cache/stock-lineage.js';
 import type { DatabaseObserver, PoolExhaustion } from './database.js';
 import { DependencyHealth } from './dependency-health.js';
 import { ServiceError, type DependencyName } from './errors.js';
@@ -22,7 +23,7 @@ export class IncidentLog implements DatabaseObserver {
   private readonly repeats: EventAggregator<Repeated>;
 
   constructor(
-    log: ServiceLog,
+    private readonly log: ServiceLog,
     windowMs = 1000,
     now: () => number = Date.now,
   ) {
@@ -67,6 +68,15 @@ export class IncidentLog implements DatabaseObserver {
   acceptFailed(error: Error & { code?: string }): void {
     const code = error.code ?? 'unknown';
     this.repeats.record(`accept_failed ${code}`, { level: 'error', event: 'accept_failed', fields: { code, reason: clipReason(error.message) } });
+  }
+
+  /**
+   * The cached stock was dropped: the Redis master is not the one it was written to
+   * (cache/stock-lineage.ts). Once per change of master and process.
+   */
+  cacheDropped(event: StockDropped): void {
+    const { count, replid, marker, lastSeen, complete } = event;
+    this.log.event('warn', 'cache_dropped', { count, replid, marker: marker ?? 'none', lastSeen: lastSeen ?? 'none', complete }, 'the Redis master changed: cached stock dropped');
   }
 
   /** Writes the counts not yet written; the process is stopping. */

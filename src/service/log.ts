@@ -16,6 +16,7 @@ export const SERVICE_EVENTS = [
   'refused',
   'internal_error',
   'accept_failed',
+  'cache_dropped',
 ] as const;
 
 export type ServiceEvent = (typeof SERVICE_EVENTS)[number];

@@ -120,3 +120,39 @@ describe('an invalid topology names the key and the expectation', () => {
     expect(() => loadTopology(file)).toThrow('is not valid YAML');
   });
 });
+
+describe('ha.redis: sentinel names what it is missing', () => {
+  /** The default topology with sentinel nodes on the first `count` servers, and `ha.redis` as given. */
+  const withSentinels = (count: number, ha: string | undefined): Edit => (t) => {
+    const servers = Object.keys(t.servers);
+    for (let i = 0; i < count; i++) {
+      t.nodes[`sentinel${i + 1}`] = { kind: 'sentinel', port: 26379 + i } as EditableTopology['nodes'][string];
+      t.servers[servers[i % servers.length] as string]!.push(`sentinel${i + 1}`);
+    }
+    if (ha !== undefined) (t as EditableTopology & { ha?: unknown }).ha = { redis: ha };
+  };
+
+  it('three sentinels and a redis replica load, each Sentinel in its role', () => {
+    const topology = loadTopology(edited(withSentinels(3, 'sentinel')));
+    expect(topology.ha.redis).toBe('sentinel');
+    expect(topology.nodes.filter((n) => n.kind === 'sentinel').map((n) => n.role)).toEqual(['sentinel', 'sentinel', 'sentinel']);
+  });
+
+  it.each<[string, Edit, string[]]>([
+    ['two sentinels cannot fail over safely', withSentinels(2, 'sentinel'), ['ha.redis: expected 3 nodes of kind sentinel for ha.redis: sentinel (quorum 2), found 2']],
+    ['no sentinel at all', withSentinels(0, 'sentinel'), ['ha.redis: expected 3 nodes of kind sentinel for ha.redis: sentinel (quorum 2), found 0']],
+    ['sentinel nodes without ha.redis', withSentinels(3, undefined), ['nodes.sentinel1.kind: a sentinel node needs ha.redis: sentinel', 'nodes.sentinel2.kind: a sentinel node needs ha.redis: sentinel', 'nodes.sentinel3.kind: a sentinel node needs ha.redis: sentinel']],
+    [
+      'no redis replica to promote',
+      (t) => {
+        withSentinels(3, 'sentinel')(t);
+        delete t.nodes['redis-replica'];
+        t.servers['db-b'] = t.servers['db-b']!.filter((n) => n !== 'redis-replica');
+      },
+      ['ha.redis: expected a redis node with replicaOf: Sentinel promotes a replica'],
+    ],
+    ['an unknown mode', withSentinels(3, 'cluster'), ['ha.redis: Invalid option: expected one of "none"|"sentinel"']],
+  ])('%s', (_what, edit, expected) => {
+    expect(errorsOf(edit)).toEqual(expected);
+  });
+});

@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { loadTopology } from '../../topology/load.js';
 import { generateSecrets } from '../../provision/secrets.js';
 import { composeExport, INIT_SERVICE } from './compose-file.js';
@@ -64,5 +68,36 @@ describe('the compose export of the default topology', () => {
     for (const password of [secrets.redisPassword, secrets.mysqlRootPassword, secrets.mysqlAdminPassword, secrets.mysqlAppPassword, secrets.mysqlReplicationPassword]) expect(yaml).not.toContain(password);
     expect(host.files.filter((f) => f.content.includes(secrets.mysqlAppPassword)).every((f) => f.secret)).toBe(true);
     expect(host.files.filter((f) => f.content.includes(secrets.redisPassword)).every((f) => f.secret)).toBe(true);
+  });
+});
+
+describe('the compose export of a topology with ha.redis: sentinel', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'shopctl-compose-')), 'sentinels.yaml');
+  const yaml = parse(readFileSync(new URL('../../../topology/default.yaml', import.meta.url), 'utf8')) as { ha?: unknown; nodes: Record<string, unknown>; servers: Record<string, string[]> };
+  yaml.ha = { redis: 'sentinel' };
+  ['app-a', 'db-a', 'db-b'].forEach((server, i) => {
+    yaml.nodes[`sentinel${i + 1}`] = { kind: 'sentinel', port: 26379 + i };
+    yaml.servers[server]?.push(`sentinel${i + 1}`);
+  });
+  writeFileSync(file, stringify(yaml));
+  const ha = composeExport(loadTopology(file), 'bridge', secrets);
+  const sentinel = ha.document.services.sentinel1;
+
+  it('runs each Sentinel from the redis image on a config it may rewrite: copied into its volume on the first start', () => {
+    expect(sentinel?.command).toEqual(['redis-server', '/shopctl/default/sentinel1/sentinel.conf', '--sentinel']);
+    expect(sentinel?.volumes).toContain('./config/sentinel1/sentinel.conf:/shopctl/default/sentinel1/sentinel.conf.first:ro');
+    expect(sentinel?.volumes.some((v) => v.endsWith('/sentinel.conf:ro'))).toBe(false);
+    expect(sentinel?.entrypoint[2]).toContain('{ [ -f /shopctl/default/sentinel1/sentinel.conf ] || cp /shopctl/default/sentinel1/sentinel.conf.first /shopctl/default/sentinel1/sentinel.conf; }');
+    expect(sentinel?.healthcheck?.test.join(' ')).toContain('sentinel get-master-addr-by-name shop');
+    expect(sentinel?.depends_on).toEqual({ 'redis-master': { condition: 'service_healthy' }, 'redis-replica': { condition: 'service_healthy' } });
+  });
+
+  it('points the Sentinels at the master by name and the apps at the Sentinels', () => {
+    const conf = ha.files.find((f) => f.path === 'config/sentinel1/sentinel.conf');
+    expect(conf?.secret).toBe(true);
+    expect(conf?.content).toContain('sentinel monitor shop redis-master 16379 2');
+    const service = JSON.parse(ha.files.find((f) => f.path === 'config/app1/service.json')?.content ?? '{}') as { redis: unknown };
+    expect(service.redis).toMatchObject({ masterName: 'shop', sentinels: [{ host: 'sentinel1', port: 26379 }, { host: 'sentinel2', port: 26380 }, { host: 'sentinel3', port: 26381 }] });
+    expect(ha.document.services.app1?.depends_on).toMatchObject({ sentinel1: { condition: 'service_healthy' }, sentinel3: { condition: 'service_healthy' } });
   });
 });

@@ -146,13 +146,13 @@ function nodeService(node: TopologyNode, ctx: RenderContext, configs: readonly N
     image: imageFor(ctx.topology, node),
     // The image's own entrypoint (official images have one) is replaced: the node's folders
     // first, then the server as the container's main process.
-    entrypoint: ['/bin/sh', '-c', [...firstStart(node, ctx), 'exec "$0" "$@"'].join(' && ')],
+    entrypoint: ['/bin/sh', '-c', [...firstStart(node, ctx, configs), 'exec "$0" "$@"'].join(' && ')],
     command: [basename(launch.command), ...launch.args],
     working_dir: dir,
     ...(launch.env === undefined ? {} : { environment: launch.env }),
     volumes: [
       `${node.name}:${dir}`,
-      ...configs.map((f) => `./${configPath(node, f)}:${f.path}:ro`),
+      ...configs.map((f) => `./${configPath(node, f)}:${mountedAt(f)}:ro`),
       ...(node.kind === 'app' || node.kind === 'monitor' ? [`${PACKAGE_ROOT.replace(/\/$/, '')}:${PACKAGE_ROOT.replace(/\/$/, '')}:ro`] : []),
     ],
     labels: { ...labels, [LABELS.node]: node.name },
@@ -163,10 +163,22 @@ function nodeService(node: TopologyNode, ctx: RenderContext, configs: readonly N
   };
 }
 
-/** Shell run before the server: its folders, and a database's data directory on first start. */
-function firstStart(node: TopologyNode, ctx: RenderContext): string[] {
+/**
+ * Where a config file is mounted (read-only): at its path, or beside it for a file the server
+ * rewrites (Sentinel's), which the first start copies into the node's volume.
+ */
+function mountedAt(file: NodeFile): string {
+  return file.ownedByServer === true ? `${file.path}.first` : file.path;
+}
+
+/**
+ * Shell run before the server: its folders, the first copy of a config the server rewrites, and
+ * a database's data directory on first start.
+ */
+function firstStart(node: TopologyNode, ctx: RenderContext, configs: readonly NodeFile[]): string[] {
   const dirs = withKind(node, (kind, n) => kind.directories(n, ctx));
   const steps = dirs.length === 0 ? [] : [shellLine(['mkdir', '-p', ...dirs])];
+  for (const file of configs.filter((f) => f.ownedByServer === true)) steps.push(`{ [ -f ${file.path} ] || cp ${mountedAt(file)} ${file.path}; }`);
   if (node.kind !== 'mysql') return steps;
   const paths = ctx.paths.node(node.name);
   const marker = initializedMarker(ctx, node);
@@ -181,8 +193,11 @@ function dependencies(node: TopologyNode, topology: Topology): Pick<ComposeServi
   switch (node.kind) {
     case 'nginx':
       return { depends_on: on(node.upstreams, 'service_healthy') };
-    case 'app':
-      return { depends_on: { ...on([primaryOf(topology, 'redis').name], 'service_healthy'), ...on([INIT_SERVICE], 'service_completed_successfully') } };
+    case 'app': {
+      // With Sentinels the app asks them for the master.
+      const redis = topology.ha.redis === 'sentinel' ? nodesOfKind(topology, 'sentinel') : [primaryOf(topology, 'redis')];
+      return { depends_on: { ...on(redis.map((n) => n.name), 'service_healthy'), ...on([INIT_SERVICE], 'service_completed_successfully') } };
+    }
     case 'redis':
       return node.replicaOf === undefined ? {} : { depends_on: on([node.replicaOf], 'service_healthy') };
     case 'mysql':

@@ -4,6 +4,7 @@ import { nodesOfKind, primaryOf, type NodeOfKind, type Topology } from '../../to
 import type { DatabaseConfig, ServiceConfig } from '../../service/config.js';
 import { httpOrigin, listenAddress, peerHost } from '../addressing.js';
 import { appReadiness } from '../../clients/http.js';
+import { SENTINEL_MASTER_NAME } from '../../clients/sentinel.js';
 import type { RunningTopology } from '../../running/running-topology.js';
 import type { RenderContext } from '../render-context.js';
 import type { NodeHealth, NodeKind } from './node-kind.js';
@@ -62,9 +63,15 @@ export function serviceConfig(node: NodeOfKind<'app'>, ctx: RenderContext): Serv
     maxPurchasesInFlight: maxPurchasesInFlight(topology.app),
     concurrency: appConcurrency(topology.app),
     serverTiming: topology.app.serverTiming,
-    redis: { host: peerHost(addressing, redis), port: redis.port, password: secrets.redisPassword },
+    redis: { host: peerHost(addressing, redis), port: redis.port, password: secrets.redisPassword, ...sentinels(ctx) },
     mysql: { primary: login(primary, topology.app.pools.primary), replica: login(replica, topology.app.pools.replica) },
   };
+}
+
+/** With `ha.redis: sentinel` the app finds the master through the Sentinels and follows it. */
+function sentinels({ topology, addressing }: RenderContext): Pick<ServiceConfig['redis'], 'sentinels' | 'masterName'> {
+  if (topology.ha.redis !== 'sentinel') return {};
+  return { sentinels: nodesOfKind(topology, 'sentinel').map((n) => ({ host: peerHost(addressing, n), port: n.port })), masterName: SENTINEL_MASTER_NAME };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { SENTINEL_MASTER_NAME } from '../../clients/sentinel.js';
 import { findNode, nodesOfKind, type NodeOfKind } from '../../topology/model.js';
 import { endpointOf, listenAddress, peerHost } from '../addressing.js';
+import type { TopologyPaths } from '../home.js';
 import { program, type RenderContext } from '../render-context.js';
 import { Wait } from '../wait/wait.js';
 import type { NodeHealth, NodeKind } from './node-kind.js';
@@ -33,13 +34,15 @@ export const sentinelKind: NodeKind<'sentinel'> = {
   },
 
   readiness(node, ctx) {
-    return [Wait.forRedisPing(endpointOf(ctx.addressing, node), ctx.secrets.redisPassword)];
+    const endpoint = endpointOf(ctx.addressing, node);
+    return [Wait.forRedisPing(endpoint, ctx.secrets.redisPassword), Wait.forSentinelQuorum(endpoint, ctx.secrets.redisPassword)];
   },
 
   health: (node, running) => running.withRedis(node, sentinelHealth),
 };
 
-export function sentinelConfigFile(ctx: Pick<RenderContext, 'paths'>, node: Pick<NodeOfKind<'sentinel'>, 'name'>): string {
+/** Also read by `failover/current-roles.ts`: the master the Sentinels last recorded. */
+export function sentinelConfigFile(ctx: { paths: Pick<TopologyPaths, 'node'> }, node: Pick<NodeOfKind<'sentinel'>, 'name'>): string {
   return join(ctx.paths.node(node.name).dir, 'sentinel.conf');
 }
 
@@ -79,7 +82,7 @@ async function sentinelHealth(sentinel: Redis): Promise<NodeHealth> {
   const address = master === null ? null : `${master[0]}:${master[1]}`;
   return {
     healthy: master !== null && quorum.ok,
-    detail: `master ${address ?? 'unknown'}, ${fields.get('num-slaves') ?? '?'} replica(s), ${fields.get('num-other-sentinels') ?? '?'} other sentinel(s); ${quorum.text}`,
+    detail: `master ${address ?? 'unknown'} (${fields.get('flags') ?? '?'}), ${fields.get('num-slaves') ?? '?'} replica(s), ${fields.get('num-other-sentinels') ?? '?'} other sentinel(s); ${quorum.text}`,
     replication: {
       role: 'sentinel',
       master: address,

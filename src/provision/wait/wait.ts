@@ -2,6 +2,7 @@ import { httpThroughWait, httpWait } from './http-wait.js';
 import { mysqlAnsweringWait, mysqlPingWait, mysqlReplicaRunningWait } from './mysql-wait.js';
 import { redisPingWait, redisReplicaLinkWait } from './redis-wait.js';
 import { retryUntil, type RetryOptions } from './retry.js';
+import { sentinelQuorumWait } from './sentinel-wait.js';
 import type { WaitStrategy } from './wait-strategy.js';
 
 /** The readiness probes, one per kind, behind one facade: `Wait.forHttp(url)`. */
@@ -10,6 +11,7 @@ export const Wait = {
   forHttpThrough: httpThroughWait,
   forRedisPing: redisPingWait,
   forRedisReplicaLink: redisReplicaLinkWait,
+  forSentinelQuorum: sentinelQuorumWait,
   forMysqlAnswering: mysqlAnsweringWait,
   forMysqlPing: mysqlPingWait,
   forMysqlReplicaRunning: mysqlReplicaRunningWait,

@@ -11,6 +11,8 @@ export interface Product {
 
 const productKey = (id: number) => `product:${id}`;
 export const stockKey = (id: number) => `stock:${id}`;
+/** Every cached stock, for SCAN MATCH (stock-lineage.ts drops them after a change of master). */
+export const STOCK_KEYS = 'stock:*';
 
 /**
  * The product cache in Redis, in two keys so purchases can move stock without rewriting the

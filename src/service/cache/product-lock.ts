@@ -16,7 +16,8 @@ export const DEFAULT_LOCK: LockOptions = { ttlMs: LOCK_TTL_MS, maxWaitMs: WAITS.
 /**
  * The seed design's per-product Redis lock: SET NX PX with a random token, released by a
  * compare-and-delete script. On an asynchronously replicated master it can be granted twice
- * after a failover (DESIGN section 1): the database row stays the real arbiter.
+ * after a failover (DESIGN section 1): the database row stays the real arbiter (seed.ts,
+ * `buyUnderLock`, says where).
  */
 export class ProductLock {
   constructor(

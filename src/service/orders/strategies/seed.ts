@@ -32,6 +32,12 @@ export function seedStrategy(deps: StrategyDeps): PurchaseStrategy {
   };
 }
 
+/**
+ * Safe without the lock: after a Redis failover the lock may be granted twice (its key was on the
+ * old master only, issue #14), and then both holders get here. `SELECT … FOR UPDATE` queues the
+ * second behind the first's COMMIT, so it reads the stock the first left and answers sold out if
+ * that is short; the UPDATE at the version read changes one row or none. The row decides.
+ */
 async function buyUnderLock(deps: StrategyDeps, request: Parameters<PurchaseStrategy['buy']>[0], timing: RequestTiming): Promise<PurchaseOutcome> {
   try {
     return await deps.primary.transaction(async (c) => {

@@ -8,6 +8,8 @@ import { faultCommand } from './commands/fault.js';
 import { benchCommand } from './commands/bench.js';
 import { verifyCommand } from './commands/verify.js';
 import { serveCommand } from './commands/serve.js';
+import { monitorCommand } from './commands/monitor.js';
+import { failoverCommand } from './commands/failover.js';
 import { shellCommand } from './commands/shell.js';
 import { statusCommand } from './commands/status.js';
 import { upCommand } from './commands/up.js';
@@ -16,7 +18,7 @@ import { PACKAGE_ROOT } from './package-root.js';
 import { writeErr } from './ui/terminal.js';
 
 /** Every command, registered here and nowhere else, in the order `--help` lists them. */
-const COMMANDS: readonly CommandSpec[] = [upCommand, statusCommand, shellCommand, benchCommand, verifyCommand, faultCommand, downCommand, exportCommand, serveCommand];
+const COMMANDS: readonly CommandSpec[] = [upCommand, statusCommand, shellCommand, benchCommand, verifyCommand, faultCommand, failoverCommand, downCommand, exportCommand, serveCommand, monitorCommand];
 
 const EXIT_CODES_HELP = `
 Exit codes (the same for every command):

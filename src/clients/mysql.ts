@@ -49,6 +49,11 @@ export interface ReplicaStatus {
   lastError: string;
   secondsBehind: number | null;
   gtidSlavePos: string;
+  /** The last GTID received into the relay log (applied or not). */
+  gtidIoPos: string;
+  /** The primary it follows. */
+  masterHost: string;
+  masterPort: number;
 }
 
 /** `SHOW SLAVE STATUS` of a replica; undefined when replication is not configured. */
@@ -61,6 +66,9 @@ export async function replicaStatus(connection: Connection): Promise<ReplicaStat
     lastError: String(row.Last_IO_Error || row.Last_SQL_Error || ''),
     secondsBehind: row.Seconds_Behind_Master === null ? null : Number(row.Seconds_Behind_Master),
     gtidSlavePos: String(row.Gtid_Slave_Pos ?? ''),
+    gtidIoPos: String(row.Gtid_IO_Pos ?? ''),
+    masterHost: String(row.Master_Host ?? ''),
+    masterPort: Number(row.Master_Port ?? 0),
   };
 }
 
@@ -69,7 +77,7 @@ export function isReplicating(status: ReplicaStatus): boolean {
 }
 
 /** A GTID position variable (`gtid_binlog_pos` on a primary, `gtid_slave_pos` on a replica). */
-export async function gtidPosition(connection: Connection, variable: 'gtid_binlog_pos' | 'gtid_slave_pos'): Promise<string> {
+export async function gtidPosition(connection: Connection, variable: 'gtid_binlog_pos' | 'gtid_slave_pos' | 'gtid_current_pos'): Promise<string> {
   const [row] = await queryRows(connection, `SELECT @@${variable} AS pos`);
   return String(row?.pos ?? '');
 }
@@ -78,4 +86,10 @@ export async function gtidPosition(connection: Connection, variable: 'gtid_binlo
 export async function globalStatus(connection: Connection, name: string): Promise<number> {
   const [row] = await queryRows(connection, 'SHOW GLOBAL STATUS LIKE ?', [name]);
   return Number(row?.Value);
+}
+
+/** `@@global.read_only`: a fenced or replica server refuses the apps' writes. */
+export async function isReadOnly(connection: Connection): Promise<boolean> {
+  const [row] = await queryRows(connection, 'SELECT @@global.read_only AS ro');
+  return Number(row?.ro) === 1;
 }

@@ -1,12 +1,13 @@
-import { fileRoles } from '../failover/roles.js';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
+import { fileRoles } from '../failover/roles.js';
 import { loadTopology } from '../topology/load.js';
 import { findNode, type NodeOfKind } from '../topology/model.js';
-import { hostPort, httpOrigin } from './addressing.js';
+import { accountHost, hostPort, httpOrigin } from './addressing.js';
 import { topologyPaths } from './home.js';
 import { serviceConfig } from './nodes/app.js';
-import { primaryStatements, replicationSource } from './nodes/mysql-bootstrap.js';
+import { primaryStatements, replicationSource, serverPasswords } from './nodes/mysql-bootstrap.js';
+import { secureServerStatements } from './nodes/mysql-schema.js';
 import { renderMysqlConfig } from './nodes/mysql-config.js';
 import { renderRedisConfig } from './nodes/redis.js';
 import type { RenderContext } from './render-context.js';
@@ -32,12 +33,19 @@ describe('the configs on loopback (processes, or containers on the host network)
   });
 
   it('let accounts in from loopback only', () => {
-    expect(primaryStatements(loopback).filter((s) => s.startsWith('CREATE USER'))).toEqual([
+    expect(accounts(loopback)).toEqual([
+      expect.stringContaining("'shopctl_admin'@'127.0.0.1'"),
       expect.stringContaining("'shopctl_repl'@'127.0.0.1'"),
       expect.stringContaining("'shopctl_app'@'127.0.0.1'"),
     ]);
   });
 });
+
+/** The accounts every server makes for itself, then those the primary makes for all. */
+function accounts(ctx: RenderContext): string[] {
+  const perServer = secureServerStatements(serverPasswords(ctx.secrets), accountHost(ctx.addressing));
+  return [...perServer, ...primaryStatements(ctx)].filter((s) => s.startsWith('CREATE USER'));
+}
 
 describe('the configs on a bridge network', () => {
   it('listen on every interface of the container and reach peers by node name', () => {
@@ -53,7 +61,8 @@ describe('the configs on a bridge network', () => {
 
   it('point the replica at the primary by name, and let accounts in from the network', () => {
     expect(replicationSource(node('mysql-primary'), bridge)).toEqual({ host: 'mysql-primary', port: 13306, password: secrets.mysqlReplicationPassword });
-    expect(primaryStatements(bridge).filter((s) => s.startsWith('CREATE USER'))).toEqual([
+    expect(accounts(bridge)).toEqual([
+      expect.stringContaining("'shopctl_admin'@'%'"),
       expect.stringContaining("'shopctl_repl'@'%'"),
       expect.stringContaining("'shopctl_app'@'%'"),
     ]);
@@ -73,7 +82,7 @@ describe('the configs of servers on several Docker hosts (docker.hosts, host net
   });
 
   it('let accounts in from any host, since connections now come from other machines', () => {
-    expect(primaryStatements(ctx).filter((s) => s.startsWith('CREATE USER'))).toEqual([expect.stringContaining("@'%'"), expect.stringContaining("@'%'")]);
+    expect(accounts(ctx)).toEqual([expect.stringContaining("@'%'"), expect.stringContaining("@'%'"), expect.stringContaining("@'%'")]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { withDeadline } from '../async/deadline.js';
 import { faultsInForce, type ActiveFault } from '../faults/active-faults.js';
 import { roleNow } from '../failover/roles.js';
+import { readFailoverState, type Promotion } from '../failover/state.js';
 import { RunningTopology } from '../running/running-topology.js';
 import type { ServiceLogLine } from '../service/log-line.js';
 import type { Topology, TopologyNode } from '../topology/model.js';
@@ -43,6 +44,12 @@ export interface TopologyStatus {
   nodes: NodeStatus[];
   /** The faults in force (`shopctl fault`): any makes the topology unhealthy. */
   faults: ActiveFault[];
+  /**
+   * Who writes now: the database primary and the failover epoch (promotions so far, from
+   * failover.json), the Redis master (Sentinel's majority, or the file's), the last promotion.
+   * Null when the topology is not provisioned.
+   */
+  failover: { epoch: number; mysqlPrimary: string; redisMaster: string; lastPromotion: Promotion | null } | null;
 }
 
 const HEALTH_TIMEOUT_MS = 3000;
@@ -76,7 +83,8 @@ export async function topologyStatus(topology: Topology): Promise<TopologyStatus
   ).then((all) => (running === undefined ? all : all.map(withRecentLog)));
   const faults = running === undefined ? [] : await faultsInForce(paths, runtime);
   // A partition leaves every node answering this CLI: it is no health problem of a node, but the topology is not whole.
-  return { topology: topology.name, file: topology.file, provisioned: running !== undefined, healthy: nodes.every((n) => n.healthy) && faults.length === 0, nodes, faults };
+  const failover = roles === undefined || running === undefined ? null : { ...roles, lastPromotion: readFailoverState(running.paths)?.promotions.at(-1) ?? null };
+  return { topology: topology.name, file: topology.file, provisioned: running !== undefined, healthy: nodes.every((n) => n.healthy) && faults.length === 0, nodes, faults, failover };
 }
 
 /** What a sick app said last, from its log file (service/log.ts), so `status` shows why. */

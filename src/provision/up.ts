@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { allSettledOrThrow } from '../async/all-settled.js';
 import { EnvironmentError, ShopctlError, UsageError } from '../errors.js';
 import { currentRoles } from '../failover/current-roles.js';
-import { loadBalancerOf, type Topology, type TopologyNode } from '../topology/model.js';
+import { loadBalancerOf, nodesOfKind, type NodeOfKind, type Topology, type TopologyNode } from '../topology/model.js';
+import { RunningTopology } from '../running/running-topology.js';
+import { silentFailoverLog } from '../failover/failover-log.js';
+import { rejoinWhereNeeded } from '../failover/rejoin.js';
+import type { Rejoin } from '../failover/state.js';
 import { endpointOf, httpOrigin } from './addressing.js';
 import type { ProvisionContext } from './context.js';
 import { stopAllNodes } from './down.js';
@@ -65,7 +69,7 @@ export interface UpResult {
  * Start order: data first, then the Sentinels watching Redis (apps ask them for the master), then
  * the apps that need both, then the balancer in front of them.
  */
-const STAGES: readonly (readonly TopologyNode['kind'][])[] = [['redis', 'mysql'], ['sentinel'], ['app'], ['nginx']];
+const STAGES: readonly (readonly TopologyNode['kind'][])[] = [['redis', 'mysql'], ['sentinel', 'monitor'], ['app'], ['nginx']];
 
 /**
  * Brings every node of the topology up and ready, idempotently: nodes that run are checked,
@@ -105,7 +109,7 @@ export async function up(topology: Topology, options: UpOptions): Promise<UpResu
     leaveNothing = false;
     const loadBalancer = httpOrigin(runtime.addressing, loadBalancerOf(topology));
     // The process runtime and the docker host network share this machine's network sysctls.
-    const warnings = runtime.driver === 'local' || topology.docker.network === 'host' ? backlogWarnings(topology) : [];
+    const warnings = [...(runtime.driver === 'local' || topology.docker.network === 'host' ? backlogWarnings(topology) : []), ...run.rejoined.filter((r) => r.errantGtids !== '').map(errantWarning)];
     return { topology: topology.name, loadBalancer, ...result, bootstrapped: firstUp, warnings, ms: Date.now() - startedAt };
   } finally {
     interrupt?.dispose();
@@ -168,6 +172,8 @@ interface UpSetting {
 class UpRun {
   private readonly started: TopologyNode[] = [];
   private readonly alreadyRunning: string[] = [];
+  /** Demoted primaries made replicas again by this run. */
+  readonly rejoined: Rejoin[] = [];
 
   constructor(
     private readonly setting: UpSetting,
@@ -187,6 +193,9 @@ class UpRun {
       ctx.signal?.throwIfAborted();
       await allSettledOrThrow(nodesOf(this.setting).filter((n) => kinds.includes(n.kind)).map((n) => this.ensureRunning(n, ctx)));
       if (kinds.includes('mysql') && this.firstUp) products = await this.step('databases', () => bootstrapDatabases(ctx));
+      // After a failover, a demoted primary that runs again follows the new one (with a
+      // monitor node, the monitor does it).
+      if (kinds.includes('mysql') && !this.firstUp && nodesOfKind(topology, 'monitor').length === 0) this.rejoined.push(...(await this.step('replication', () => rejoinDemoted(topology, nodesOf(this.setting)))));
     }
     return { started: this.started.map((n) => n.name), alreadyRunning: this.alreadyRunning, ...(products === undefined ? {} : { products }) };
   }
@@ -257,6 +266,22 @@ async function provisionContext(setting: UpSetting, toStart: readonly TopologyNo
   const { runtime, topology, paths, secrets } = setting;
   const roles = await currentRoles(topology, paths, runtime.addressing, secrets);
   return { ...setting, addressing: runtime.addressing, programs: runtime.programs(programsOf(toStart)), runningAsRoot: process.getuid?.() === 0, roles };
+}
+
+async function rejoinDemoted(topology: Topology, nodes: readonly TopologyNode[]): Promise<Rejoin[]> {
+  const databases = nodes.filter((n): n is NodeOfKind<'mysql'> => n.kind === 'mysql');
+  const running = RunningTopology.find(topology);
+  if (running === undefined || databases.length === 0) return [];
+  try {
+    return await rejoinWhereNeeded(running, databases, silentFailoverLog);
+  } finally {
+    await running.close();
+  }
+}
+
+/** A rejoin that found errant transactions: never silent. */
+function errantWarning(r: Rejoin): string {
+  return `${r.node} held transactions the primary never got (GTIDs ${r.errantGtids}, ${r.errantOrders} order(s)): saved to ${r.savedTo ?? '?'}, then ${r.node} was rebuilt from the primary`;
 }
 
 /** The nodes this `up` looks after: all, or those of `only`. */

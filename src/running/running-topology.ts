@@ -44,6 +44,16 @@ export class RunningTopology implements AsyncDisposable {
     return new RunningTopology(topology, paths, readSecrets(paths.secretsFile), recordedRuntime(topology.name, topology));
   }
 
+  /**
+   * The topology while its first `up` is still under way: state and passwords written, the
+   * databases set up (the monitor node starts after them, before `up` marks the whole ready).
+   */
+  static findStarting(topology: Topology): RunningTopology | undefined {
+    const paths = topologyPaths(topology.name);
+    if (readState(paths) === undefined || !existsSync(paths.secretsFile)) return undefined;
+    return new RunningTopology(topology, paths, readSecrets(paths.secretsFile), recordedRuntime(topology.name, topology));
+  }
+
   get addressing(): Addressing {
     return this.runtime.addressing;
   }

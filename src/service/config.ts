@@ -48,7 +48,15 @@ export const serviceConfigSchema = z.strictObject({
   /** Server-Timing on every answer (service/server-timing.ts). */
   serverTiming: z.boolean().default(true),
   redis: redis,
-  mysql: z.strictObject({ primary: database, replica: database }),
+  mysql: z.strictObject({
+    primary: database,
+    replica: database,
+    /**
+     * Every database of the topology: the primary's pool follows whichever is writable after a
+     * failover (database-pools.ts). Absent: the primary is fixed.
+     */
+    candidates: z.array(z.strictObject({ host: z.string(), port: z.number().int() })).optional(),
+  }),
 });
 
 /** The app's accept queue; `up` warns when the kernel clamps it (provision/listen-backlogs.ts). */

@@ -1,6 +1,7 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import { DeadlineExceeded, withDeadline } from '../async/deadline.js';
 import { ServiceError, unavailable, type DependencyName } from './errors.js';
+import type { PoolSource } from './database-pools.js';
 import type { Metrics } from './metrics.js';
 import type { RequestTiming } from './server-timing.js';
 import { WAITS } from './waits.js';
@@ -40,12 +41,16 @@ const UNOBSERVED: DatabaseObserver = { failed() {}, answered() {}, poolExhausted
  * contention is 503 busy; anything else is a bug and stays an internal error.
  */
 export class Database {
+  private readonly source: PoolSource;
+
   constructor(
     readonly name: DatabaseName,
-    private readonly pool: Pool,
+    pool: Pool | PoolSource,
     private readonly metrics: Metrics,
     private readonly observer: DatabaseObserver = UNOBSERVED,
-  ) {}
+  ) {
+    this.source = 'noticed' in pool ? pool : { pool: () => pool, noticed() {}, end: () => pool.end() };
+  }
 
   /** When a use last succeeded (performance.now()). */
   private lastAnswerAt = Number.NEGATIVE_INFINITY;
@@ -65,6 +70,7 @@ export class Database {
       return result;
     } catch (error) {
       this.observeFailure(error);
+      this.source.noticed(error instanceof CommitFailed || error instanceof BrokenConnection ? error.cause : error);
       // A use cut off by the deadline is answered now, but its connection stays taken until its
       // statement ends on the server: destroyed at once, the pool would open another beside a
       // server thread still running the old statement, and the database would see more than
@@ -147,12 +153,17 @@ export class Database {
     }, timing);
   }
 
+  /** The server answered but is read-only: a primary's pool looks for the writable one. */
+  foundReadOnly(): void {
+    this.source.noticed({ errno: READ_ONLY_ERRNO });
+  }
+
   close(): Promise<void> {
-    return this.pool.end();
+    return this.source.end();
   }
 
   private async acquire(): Promise<PoolConnection> {
-    const pending = this.pool.getConnection();
+    const pending = this.source.pool().getConnection();
     try {
       return await withDeadline(pending, POOL_WAIT_MS);
     } catch (error) {
@@ -163,6 +174,7 @@ export class Database {
       }
       if (/queue limit/i.test((error as Error).message)) throw this.exhausted('queue_full', `too many requests waiting for a ${this.name} database connection`);
       this.observeFailure(error);
+      this.source.noticed(error);
       throw unavailable(this.name, `${this.name} database`, error);
     }
   }
@@ -201,6 +213,9 @@ class BrokenConnection extends Error {
   }
 }
 
+/** ER_OPTION_PREVENTS_STATEMENT: the server runs read-only. */
+const READ_ONLY_ERRNO = 1290;
+
 const LOCK_CONTENTION = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 
 /**
@@ -217,6 +232,8 @@ function translate(error: unknown, name: DatabaseName): unknown {
   const e = error as MysqlError;
   if (e.code !== undefined && LOCK_CONTENTION.has(e.code)) return new ServiceError('busy', `${name} database: ${e.message}`, 1, name);
   if (isConnectionFailure(e)) return unavailable(name, `${name} database`, e);
+  // A fenced or demoted primary (read-only): the app looks for the new one (database-pools.ts).
+  if (e.errno === READ_ONLY_ERRNO) return unavailable(name, `${name} database is read-only`, e);
   return error;
 }
 

@@ -6,6 +6,7 @@ import { watchStockLineage } from './cache/stock-lineage.js';
 import { defineScripts } from './cache/redis-scripts.js';
 import type { DatabaseConfig, ServiceConfig } from './config.js';
 import { Database } from './database.js';
+import { FixedPool, FollowingPrimary } from './database-pools.js';
 import { OrderEvents } from './events.js';
 import type { Metrics } from './metrics.js';
 import { watchRedis } from './redis-health.js';
@@ -33,8 +34,10 @@ export function connectDependencies(config: ServiceConfig, metrics: Metrics, inc
   const stopWatching = watchRedis(redis, incidents.health);
   const stopLineage = watchStockLineage(redis, (dropped) => incidents.cacheDropped(dropped));
   defineScripts(redis);
-  const primary = new Database('primary', createPool(config.mysql.primary), metrics, incidents);
-  const replica = new Database('replica', createPool(config.mysql.replica), metrics, incidents);
+  const candidates = config.mysql.candidates;
+  const primaryPool = candidates === undefined ? new FixedPool(config.mysql.primary) : new FollowingPrimary(config.mysql.primary, candidates, (from, to) => incidents.primaryMoved(from, to));
+  const primary = new Database('primary', primaryPool, metrics, incidents);
+  const replica = new Database('replica', new FixedPool(config.mysql.replica), metrics, incidents);
   const events = new OrderEvents(redis, metrics);
   return {
     redis,
@@ -81,28 +84,4 @@ export function redisOptions(config: ServiceConfig['redis']): RedisOptions {
     failoverDetector: true,
     reconnectOnError: (error) => error.message.startsWith('READONLY'),
   };
-}
-
-function createPool(db: DatabaseConfig): mysql.Pool {
-  const pool = mysql.createPool({
-    host: db.host,
-    port: db.port,
-    user: db.user,
-    password: db.password,
-    database: db.database,
-    connectionLimit: db.pool,
-    // Waiting requests are bounded in number here and in time by Database.
-    queueLimit: db.pool * 8,
-    connectTimeout: 2000,
-    enableKeepAlive: true,
-  });
-  // Queued on the new connection before the statement it was opened for (the core pool: its
-  // event hands over the callback connection). A connection that cannot take it is destroyed:
-  // its first use then fails as the database being unavailable.
-  pool.pool.on('connection', (connection) => {
-    connection.query(`SET SESSION innodb_lock_wait_timeout = ${WAITS.rowLockWaitS}`, (error) => {
-      if (error !== null) connection.destroy();
-    });
-  });
-  return pool;
 }

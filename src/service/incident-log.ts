@@ -39,6 +39,11 @@ export class IncidentLog implements DatabaseObserver {
     this.health.answered(dependency);
   }
 
+  /** The primary's pool moved to the writable database after a failover (database-pools.ts). */
+  primaryMoved(from: { host: string; port: number }, to: { host: string; port: number }): void {
+    this.log.event('warn', 'primary_followed', { from: `${from.host}:${from.port}`, to: `${to.host}:${to.port}` });
+  }
+
   poolExhausted(pool: DependencyName, cause: PoolExhaustion): void {
     this.repeats.record(`pool_exhausted ${pool} ${cause}`, { level: 'warn', event: 'pool_exhausted', fields: { pool, cause } });
   }

@@ -17,6 +17,7 @@ export const SERVICE_EVENTS = [
   'internal_error',
   'accept_failed',
   'cache_dropped',
+  'primary_followed',
 ] as const;
 
 export type ServiceEvent = (typeof SERVICE_EVENTS)[number];

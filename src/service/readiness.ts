@@ -9,16 +9,25 @@ export interface ReadinessReport {
 }
 
 /**
- * Ready when Redis and the primary answer within a second. A replica that does not answer makes
+ * Ready when Redis and the primary answer within a second, the primary writable. A replica that does not answer makes
  * the app degraded, not unready: views fall back to the primary.
  */
 export async function readiness(deps: Dependencies): Promise<ReadinessReport> {
   const [redis, primary, replica] = await Promise.all([
     check(() => deps.redis.ping()),
-    check(() => deps.primary.query('SELECT 1')),
+    check(() => writablePrimary(deps)),
     check(() => deps.replica.query('SELECT 1')),
   ]);
   return { ready: redis === 'ok' && primary === 'ok', checks: { redis, primary, replica } };
+}
+
+/** The primary answers and takes writes: a fenced or demoted one (read-only) is not ready, and the app looks for the new one. */
+async function writablePrimary(deps: Dependencies): Promise<void> {
+  const rows = await deps.primary.query<{ ro: number }[]>('SELECT @@global.read_only AS ro');
+  if (Number(rows[0]?.ro) === 1) {
+    deps.primary.foundReadOnly();
+    throw new Error('read-only (fenced or demoted)');
+  }
 }
 
 async function check(probe: () => Promise<unknown>): Promise<string> {

@@ -22,7 +22,8 @@ export function formatStatusTable(status: TopologyStatus): string {
   const sick = status.nodes.filter((n) => !n.healthy).map((n) => n.name);
   const verdict = status.healthy ? `topology ${status.topology}: all ${status.nodes.length} nodes healthy` : sick.length > 0 ? `topology ${status.topology}: ${sick.join(', ')} not healthy` : `topology ${status.topology}: faults in force`;
   const faults = status.faults.length === 0 ? [] : ['', `faults in force (shopctl fault heal undoes them): ${status.faults.map(describeFault).join('; ')}`];
-  return [line(header), ...rows.map(line), ...faults, '', verdict].join('\n');
+  const failover = status.failover === null ? [] : ['', rolesLine(status.failover)];
+  return [line(header), ...rows.map(line), ...faults, ...failover, '', verdict].join('\n');
 }
 
 /** Fields every line of a node's log has: shown once in the heading, or not at all. */
@@ -55,4 +56,10 @@ function formatValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string') return JSON.stringify((value as { message: string }).message);
   return JSON.stringify(value);
+}
+
+function rolesLine(failover: NonNullable<TopologyStatus['failover']>): string {
+  const last = failover.lastPromotion;
+  const promoted = last === null ? '' : `; last ${last.kind} ${last.from} → ${last.to} at ${last.at} (${last.ms} ms, old primary ${last.fencing})`;
+  return `primary ${failover.mysqlPrimary} (failover epoch ${failover.epoch}), redis master ${failover.redisMaster}${promoted}`;
 }

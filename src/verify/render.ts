@@ -42,6 +42,7 @@ export function renderVerdict(result: VerifyResult): string {
   if (a !== null) {
     const r = a.replication;
     lines.push('', `ledger: ${a.ledger.entries} attempts (${a.ledger.acknowledged} acknowledged, ${a.ledger.failed} failed, ${a.ledger.unknown} unknown); ${a.ordersAudited} orders audited`);
+    if (a.audited !== undefined) lines.push(`audited: primary ${a.audited.primary}, replica ${a.audited.replica ?? 'none'}, cache ${a.audited.cache} (failover epoch ${a.audited.epoch})`);
     if (r !== null) lines.push(`replica: ${r.caughtUp ? `caught up in ${r.waitedMs} ms` : `NOT caught up after ${r.waitedMs} ms`} (${r.replicaPosition})`);
   }
   lines.push('', `${VERDICT_LINES[result.verdict]} — ${(result.durationMs / 1000).toFixed(1)} s`);

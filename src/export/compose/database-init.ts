@@ -3,7 +3,7 @@ import { primaryOf, replicasOf, type NodeOfKind } from '../../topology/model.js'
 import { accountHost } from '../../provision/addressing.js';
 import type { RenderContext } from '../../provision/render-context.js';
 import { generateCatalog } from '../../provision/nodes/catalog.js';
-import { primaryStatements, replicationSource } from '../../provision/nodes/mysql-bootstrap.js';
+import { primaryStatements, replicationSource, serverPasswords } from '../../provision/nodes/mysql-bootstrap.js';
 import { startReplicaStatements } from '../../provision/nodes/mysql-replication-sql.js';
 import { secureServerStatements } from '../../provision/nodes/mysql-schema.js';
 import { SHOP_DATABASE } from '../../provision/secrets.js';
@@ -36,7 +36,7 @@ export function databaseInitFiles(ctx: RenderContext): InitFile[] {
   const primary = primaryOf(ctx.topology, 'mysql');
   const replicas = replicasOf(ctx.topology, 'mysql');
   const databases = [primary, ...replicas];
-  const secure = secureServerStatements(ctx.secrets.mysqlRootPassword, ctx.secrets.mysqlAdminPassword, accountHost(ctx.addressing));
+  const secure = secureServerStatements(serverPasswords(ctx.secrets), accountHost(ctx.addressing));
   return [
     { name: INIT_SCRIPT, content: initScript(ctx, primary, replicas) },
     { name: 'root.cnf', content: `[client]\nuser = root\npassword = ${ctx.secrets.mysqlRootPassword}\n` },

@@ -64,7 +64,12 @@ export function serviceConfig(node: NodeOfKind<'app'>, ctx: RenderContext): Serv
     concurrency: appConcurrency(topology.app),
     serverTiming: topology.app.serverTiming,
     redis: { host: peerHost(addressing, redis), port: redis.port, password: secrets.redisPassword, ...sentinels(ctx) },
-    mysql: { primary: login(primary, topology.app.pools.primary), replica: login(replica, topology.app.pools.replica) },
+    mysql: {
+      primary: login(primary, topology.app.pools.primary),
+      replica: login(replica, topology.app.pools.replica),
+      // With replicas, the primary's pool follows the writable server after a failover.
+      ...(databases.length > 1 ? { candidates: databases.map((n) => ({ host: peerHost(addressing, n), port: n.port })) } : {}),
+    },
   };
 }
 

@@ -14,7 +14,7 @@ import { Wait, waitUntilReady } from '../wait/wait.js';
 import { seedCatalog } from './catalog.js';
 import { isSecured, markReplicating, markSecured } from './mysql.js';
 import { startReplicaStatements, type ReplicationSource } from './mysql-replication-sql.js';
-import { SCHEMA_STATEMENTS, appAccountStatements, replicationAccountStatements, secureServerStatements } from './mysql-schema.js';
+import { SCHEMA_STATEMENTS, appAccountStatements, secureServerStatements, type ServerPasswords } from './mysql-schema.js';
 
 const CATCH_UP_TIMEOUT_MS = 60_000;
 const SECURE_TIMEOUT_MS = 30_000;
@@ -49,7 +49,7 @@ async function secureServer(node: NodeOfKind<'mysql'>, ctx: ProvisionContext): P
   const target = runtimeNode(ctx.paths, node);
   const { paths } = target;
   const script = join(paths.dir, 'secure.sql');
-  const statements = secureServerStatements(ctx.secrets.mysqlRootPassword, ctx.secrets.mysqlAdminPassword, accountHost(ctx.addressing));
+  const statements = secureServerStatements(serverPasswords(ctx.secrets), accountHost(ctx.addressing));
   writeFileSync(script, `${statements.join(';\n')};\n`, { mode: 0o600 });
   try {
     const args = ['--no-defaults', '--user=root', `--socket=${paths.socket}`, '--batch', `--execute=source ${script}`];
@@ -71,10 +71,13 @@ export function replicationSource(primary: NodeOfKind<'mysql'>, ctx: Pick<Render
   return { host: peerHost(ctx.addressing, primary), port: primary.port, password: ctx.secrets.mysqlReplicationPassword };
 }
 
-/** Accounts and schema, made on the primary only (replicas get them through replication). */
+/** Schema and the app's account, made on the primary only (replicas get them through replication). */
 export function primaryStatements(ctx: Pick<RenderContext, 'addressing' | 'secrets'>): string[] {
-  const host = accountHost(ctx.addressing);
-  return [...replicationAccountStatements(ctx.secrets.mysqlReplicationPassword, host), ...SCHEMA_STATEMENTS, ...appAccountStatements(ctx.secrets.mysqlAppPassword, host)];
+  return [...SCHEMA_STATEMENTS, ...appAccountStatements(ctx.secrets.mysqlAppPassword, accountHost(ctx.addressing))];
+}
+
+export function serverPasswords(secrets: RenderContext['secrets']): ServerPasswords {
+  return { root: secrets.mysqlRootPassword, admin: secrets.mysqlAdminPassword, replication: secrets.mysqlReplicationPassword };
 }
 
 /** Bounded wait until the replica has applied everything the primary has written. */

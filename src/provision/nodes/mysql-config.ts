@@ -48,7 +48,7 @@ export function renderMysqlConfig(node: NodeOfKind<'mysql'>, ctx: RenderContext)
   // Loses the primary within seconds (heartbeats every second), not after 60 s of silence: the
   // failover monitor's second opinion (docs/failover.md).
   lines.push('slave-net-timeout = 4');
-  if (ctx.topology.ha.mysql.replication === 'semisync') lines.push(...SEMISYNC_LINES);
+  if (ctx.topology.ha.mysql.replication === 'semisync') lines.push(...semisyncLines(roleNow(node, ctx.roles) === 'primary'));
   return `${lines.join('\n')}\n`;
 }
 
@@ -57,18 +57,24 @@ export function renderMysqlConfig(node: NodeOfKind<'mysql'>, ctx: RenderContext)
  * client only after a replica has the transaction in its relay log (AFTER_SYNC: before the
  * primary's own engine commits it, so nobody reads a write the replica lacks). No fallback to
  * asynchronous: the timeout is MariaDB's largest (49 days), so a primary without its replica
- * blocks its commits, and the app answers 503 at its deadline, outcome unknown. Every node is
- * also a semi-sync replica, and starts in the replica role of crash recovery (init-rpl-role):
- * a crashed primary then truncates what no replica acknowledged, rather than keep it.
+ * blocks its commits, and the app answers 503 at its deadline, outcome unknown.
+ *
+ * Only the primary waits for acknowledgements: a replica that did would wait for replicas of its
+ * own (its applier blocks on its binlog). A promotion switches it on (`failover/promote.ts`), a
+ * rejoin off. Every node acknowledges as a replica, and starts in the replica role of crash
+ * recovery (init-rpl-role): a crashed primary then truncates what no replica acknowledged,
+ * rather than keep it.
  */
-export const SEMISYNC_LINES = [
-  'rpl-semi-sync-master-enabled = 1',
-  'rpl-semi-sync-slave-enabled = 1',
-  'rpl-semi-sync-master-wait-point = AFTER_SYNC',
-  'rpl-semi-sync-master-wait-no-slave = 1',
-  'rpl-semi-sync-master-timeout = 4294967295',
-  'init-rpl-role = SLAVE',
-];
+export function semisyncLines(primary: boolean): string[] {
+  return [
+    `rpl-semi-sync-master-enabled = ${primary ? 1 : 0}`,
+    'rpl-semi-sync-slave-enabled = 1',
+    'rpl-semi-sync-master-wait-point = AFTER_SYNC',
+    'rpl-semi-sync-master-wait-no-slave = 1',
+    'rpl-semi-sync-master-timeout = 4294967295',
+    'init-rpl-role = SLAVE',
+  ];
+}
 
 export function mysqlTmpDir(paths: NodePaths): string {
   return `${paths.dir}/tmp`;

@@ -8,7 +8,7 @@ describe('replication statements, by flavor', () => {
     expect(startReplicaStatements('mariadb', source, '0-1-42')).toEqual([
       'STOP SLAVE',
       "SET GLOBAL gtid_slave_pos = '0-1-42'",
-      "CHANGE MASTER TO MASTER_HOST = 'mysql-primary', MASTER_PORT = 3306, MASTER_USER = 'shopctl_repl', MASTER_PASSWORD = 'pw', MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1",
+      "CHANGE MASTER TO MASTER_HOST = 'mysql-primary', MASTER_PORT = 3306, MASTER_USER = 'shopctl_repl', MASTER_PASSWORD = 'pw', MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1, MASTER_HEARTBEAT_PERIOD = 1",
       'START SLAVE',
     ]);
   });

@@ -11,7 +11,8 @@ export interface ReplicationSource {
 /**
  * Statements that point a replica at its primary by GTID, for either flavor, from one place:
  * - MariaDB (run and tested here): `CHANGE MASTER TO … MASTER_USE_GTID = slave_pos`, starting
- *   from `startPosition` set as `gtid_slave_pos`.
+ *   from `startPosition` set as `gtid_slave_pos`, a heartbeat every second (a silent primary
+ *   is noticed within seconds: the failover monitor's second opinion, docs/failover.md).
  * - MySQL 8.0.23+ (generated and unit-tested only; Debian ships no MySQL 8): `CHANGE
  *   REPLICATION SOURCE TO … SOURCE_AUTO_POSITION = 1`, the start set given as `gtid_purged`
  *   after `RESET MASTER` on the fresh replica. GET_SOURCE_PUBLIC_KEY lets the replication
@@ -32,7 +33,7 @@ export function startReplicaStatements(flavor: MysqlFlavor, source: ReplicationS
     'STOP SLAVE',
     `SET GLOBAL gtid_slave_pos = '${startPosition}'`,
     `CHANGE MASTER TO MASTER_HOST = '${source.host}', MASTER_PORT = ${source.port}, MASTER_USER = '${user}', ` +
-      `MASTER_PASSWORD = '${source.password}', MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1`,
+      `MASTER_PASSWORD = '${source.password}', MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1, MASTER_HEARTBEAT_PERIOD = 1`,
     'START SLAVE',
   ];
 }

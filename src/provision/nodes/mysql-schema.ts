@@ -54,21 +54,31 @@ export function replicationAccountStatements(password: string, host: string): st
   return [`CREATE USER IF NOT EXISTS ${repl} IDENTIFIED BY '${password}'`, `GRANT REPLICATION SLAVE ON *.* TO ${repl}`];
 }
 
+export interface ServerPasswords {
+  root: string;
+  admin: string;
+  replication: string;
+}
+
 /**
  * Per server, never replicated (sql_log_bin = 0): root gets a password, the passwordless root
- * logins from other hosts that mariadb-install-db creates are dropped, and shopctl's admin
- * account is created.
+ * logins from other hosts that mariadb-install-db creates are dropped, and shopctl's admin and
+ * replication accounts are created. The replication account is on every server, made before
+ * replication starts: any server may be a primary after a failover, and a semi-synchronous
+ * primary could not commit the account's creation before a replica that needs it to log in
+ * acknowledged it.
  */
-export function secureServerStatements(rootPassword: string, adminPassword: string, host: string): string[] {
+export function secureServerStatements(passwords: ServerPasswords, host: string): string[] {
   const admin = `'${MYSQL_USERS.admin}'@'${host}'`;
   return [
     'SET SESSION sql_log_bin = 0',
     `DELETE FROM mysql.global_priv WHERE User = 'root' AND Host <> 'localhost'`,
     `DELETE FROM mysql.global_priv WHERE User = ''`,
     'FLUSH PRIVILEGES',
-    `ALTER USER 'root'@'localhost' IDENTIFIED BY '${rootPassword}'`,
-    `CREATE USER IF NOT EXISTS ${admin} IDENTIFIED BY '${adminPassword}'`,
+    `ALTER USER 'root'@'localhost' IDENTIFIED BY '${passwords.root}'`,
+    `CREATE USER IF NOT EXISTS ${admin} IDENTIFIED BY '${passwords.admin}'`,
     `GRANT ALL PRIVILEGES ON *.* TO ${admin} WITH GRANT OPTION`,
+    ...replicationAccountStatements(passwords.replication, host),
     'SET SESSION sql_log_bin = 1',
   ];
 }

@@ -70,7 +70,7 @@ export function clientConfigFile(ctx: Pick<RenderContext, 'paths'>, node: NodeOf
 
 export const initializedMarker = (ctx: RenderContext, node: NodeOfKind<'mysql'>) => join(ctx.paths.node(node.name).dir, 'initialized');
 const securedMarker = (ctx: RenderContext, node: NodeOfKind<'mysql'>) => join(ctx.paths.node(node.name).dir, 'secured');
-const replicatingMarker = (ctx: RenderContext, node: NodeOfKind<'mysql'>) => join(ctx.paths.node(node.name).dir, 'replicating');
+const replicatingMarker = (ctx: Pick<RenderContext, 'paths'>, node: NodeOfKind<'mysql'>) => join(ctx.paths.node(node.name).dir, 'replicating');
 
 export function isSecured(ctx: RenderContext, node: NodeOfKind<'mysql'>): boolean {
   return existsSync(securedMarker(ctx, node));
@@ -80,7 +80,7 @@ export function markSecured(ctx: RenderContext, node: NodeOfKind<'mysql'>): void
   writeFileSync(securedMarker(ctx, node), `${new Date().toISOString()}\n`);
 }
 
-export function markReplicating(ctx: RenderContext, node: NodeOfKind<'mysql'>): void {
+export function markReplicating(ctx: Pick<RenderContext, 'paths'>, node: NodeOfKind<'mysql'>): void {
   writeFileSync(replicatingMarker(ctx, node), `${new Date().toISOString()}\n`);
 }
 

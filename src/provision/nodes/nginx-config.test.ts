@@ -1,5 +1,5 @@
-import { fileRoles } from '../../failover/roles.js';
 import { describe, expect, it } from 'vitest';
+import { fileRoles } from '../../failover/roles.js';
 import { loadTopology } from '../../topology/load.js';
 import { loadBalancerOf } from '../../topology/model.js';
 import { LOOPBACK } from '../addressing.js';

@@ -14,6 +14,11 @@ export interface AuditResult {
   replication: CatchUp | null;
   ledger: { entries: number; acknowledged: number; failed: number; unknown: number };
   ordersAudited: number;
+  /**
+   * The servers audited: the current primary, replica and Redis master, and the failover epoch
+   * (after a failover they are not the file's). Optional: absent in verify.json before #14.
+   */
+  audited?: { primary: string; replica: string | null; cache: string; epoch: number };
 }
 
 /**
@@ -66,5 +71,6 @@ export async function audit(topology: Topology, run: RunOnDisk): Promise<AuditRe
     replication,
     ledger: { entries: ledger.attempts.size, acknowledged: ledger.acknowledged, failed: ledger.failed, unknown: ledger.unknown },
     ordersAudited: orders instanceof Error ? 0 : orders.size,
+    audited: { primary: target.primaryName, replica: target.replicaName, cache: target.cacheName, epoch: target.epoch },
   };
 }

@@ -1,0 +1,40 @@
+import { DeadlineExceeded } from '../async/deadline.js';
+import type { RunningTopology } from '../running/running-topology.js';
+import type { NodeOfKind } from '../topology/model.js';
+import { killAppConnections, onDatabase } from './admin.js';
+import type { FailoverLog } from './failover-log.js';
+
+/** How the old primary was kept from acknowledging another purchase. */
+export type Fencing = 'read_only' | 'killed' | 'down';
+
+/** How long `SET GLOBAL read_only = 1` may take: it waits for commits in flight, which a primary blocked on its replica never ends. */
+const READ_ONLY_MS = 3000;
+
+/**
+ * Fences the old primary before anyone writes to the new one (DESIGN.md section 8): made
+ * read-only and its apps' connections killed when it answers; otherwise its processes are killed
+ * through the runtime that started them (the power switch: shopctl runs the servers, as a
+ * STONITH device would on real machines), and it is confirmed gone. Throws when neither works:
+ * then nothing may be promoted.
+ */
+export async function fence(running: RunningTopology, node: NodeOfKind<'mysql'>, log: FailoverLog): Promise<Fencing> {
+  const ref = running.node(node);
+  if (!(await running.runtime.isRunning(ref))) {
+    log.event('info', 'fenced', { node: node.name, how: 'down' }, `${node.name} is not running`);
+    return 'down';
+  }
+  try {
+    const killed = await onDatabase(running, node, async (c) => {
+      await c.query('SET GLOBAL read_only = 1');
+      return killAppConnections(c);
+    }, READ_ONLY_MS);
+    log.event('info', 'fenced', { node: node.name, how: 'read_only', appConnectionsKilled: killed });
+    return 'read_only';
+  } catch (error) {
+    const why = error instanceof DeadlineExceeded ? `no answer within ${READ_ONLY_MS} ms` : (error as Error).message;
+    await running.runtime.kill(ref);
+    if (await running.runtime.isRunning(ref)) throw new Error(`${node.name} could be neither made read-only (${why}) nor killed`);
+    log.event('warn', 'fenced', { node: node.name, how: 'killed', because: why }, `${node.name} did not answer: killed`);
+    return 'killed';
+  }
+}

@@ -15,6 +15,7 @@ export const FAILOVER_EVENTS = [
   'relay_log_applied',
   'promoted',
   'writes_enabled',
+  'cache_dropped',
   'switchover',
   'errant_transactions',
   'rejoined',

@@ -17,14 +17,19 @@ import { writeFailoverState, type Rejoin } from './state.js';
 
 const REJOIN_MS = 60_000;
 
-/** Does `node` follow the current primary, read-only, or must it be (re)joined? */
+/**
+ * Is `node` where it belongs: read-only and replicating from the current primary? A replica
+ * pointed at the primary whose threads stopped or failed is left as it is (not "repaired" by
+ * starting it again: `status` shows the error, which is a finding); a writable one, one that
+ * replicates from nobody (a demoted primary) or from another server is rejoined.
+ */
 export async function followsPrimary(c: Connection, primary: NodeOfKind<'mysql'>, running: RunningTopology): Promise<boolean> {
   const status = await replicaStatus(c);
   if (status === undefined) return false;
   const source = replicationSource(primary, running);
-  const following = status.masterHost === source.host && status.masterPort === source.port && status.sqlRunning === 'Yes' && status.ioRunning !== 'No';
+  const pointed = status.masterHost === source.host && status.masterPort === source.port;
   // A replica that could take the apps' writes is a second primary in waiting: fenced by rejoin.
-  return following && (await isReadOnly(c));
+  return pointed && (await isReadOnly(c));
 }
 
 /**

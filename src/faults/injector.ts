@@ -128,6 +128,19 @@ export class FaultInjector {
   }
 
   /**
+   * Starts those of `nodes` that do not run. A fault's heal ends with it: a node paused or cut
+   * off may have been killed meanwhile by the failover monitor (fencing), and a healed run
+   * leaves the topology whole. Returns the nodes started.
+   */
+  async startThoseDown(nodes: readonly string[]): Promise<string[]> {
+    this.requireNodes(nodes);
+    const running = await Promise.all(nodes.map((node) => this.running.runtime.isRunning(this.running.node({ name: node }))));
+    const down = nodes.filter((_, i) => !running[i]);
+    if (down.length > 0) await this.start(down);
+    return down;
+  }
+
+  /**
    * What a schedule with partitions needs, checked before any load is sent: the local driver,
    * cgroup v2, nftables, and every node in its own cgroup.
    */

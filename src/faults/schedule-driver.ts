@@ -102,13 +102,19 @@ export class ScheduleDriver {
         await this.injector.kill(planned.nodes);
         return;
       case 'pause':
-        fault.undo = async () => void (await this.injector.resume(planned.nodes));
+        fault.undo = async () => {
+          await this.injector.resume(planned.nodes);
+          await this.injector.startThoseDown(planned.nodes);
+        };
         await this.injector.pause(planned.nodes);
         return;
       case 'partition': {
         if (planned.partition === null) throw new Error(`${planned.source}: a partition without its sides`);
         const { id } = await this.injector.partition(planned.partition);
-        fault.undo = async () => this.injector.removePartition(id);
+        fault.undo = async () => {
+          await this.injector.removePartition(id);
+          await this.injector.startThoseDown(planned.nodes);
+        };
         return;
       }
       case 'restart':

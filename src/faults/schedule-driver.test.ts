@@ -19,6 +19,7 @@ function recordingInjector(calls: string[], failOn?: string): FaultInjector {
     removePartition: note('removePartition'),
     restart: note('restart'),
     heal: note('heal'),
+    startThoseDown: note('startThoseDown'),
   } as unknown as FaultInjector;
 }
 
@@ -33,7 +34,8 @@ describe('ScheduleDriver', () => {
     const driver = new ScheduleDriver(recordingInjector(calls), [fault({}), fault({ atMs: 1500, forMs: 1000, action: 'pause', nodes: ['redis-master'], target: 'redis-master' })], undefined, () => Date.now());
     driver.start(300); // the load starts 300 ms from now
     await vi.advanceTimersByTimeAsync(5000);
-    expect(calls).toEqual(['1300 kill ["app1"]', '1800 pause ["redis-master"]', '2800 resume ["redis-master"]', '3300 startAgain ["app1"]']);
+    // A healed pause also starts its node if it was killed meanwhile (by a failover's fencing).
+    expect(calls).toEqual(['1300 kill ["app1"]', '1800 pause ["redis-master"]', '2800 resume ["redis-master"]', '2800 startThoseDown ["redis-master"]', '3300 startAgain ["app1"]']);
     const timeline = await driver.finish();
     expect(timeline.map((e) => [e.id, e.action, e.startedAtMs, e.healAtMs, e.healedAtMs, e.error])).toEqual([
       [1, 'kill', 1000, 3000, 3000, null],
@@ -49,7 +51,7 @@ describe('ScheduleDriver', () => {
     await vi.advanceTimersByTimeAsync(1500);
     const timeline = await driver.finish(); // Ctrl-C at 1.5 s
     await vi.advanceTimersByTimeAsync(20_000);
-    expect(calls).toEqual(['1000 partition {"isolate":"app1"}', '1500 removePartition 7']);
+    expect(calls).toEqual(['1000 partition {"isolate":"app1"}', '1500 removePartition 7', '1500 startThoseDown ["app1"]']);
     expect(timeline).toEqual([expect.objectContaining({ action: 'partition', startedAtMs: 1000, healAtMs: 1500, healedAtMs: 1500, error: null })]);
   });
 
@@ -74,7 +76,7 @@ describe('ScheduleDriver', () => {
     expect(timeline[1]).toMatchObject({ action: 'kill', healAtMs: 6000, error: null });
     expect(events).toEqual(['1 failed', '2 started', '2 healed', '1 healed']);
     // Resumed (a node the pause reached before it failed), then healed once more, whatever state it is in.
-    expect(calls.slice(-2)).toEqual(['7000 resume ["app1"]', '7000 heal ["app1"]']);
+    expect(calls.slice(-3)).toEqual(['7000 resume ["app1"]', '7000 startThoseDown ["app1"]', '7000 heal ["app1"]']);
   });
 
   it('at the end, undoes partitions first, then pauses, then kills (an app waits for its dependencies)', async () => {
@@ -88,6 +90,6 @@ describe('ScheduleDriver', () => {
     driver.start(0);
     await vi.advanceTimersByTimeAsync(1000);
     await driver.finish();
-    expect(calls.slice(3).map((c) => c.split(' ')[1])).toEqual(['removePartition', 'resume', 'startAgain']);
+    expect(calls.slice(3).map((c) => c.split(' ')[1])).toEqual(['removePartition', 'startThoseDown', 'resume', 'startThoseDown', 'startAgain']);
   });
 });

@@ -116,7 +116,12 @@ async function mysqlHealth(node: NodeOfKind<'mysql'>, running: RunningTopology):
     const connections = (await globalStatus(c, 'Threads_connected')) || 0;
     if (role === 'primary') {
       const gtid = await gtidPosition(c, 'gtid_binlog_pos');
-      return { healthy: true, detail: `primary, gtid ${gtid}`, replication: { role: 'primary', gtidBinlogPos: gtid }, connections };
+      if (running.topology.ha.mysql.replication !== 'semisync') return { healthy: true, detail: `primary, gtid ${gtid}`, replication: { role: 'primary', gtidBinlogPos: gtid }, connections };
+      // Semisync without fallback: a primary no replica acknowledges blocks every commit; say so.
+      const acknowledging = await globalStatus(c, 'Rpl_semi_sync_master_clients');
+      const waiting = await globalStatus(c, 'Rpl_semi_sync_master_wait_sessions');
+      const detail = acknowledging > 0 ? `primary, gtid ${gtid}, semisync: ${acknowledging} replica(s) acknowledging` : `primary, gtid ${gtid}, semisync: no replica acknowledging, commits wait (${waiting} waiting)`;
+      return { healthy: acknowledging > 0, detail, replication: { role: 'primary', gtidBinlogPos: gtid, semisyncReplicas: acknowledging, semisyncWaiting: waiting }, connections };
     }
     const status = await replicaStatus(c);
     if (status === undefined) return { healthy: false, detail: 'replication not configured', replication: { role: 'replica' }, connections };

@@ -12,6 +12,7 @@ export const FAILOVER_EVENTS = [
   'second_opinion',
   'failover_refused',
   'fenced',
+  'kill_failed',
   'relay_log_applied',
   'promoted',
   'writes_enabled',

@@ -1,4 +1,5 @@
 import { DeadlineExceeded } from '../async/deadline.js';
+import type { NodeRef } from '../provision/runtime/runtime.js';
 import type { RunningTopology } from '../running/running-topology.js';
 import type { NodeOfKind } from '../topology/model.js';
 import { killAppConnections, onDatabase } from './admin.js';
@@ -19,7 +20,10 @@ const READ_ONLY_MS = 3000;
  */
 export async function fence(running: RunningTopology, node: NodeOfKind<'mysql'>, log: FailoverLog): Promise<Fencing> {
   const ref = running.node(node);
-  if (!(await running.runtime.isRunning(ref))) {
+  // A runtime that cannot be asked (a monitor container without the engine) says neither: the
+  // node is then fenced by read-only or not at all.
+  const isRunning = await running.runtime.isRunning(ref).catch(() => undefined);
+  if (isRunning === false) {
     log.event('info', 'fenced', { node: node.name, how: 'down' }, `${node.name} is not running`);
     return 'down';
   }
@@ -32,9 +36,19 @@ export async function fence(running: RunningTopology, node: NodeOfKind<'mysql'>,
     return 'read_only';
   } catch (error) {
     const why = error instanceof DeadlineExceeded ? `no answer within ${READ_ONLY_MS} ms` : (error as Error).message;
-    await running.runtime.kill(ref);
-    if (await running.runtime.isRunning(ref)) throw new Error(`${node.name} could be neither made read-only (${why}) nor killed`);
+    if (!(await killedThrough(running, ref, log))) throw new Error(`${node.name} could be neither made read-only (${why}) nor killed through the ${running.runtime.driver} runtime: not promoting`);
     log.event('warn', 'fenced', { node: node.name, how: 'killed', because: why }, `${node.name} did not answer: killed`);
     return 'killed';
+  }
+}
+
+/** Killed and confirmed gone; false (logged) when the runtime cannot be reached to do it. */
+async function killedThrough(running: RunningTopology, ref: NodeRef, log: FailoverLog): Promise<boolean> {
+  try {
+    await running.runtime.kill(ref);
+    return !(await running.runtime.isRunning(ref));
+  } catch (error) {
+    log.event('error', 'kill_failed', { node: ref.name, reason: (error as Error).message });
+    return false;
   }
 }

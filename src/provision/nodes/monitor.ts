@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { LAUNCHER } from '../../package-root.js';
 import { monitorState } from '../../clients/monitor.js';
 import type { MonitorConfig } from '../../failover/monitor-config.js';
@@ -23,7 +23,17 @@ export const monitorKind: NodeKind<'monitor'> = {
   },
 
   launch(node, ctx) {
-    return { command: process.execPath, args: [LAUNCHER, 'monitor', '--config', monitorConfigFile(ctx, node)] };
+    return {
+      command: process.execPath,
+      args: [LAUNCHER, 'monitor', '--config', monitorConfigFile(ctx, node)],
+      // It loads the topology file and writes the record (failover.json) and the nodes' markers;
+      // it fences by killing through the runtime.
+      sharedPaths: [
+        { path: dirname(ctx.topology.file), writable: false },
+        { path: ctx.paths.root, writable: true },
+      ],
+      drivesRuntime: true,
+    };
   },
 
   readiness(node, ctx) {

@@ -8,6 +8,22 @@ export interface LaunchSpec {
   command: string;
   args: string[];
   env?: Record<string, string>;
+  /**
+   * Folders of this machine the server reads or writes beside its node folder (the monitor:
+   * the topology file's folder, the topology's state). A process has them already; a container
+   * gets each mounted at the same path.
+   */
+  sharedPaths?: readonly SharedPath[];
+  /**
+   * The server drives the runtime itself: the monitor fences a primary that does not answer by
+   * killing it through the runtime that started it. A container gets its engine (docs/failover.md).
+   */
+  drivesRuntime?: boolean;
+}
+
+export interface SharedPath {
+  path: string;
+  writable: boolean;
 }
 
 export interface TaskResult {

@@ -3,7 +3,7 @@ import { loadTopology } from '../../../topology/load.js';
 import { findNode } from '../../../topology/model.js';
 import { topologyPaths } from '../../home.js';
 import { runtimeNode } from '../runtime.js';
-import { containerOptions } from './container-spec.js';
+import { containerOptions, sameBinds } from './container-spec.js';
 
 const topology = loadTopology(new URL('../../../../topology/docker-local.yaml', import.meta.url).pathname);
 const bridged = { ...topology, docker: { ...topology.docker, network: 'bridge' as const } };
@@ -11,7 +11,7 @@ const app1 = runtimeNode(topologyPaths(topology.name, '/srv/shopctl'), findNode(
 const run = { Entrypoint: ['/bin/sh'], Cmd: ['node'] };
 
 describe('a node container on the host network', () => {
-  const options = containerOptions(topology, app1, 'server', 'shopctl/node:20', run, ['/opt/shopctl:/opt/shopctl:ro']);
+  const options = containerOptions(topology, app1, 'server', 'shopctl/node:20', run, [{ path: '/opt/shopctl/', writable: false }]);
 
   it('is named and labelled by topology, node and role, so down finds it after a crash', () => {
     expect(options.name).toBe('shopctl-docker-local-app1');
@@ -43,5 +43,18 @@ describe('a node container on the topology bridge network', () => {
     expect(task.name).toBe('shopctl-docker-local-app1-task');
     expect(task.HostConfig?.NetworkMode).toBe('none');
     expect(task.NetworkingConfig).toBeUndefined();
+  });
+});
+
+describe('folders shared with a container', () => {
+  it('are bound at their own path, once each: writable wins over read-only, nested paths stay', () => {
+    const binds = sameBinds([
+      { path: '/srv/shopctl/ha/monitor', writable: true },
+      { path: '/opt/shopctl/', writable: false },
+      { path: '/srv/shopctl', writable: false },
+      { path: '/srv/shopctl/ha', writable: true },
+      { path: '/srv/shopctl/ha/', writable: false },
+    ]);
+    expect(binds).toEqual(['/srv/shopctl/ha/monitor:/srv/shopctl/ha/monitor', '/opt/shopctl:/opt/shopctl:ro', '/srv/shopctl:/srv/shopctl:ro', '/srv/shopctl/ha:/srv/shopctl/ha']);
   });
 });

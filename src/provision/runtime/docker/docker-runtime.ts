@@ -6,8 +6,9 @@ import { PACKAGE_ROOT } from '../../../package-root.js';
 import type { Topology } from '../../../topology/model.js';
 import type { Addressing } from '../../addressing.js';
 import type { Program } from '../../binaries.js';
-import type { LaunchSpec, NodeRef, Runtime, RuntimeNode, StartedNode, TaskOptions, TaskResult } from '../runtime.js';
+import type { LaunchSpec, NodeRef, Runtime, RuntimeNode, SharedPath, StartedNode, TaskOptions, TaskResult } from '../runtime.js';
 import { dockerEngine, engineMachineAddress } from './engine.js';
+import { engineAccess } from './engine-access.js';
 import { ensureImage, imageFor, type PullListener } from './images.js';
 import { containerOptions, type ContainerRun } from './container-spec.js';
 import { nodeFilter, type ContainerRole } from './labels.js';
@@ -26,8 +27,10 @@ export type DockerPlacement = Pick<Topology, 'name' | 'nodes' | 'docker'>;
  * on 127.0.0.1, as the tests here use) or the topology's bridge network (`container-spec.ts`),
  * with the node's folder mounted at the same path, so the node kinds' configs, data and logs
  * are the same files as with the process runtime. Programs are named, not located (a path on
- * this machine means nothing in an image): its PATH finds them. The app image also gets this
- * package mounted read-only, to run `shopctl serve` from it.
+ * this machine means nothing in an image): its PATH finds them. The app and monitor containers
+ * also get this package mounted read-only, to run `shopctl serve` / `shopctl monitor` from it;
+ * a node's `sharedPaths` are mounted at their paths, and one that drives the runtime (the
+ * monitor, which fences by kill) gets the engines' sockets and DOCKER_HOST (`engine-access.ts`).
  */
 export class DockerRuntime implements Runtime {
   readonly driver = 'docker';
@@ -51,11 +54,17 @@ export class DockerRuntime implements Runtime {
   async start(node: RuntimeNode, spec: LaunchSpec): Promise<StartedNode> {
     // No init process: the server is the container's pid 1 and the pid `status` shows, its
     // workers in its process group, which the bench's resource sampler adds up.
-    const container = await this.create(node, 'server', {
-      Entrypoint: LOGGED,
-      Cmd: [basename(spec.command), ...spec.args],
-      Env: environment({ ...spec.env, SHOPCTL_LOG: node.paths.logFile }),
-    });
+    const engines = spec.drivesRuntime === true ? engineAccess(new Set(this.engineAddresses.values())) : undefined;
+    const container = await this.create(
+      node,
+      'server',
+      {
+        Entrypoint: LOGGED,
+        Cmd: [basename(spec.command), ...spec.args],
+        Env: environment({ ...spec.env, ...engines?.env, SHOPCTL_LOG: node.paths.logFile }),
+      },
+      [...(spec.sharedPaths ?? []), ...(engines?.sockets ?? [])],
+    );
     await container.start();
     const info = await container.inspect();
     const exited = container
@@ -158,16 +167,16 @@ export class DockerRuntime implements Runtime {
 
   /**
    * A new container for the node (any earlier one of that role removed first): its image
-   * (pulled if missing), labels, host networking, and its folder mounted at the same path.
+   * (pulled if missing), labels, host networking, and its folder (and `shared`) mounted at the same path.
    */
-  private async create(node: RuntimeNode, role: ContainerRole, run: ContainerRun): Promise<Docker.Container> {
+  private async create(node: RuntimeNode, role: ContainerRole, run: ContainerRun, shared: readonly SharedPath[] = []): Promise<Docker.Container> {
     await this.removeContainers(node, role);
     const engine = this.engine(node);
     const image = imageFor(this.topology, node.spec);
     await ensureImage(engine, image, this.onPull);
     if (this.topology.docker.network === 'bridge' && role === 'server') await ensureNetwork(engine, this.topology.name);
     mkdirSync(node.paths.dir, { recursive: true });
-    return engine.createContainer(containerOptions(this.topology, node, role, image, run, projectBind(node)));
+    return engine.createContainer(containerOptions(this.topology, node, role, image, run, [...projectBind(node), ...shared]));
   }
 
   private async server(node: NodeRef): Promise<Docker.Container | undefined> {
@@ -240,10 +249,10 @@ export class DockerRuntime implements Runtime {
   }
 }
 
-/** An app runs `shopctl serve` from this package, mounted read-only at the same path. */
-function projectBind(node: RuntimeNode): string[] {
-  const project = PACKAGE_ROOT.replace(/\/$/, '');
-  return node.spec.kind === 'app' ? [`${project}:${project}:ro`] : [];
+/** An app runs `shopctl serve` from this package, a monitor `shopctl monitor`: mounted read-only at the same path. */
+function projectBind(node: RuntimeNode): SharedPath[] {
+  const runsShopctl = node.spec.kind === 'app' || node.spec.kind === 'monitor';
+  return runsShopctl ? [{ path: PACKAGE_ROOT, writable: false }] : [];
 }
 
 /** A program in a container is named, not located: a path on this machine means nothing in an image. */

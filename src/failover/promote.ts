@@ -7,6 +7,7 @@ import { killAppConnections, onDatabase } from './admin.js';
 import { dropCacheAfterPromotion } from './cache-after-promotion.js';
 import type { FailoverLog } from './failover-log.js';
 import { fence, type Fencing } from './fence.js';
+import { clearFencing, markFencing } from './fencing-marker.js';
 import { readFailoverState, writeFailoverState, type FailoverState, type Promotion } from './state.js';
 
 /** How long the candidate may take to apply the relay log it holds (MASTER_GTID_WAIT). */
@@ -61,6 +62,19 @@ export async function promote(running: RunningTopology, request: PromotionReques
   const from = databaseNode(running, record.primary);
   const { to } = request;
   if (to.name === from.name) throw new PromotionRefused(`${to.name} is the primary already`);
+  // Until the record names the new primary, the old one is rendered read-only should anyone
+  // start it (a fault's heal, `up`): fencing-marker.ts. Removed when the promotion ends (the
+  // record then makes it read-only) or fails (it is the primary still).
+  markFencing(running.paths, from.name);
+  try {
+    return await promoteFenced(running, request, record, from, log);
+  } finally {
+    clearFencing(running.paths, from.name);
+  }
+}
+
+async function promoteFenced(running: RunningTopology, request: PromotionRequest, record: FailoverState, from: NodeOfKind<'mysql'>, log: FailoverLog): Promise<Promotion> {
+  const { to } = request;
   let fencing: Fencing;
   let promotedAt: string;
   if (request.kind === 'switchover') {

@@ -1,4 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { clearFencing, markFencing } from '../../failover/fencing-marker.js';
 import { fileRoles } from '../../failover/roles.js';
 import { loadTopology } from '../../topology/load.js';
 import { findNode, type NodeOfKind, type Topology } from '../../topology/model.js';
@@ -10,8 +14,8 @@ import { renderMysqlConfig } from './mysql-config.js';
 const file = (name: string) => new URL(`../../../topology/${name}.yaml`, import.meta.url).pathname;
 const secrets = { mysqlRootPassword: 'r', mysqlAdminPassword: 'a', mysqlAppPassword: 'p', mysqlReplicationPassword: 'x', redisPassword: 'y' };
 
-function render(topology: Topology, nodeName: string, roles = fileRoles(topology)): string {
-  const ctx = { topology, paths: topologyPaths(topology.name, '/srv'), secrets, addressing: LOOPBACK, programs: {}, runningAsRoot: false, roles } as RenderContext;
+function render(topology: Topology, nodeName: string, roles = fileRoles(topology), home = '/srv'): string {
+  const ctx = { topology, paths: topologyPaths(topology.name, home), secrets, addressing: LOOPBACK, programs: {}, runningAsRoot: false, roles } as RenderContext;
   return renderMysqlConfig(findNode(topology, nodeName) as NodeOfKind<'mysql'>, ctx);
 }
 
@@ -37,6 +41,20 @@ describe('a database config follows the role the node has now', () => {
     const promoted = render(ha, 'mysql-replica', moved);
     expect(promoted).not.toContain('read-only = 1');
     expect(promoted).toContain('rpl-semi-sync-master-enabled = 1');
+  });
+
+  it('while the primary is being fenced and no successor is recorded yet, it starts read-only (a heal racing the monitor)', () => {
+    const home = mkdtempSync(join(tmpdir(), 'shopctl-fencing-'));
+    try {
+      const paths = topologyPaths(ha.name, home);
+      mkdirSync(paths.node('mysql-primary').dir, { recursive: true });
+      markFencing(paths, 'mysql-primary');
+      expect(render(ha, 'mysql-primary', fileRoles(ha), home)).toContain('read-only = 1');
+      clearFencing(paths, 'mysql-primary');
+      expect(render(ha, 'mysql-primary', fileRoles(ha), home)).not.toContain('read-only = 1');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('asynchronous (default): no semisync at all, and replicas hear the primary every second', () => {

@@ -1,3 +1,4 @@
+import { fencingUnderway } from '../../failover/fencing-marker.js';
 import { roleNow } from '../../failover/roles.js';
 import type { NodeOfKind } from '../../topology/model.js';
 import { listenAddress, type Endpoint } from '../addressing.js';
@@ -41,8 +42,9 @@ export function renderMysqlConfig(node: NodeOfKind<'mysql'>, ctx: RenderContext)
     // A purchase waits seconds for a hot row, not InnoDB's default 50 s (the app gives up at 10 s).
     'innodb-lock-wait-timeout = 5',
   ];
-  // By the role it has now: a primary demoted by a failover must come back read-only (fenced).
-  if (roleNow(node, ctx.roles) === 'replica') lines.push('read-only = 1');
+  // By the role it has now: a primary demoted by a failover must come back read-only (fenced),
+  // also while it is being fenced and its successor is not recorded yet (fencing-marker.ts).
+  if (roleNow(node, ctx.roles) === 'replica' || fencingUnderway(ctx.paths, node.name)) lines.push('read-only = 1');
   // Every node may be a replica one day: its relay log is rebuilt from the primary after a crash.
   lines.push('relay-log-recovery = 1');
   // Loses the primary within seconds (heartbeats every second), not after 60 s of silence: the

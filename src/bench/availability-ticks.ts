@@ -45,6 +45,8 @@ export interface AvailabilityPart {
   ticks: AvailabilityTick[];
   /** Per route, the STEP_MS steps (index since the load's start) in which a success completed. */
   successSteps: Record<Route, number[]>;
+  /** Acknowledged purchases (201): per STEP_MS step of intended send, the step the first of them completed in. */
+  acknowledged: [sent: number, done: number][];
 }
 
 /** The whole load's, merged from every worker (LoadResult `availability`). */
@@ -57,6 +59,13 @@ export interface AvailabilityTicks {
   ticks: AvailabilityTick[];
   /** Per route, sorted ascending. */
   successSteps: Record<Route, number[]>;
+  /**
+   * Acknowledged purchases (201 with an order) as `[sent, done]` STEP_MS steps, sorted by `sent`:
+   * for each step of intended send, the step in which the first one sent then completed. Unlike
+   * `successSteps` it counts no sold-out answer and knows when a success was sent: a fault
+   * window's `firstAcknowledgedMs` (how long a failover kept buyers from buying).
+   */
+  acknowledged: [sent: number, done: number][];
 }
 
 export function noCounts(): RouteCounts {
@@ -82,6 +91,7 @@ export class AvailabilityRecorder {
   private ticks = new Map<number, AvailabilityTick>();
   private current: AvailabilityTick | undefined;
   private steps: Record<Route, Set<number>> = { view: new Set(), purchase: new Set() };
+  private acknowledged = new Map<number, number>();
 
   constructor(private readonly startAt: number) {}
 
@@ -90,7 +100,9 @@ export class AvailabilityRecorder {
     counts.attempts += 1;
     if (verdict.error === null) {
       counts.successes += 1;
-      this.steps[route].add(Math.floor((finishedAt - this.startAt) / STEP_MS));
+      const done = Math.floor((finishedAt - this.startAt) / STEP_MS);
+      this.steps[route].add(done);
+      if (verdict.cls === 'purchase_ok') keepEarliest(this.acknowledged, Math.max(0, Math.floor((intendedAt - this.startAt) / STEP_MS)), done);
       return;
     }
     // Every failure has a reason (classify.ts); `http_4xx` stands in should one ever lack it.
@@ -101,8 +113,9 @@ export class AvailabilityRecorder {
 
   /** Everything since the last call; the parent adds parts together (AvailabilityMerge). */
   take(): AvailabilityPart {
-    const part: AvailabilityPart = { ticks: [...this.ticks.values()], successSteps: { view: [...this.steps.view], purchase: [...this.steps.purchase] } };
+    const part: AvailabilityPart = { ticks: [...this.ticks.values()], successSteps: { view: [...this.steps.view], purchase: [...this.steps.purchase] }, acknowledged: [...this.acknowledged] };
     this.ticks = new Map();
+    this.acknowledged = new Map();
     this.current = undefined;
     this.steps = { view: new Set(), purchase: new Set() };
     return part;
@@ -125,6 +138,7 @@ export class AvailabilityRecorder {
 export class AvailabilityMerge {
   private readonly ticks = new Map<number, AvailabilityTick>();
   private readonly steps: Record<Route, Set<number>> = { view: new Set(), purchase: new Set() };
+  private readonly acknowledged = new Map<number, number>();
 
   add(part: AvailabilityPart | null): void {
     if (part === null) return;
@@ -138,6 +152,7 @@ export class AvailabilityMerge {
       addCounts(into.purchase, tick.purchase);
     }
     for (const route of ROUTES) for (const step of part.successSteps[route]) this.steps[route].add(step);
+    for (const [sent, done] of part.acknowledged) keepEarliest(this.acknowledged, sent, done);
   }
 
   result(endMs: number): AvailabilityTicks {
@@ -148,8 +163,14 @@ export class AvailabilityMerge {
       endMs,
       ticks: [...this.ticks.values()].sort((a, b) => a.t - b.t),
       successSteps: { view: sorted(this.steps.view), purchase: sorted(this.steps.purchase) },
+      acknowledged: [...this.acknowledged].sort((a, b) => a[0] - b[0]),
     };
   }
+}
+
+function keepEarliest(into: Map<number, number>, sent: number, done: number): void {
+  const known = into.get(sent);
+  if (known === undefined || done < known) into.set(sent, done);
 }
 
 /** No requests at all (a load that did not run, a report's fixture). */

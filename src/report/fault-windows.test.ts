@@ -63,6 +63,22 @@ describe('fault windows', () => {
     // The first success of each: sent at 3050, done at 3055 (its 10 ms step starts at 3050).
     expect(w?.routes.view.recovery).toEqual({ firstSuccessMs: 50, p99UnderMs: 2000, p99Threshold: 'view_hit: p(99)<10' });
     expect(w?.routes.purchase.recovery).toEqual({ firstSuccessMs: 50, p99UnderMs: 1000, p99Threshold: 'purchase: p(99)<100' });
+    // From the fault (not the heal) to the first acknowledged purchase sent after it: sent at 3050.
+    expect(w?.firstAcknowledgedMs).toBe(1050);
+  });
+
+  it('times the first acknowledged purchase sent after the fault: not one sent before it, nor a sold-out answer', () => {
+    const rec = new AvailabilityRecorder(0);
+    rec.record('purchase', 1990, 2600, ok('purchase_ok')); // sent before the fault, answered in it
+    rec.record('purchase', 2100, 2110, ok('purchase_sold_out')); // a definite answer, but nothing sold
+    rec.record('purchase', 2200, 4000, ok('purchase_ok')); // held up, answered late
+    rec.record('purchase', 3000, 3500, ok('purchase_ok')); // sent later, answered first
+    const merge = new AvailabilityMerge();
+    merge.add(rec.take());
+    const [w] = faultWindows([fault({ healAtMs: 5000, healedAtMs: 5100 })], merge.result(6000), series, bounds);
+    expect(w?.firstAcknowledgedMs).toBe(1500);
+    const [never] = faultWindows([fault({ startedAtMs: 3100, healAtMs: 5000, healedAtMs: 5100 })], merge.result(6000), series, bounds);
+    expect(never?.firstAcknowledgedMs).toBeNull();
   });
 
   it('a fault still active when the load ended: the window runs to the end, and nothing recovered', () => {

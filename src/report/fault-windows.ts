@@ -30,6 +30,13 @@ export interface FaultWindow {
   toMs: number;
   /** Recovery counts from here: the heal's start; null when the fault was not healed while the load ran. */
   recoveryFromMs: number | null;
+  /**
+   * ms from the fault's start to the completion of the first acknowledged purchase (201) sent
+   * at or after it (to 10 ms; null: none before the load ended). It counts from the fault, not
+   * its heal, and no sold-out answer: a failover's length as buyers saw it, heal or not.
+   * Optional: absent in reports written before it.
+   */
+  firstAcknowledgedMs?: number | null;
   routes: Record<Route, RouteWindow>;
 }
 
@@ -47,7 +54,7 @@ export function faultWindows(timeline: TimelineEntry[], ticks: AvailabilityTicks
     const counted = sumTicks(ticks.ticks.filter((t) => t.t * ticks.tickMs < toMs && (t.t + 1) * ticks.tickMs > fromMs));
     const recoveryFromMs = healed && entry.healAtMs !== null && entry.healAtMs <= ticks.endMs ? entry.healAtMs : null;
     const route = (r: Route): RouteWindow => ({ ...withAvailability(counted[r]), recovery: recovery(r, recoveryFromMs, ticks, series, bounds[r]) });
-    return { id: entry.id, fromMs, toMs, recoveryFromMs, routes: { view: route('view'), purchase: route('purchase') } };
+    return { id: entry.id, fromMs, toMs, recoveryFromMs, firstAcknowledgedMs: firstAcknowledgedAfter(ticks, fromMs), routes: { view: route('view'), purchase: route('purchase') } };
   });
 }
 
@@ -71,6 +78,14 @@ function recovery(route: Route, fromMs: number | null, ticks: AvailabilityTicks,
   const p99Threshold = bound === null ? null : bound.sources.join(', ');
   if (fromMs === null) return { firstSuccessMs: null, p99UnderMs: null, p99Threshold };
   return { firstSuccessMs: firstSuccessAfter(ticks.successSteps[route], ticks.stepMs, fromMs), p99UnderMs: bound === null ? null : p99UnderAfter(series, bound, fromMs), p99Threshold };
+}
+
+/** The first acknowledged purchase sent in a step that starts at or after `fromMs`: ms from `fromMs` to the step it completed in. */
+function firstAcknowledgedAfter(ticks: AvailabilityTicks, fromMs: number): number | null {
+  const from = Math.ceil(fromMs / ticks.stepMs);
+  let first: number | undefined;
+  for (const [sent, done] of ticks.acknowledged) if (sent >= from && (first === undefined || done < first)) first = done;
+  return first === undefined ? null : Math.max(0, Math.round(first * ticks.stepMs - fromMs));
 }
 
 /**

@@ -44,6 +44,21 @@ export function errantRanges(nodePosition: string, promotedAt: string, nodeServe
   return ranges;
 }
 
+/**
+ * Per domain, the furthest of `positions` (by sequence number): the point past which what a node
+ * wrote itself is errant, when two things vouch for what it had from others — the promotion that
+ * demoted it, and what it applied as a replica since (`gtid_slave_pos`).
+ */
+export function furthestOf(...positions: string[]): string {
+  const furthest = new Map<number, Gtid>();
+  for (const position of positions) {
+    for (const gtid of parseGtidPosition(position).values()) {
+      if ((furthest.get(gtid.domain)?.seq ?? -1) < gtid.seq) furthest.set(gtid.domain, gtid);
+    }
+  }
+  return [...furthest.values()].map((g) => `${g.domain}-${g.server}-${g.seq}`).join(',');
+}
+
 export function describeRanges(ranges: readonly ErrantRange[]): string {
   return ranges.map((r) => (r.first === r.last ? `${r.domain}-${r.server}-${r.last}` : `${r.domain}-${r.server}-${r.first}..${r.last}`)).join(',');
 }

@@ -10,7 +10,7 @@ import type { RunningTopology } from '../running/running-topology.js';
 import type { NodeOfKind } from '../topology/model.js';
 import { killAppConnections, onDatabase } from './admin.js';
 import type { FailoverLog } from './failover-log.js';
-import { countRanges, describeRanges, errantRanges } from './gtid.js';
+import { countRanges, describeRanges, errantRanges, furthestOf } from './gtid.js';
 import { databaseNode, failoverRecord } from './promote.js';
 import { restoreSnapshot, snapshotOf } from './rebuild.js';
 import { writeFailoverState, type Rejoin } from './state.js';
@@ -53,7 +53,13 @@ export async function rejoin(running: RunningTopology, node: NodeOfKind<'mysql'>
     await c.query('STOP SLAVE');
     const [idRow] = await queryRows(c, 'SELECT @@server_id AS id');
     const position = await gtidPosition(c, 'gtid_binlog_pos');
-    const ranges = promotion === undefined ? [] : errantRanges(position, promotion.promotedAt, Number(idRow?.id));
+    // What it wrote itself past what it had from a primary is errant: past the promotion that
+    // demoted it, or past what it applied as a replica since. The second also covers a replica
+    // that was never a primary but was written to by hand (made writable: split brain); with only
+    // the first, its writes were kept unnoticed and its replication then broke (error 1236: the
+    // GTID it asked to resume from is not in the primary's binlog), stopping a semisync primary.
+    const applied = await gtidPosition(c, 'gtid_slave_pos');
+    const ranges = errantRanges(position, furthestOf(promotion?.promotedAt ?? '', applied), Number(idRow?.id));
     let startAt = position;
     let savedTo: string | null = null;
     let errantOrders = 0;

@@ -10,8 +10,13 @@ import { fence, type Fencing } from './fence.js';
 import { clearFencing, markFencing } from './fencing-marker.js';
 import { readFailoverState, writeFailoverState, type FailoverState, type Promotion } from './state.js';
 
-/** How long the candidate may take to apply the relay log it holds (MASTER_GTID_WAIT). */
-const RELAY_LOG_WAIT_S = 30;
+/**
+ * How long the candidate may take to apply the relay log it holds (MASTER_GTID_WAIT): 30 s, or
+ * SHOPCTL_RELAY_WAIT_S (whole seconds, 1–300; anything else is ignored). The variable exists so
+ * that test/failover.test.ts can show a switchover to a candidate that cannot catch up refused
+ * without waiting 30 s for it; a slow machine may lengthen it.
+ */
+const RELAY_LOG_WAIT_S = relayLogWaitS(process.env.SHOPCTL_RELAY_WAIT_S);
 /** Each step's bound: a database that does not answer fails the step, it does not hang the failover. */
 const STEP_MS = (RELAY_LOG_WAIT_S + 5) * 1000;
 
@@ -156,6 +161,11 @@ async function applyRelayLog(running: RunningTopology, to: NodeOfKind<'mysql'>, 
     log.event('info', 'relay_log_applied', { node: to.name, received, applied });
     return applied;
   }, STEP_MS);
+}
+
+function relayLogWaitS(setting: string | undefined): number {
+  const seconds = Number(setting);
+  return /^\d+$/.test(setting ?? '') && seconds >= 1 && seconds <= 300 ? seconds : 30;
 }
 
 async function runAll(c: Connection, statements: readonly string[]): Promise<void> {

@@ -156,3 +156,32 @@ describe('ha.redis: sentinel names what it is missing', () => {
     expect(errorsOf(edit)).toEqual(expected);
   });
 });
+
+describe('ha.mysql names what it is missing', () => {
+  type WithHa = EditableTopology & { ha?: { mysql?: Record<string, string> } };
+  const SEED_HA = new URL('../../topology/seed-ha.yaml', import.meta.url).pathname;
+  const withMysqlHa = (mysql: Record<string, string>): Edit => (t) => ((t as WithHa).ha = { mysql });
+  const withMonitor: Edit = (t) => {
+    t.nodes.monitor = { kind: 'monitor', port: 18190 } as EditableTopology['nodes'][string];
+    t.servers['app-b']!.push('monitor');
+  };
+  const withoutMysqlReplica: Edit = (t) => {
+    delete t.nodes['mysql-replica'];
+    t.servers['db-b'] = t.servers['db-b']!.filter((n) => n !== 'mysql-replica');
+  };
+
+  it('topology/seed-ha.yaml loads: semisync, automatic failover, one monitor node in its role', () => {
+    const topology = loadTopology(SEED_HA, 2);
+    expect(topology.ha.mysql).toEqual({ failover: 'auto', replication: 'semisync' });
+    expect(topology.nodes.filter((n) => n.kind === 'monitor').map((n) => [n.name, n.role])).toEqual([['monitor', 'monitor']]);
+  });
+
+  it.each<[string, Edit, string[]]>([
+    ['semisync without a mysql replica', (t) => (withoutMysqlReplica(t), withMysqlHa({ replication: 'semisync' })(t)), ['ha.mysql.replication: expected a mysql node with replicaOf: semisync waits for a replica to acknowledge']],
+    ['failover auto without a monitor node', withMysqlHa({ failover: 'auto' }), ['ha.mysql.failover: expected one node of kind monitor for ha.mysql.failover: auto, found 0']],
+    ['a monitor node without failover auto', withMonitor, ['nodes.monitor.kind: a monitor node needs ha.mysql.failover: auto']],
+    ['an unknown replication mode', withMysqlHa({ replication: 'sync' }), ['ha.mysql.replication: Invalid option: expected one of "async"|"semisync"']],
+  ])('%s: refused naming the key', (_what, edit, expected) => {
+    expect(errorsOf(edit)).toEqual(expected);
+  });
+});

@@ -93,7 +93,10 @@ describe.sequential('seed-ha: semisync and the failover monitor', () => {
   interface MonitorLine {
     time: number;
     event: string;
+    /** The monitor that wrote the line. */
     node?: string;
+    /** The database a step acted on. */
+    database?: string;
     [field: string]: unknown;
   }
   /** The monitor's log lines (JSON; a step's `node` field names the database it acted on). */
@@ -153,8 +156,8 @@ describe.sequential('seed-ha: semisync and the failover monitor', () => {
     const writtenAt = Date.now();
     const write = await run('shell', 'mysql-replica', '-e', "SET GLOBAL read_only = 0; INSERT INTO orders (product_id, user_id, quantity, idempotency_key) VALUES (7, 'by-hand', 1, 'split-brain-1')");
     expect(write.code, write.stderr).toBe(0);
-    await eventually('the monitor to rejoin mysql-replica', () => monitorLog('rejoined', writtenAt).find((l) => l.node === 'mysql-replica'), 10_000);
-    const errantLine = monitorLog('errant_transactions', writtenAt).find((l) => l.node === 'mysql-replica');
+    await eventually('the monitor to rejoin mysql-replica', () => monitorLog('rejoined', writtenAt).find((l) => l.database === 'mysql-replica'), 10_000);
+    const errantLine = monitorLog('errant_transactions', writtenAt).find((l) => l.database === 'mysql-replica');
     const file = join(topo.home, topo.name, 'errant-epoch0-mysql-replica.json');
     expect(errantLine).toMatchObject({ transactions: 1, orders: 1, savedTo: file });
     const saved = JSON.parse(readFileSync(file, 'utf8')) as { gtids: string; orders: { idempotency_key: string; user_id: string }[] };
@@ -199,12 +202,12 @@ describe.sequential('seed-ha: semisync and the failover monitor', () => {
     const heal = await run('fault', 'heal');
     expect(heal.code, heal.stderr).toBe(0);
     const healed = await settled('mysql-replica', 1, 15_000);
-    const rejoinedAt = monitorLog('rejoined', healAt).find((l) => l.node === 'mysql-primary')?.time ?? Infinity;
+    const rejoinedAt = monitorLog('rejoined', healAt).find((l) => l.database === 'mysql-primary')?.time ?? Infinity;
     timings.push(`heal (restart mysql-primary) → rejoined as a replica: ${rejoinedAt - healAt} ms`);
     expect(rejoinedAt - healAt).toBeLessThan(15_000);
     expect(nodeOf(healed, 'mysql-primary')).toMatchObject({ role: 'replica', healthy: true });
     expect(nodeOf(healed, 'mysql-replica')).toMatchObject({ role: 'primary', healthy: true });
-    expect(monitorLog('rejoined', healAt).find((l) => l.node === 'mysql-primary')).toMatchObject({ primary: 'mysql-replica', errant: 'none' });
+    expect(monitorLog('rejoined', healAt).find((l) => l.database === 'mysql-primary')).toMatchObject({ primary: 'mysql-replica', errant: 'none' });
     expect(readFailoverJson(topo).rejoins.at(-1)).toMatchObject({ node: 'mysql-primary', epoch: 1, errantGtids: '', errantOrders: 0, savedTo: null });
     // The blocked commit went through once a replica acknowledged it; a retry of each key is
     // answered 201 (the same order, not a second one), and new purchases sell.
@@ -228,7 +231,7 @@ describe.sequential('seed-ha: semisync and the failover monitor', () => {
     // The paused server is gone, not merely stopped: resumed, it could not sell anything.
     const stat = readProcStat(pid);
     expect(stat === undefined || stat.state === 'Z', `pid ${pid}: ${stat?.state}`).toBe(true);
-    expect(monitorLog('fenced', pausedAt).find((l) => l.node === 'mysql-replica')).toMatchObject({ how: 'killed' });
+    expect(monitorLog('fenced', pausedAt).find((l) => l.database === 'mysql-replica')).toMatchObject({ how: 'killed' });
 
     const heal = await run('fault', 'heal');
     expect(heal.code, heal.stderr).toBe(0);
@@ -294,7 +297,7 @@ describe.sequential('seed-ha: semisync and the failover monitor', () => {
     const shell = await run('shell', replica, '-e', 'SET GLOBAL read_only = 0');
     expect(shell.code, shell.stderr).toBe(0);
     await eventually(`${replica} read-only again`, async () => ((await readOnly(topo, replica)) === 1 ? true : undefined), 8000);
-    const fenced = monitorLog('fenced', madeAt - 1000).find((l) => l.node === replica);
+    const fenced = monitorLog('fenced', madeAt - 1000).find((l) => l.database === replica);
     expect(fenced).toMatchObject({ how: 'read_only' });
     expect(String(fenced?.msg)).toContain(`${replica} was writable while`);
   });

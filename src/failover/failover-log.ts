@@ -40,8 +40,10 @@ export function createFailoverLog(node: string): FailoverLog {
   );
   return {
     event(level, event, fields = {}, message = undefined) {
+      // A step's `node` is the database it acted on; the line's own `node` is the monitor's.
+      const { node: database, ...rest } = fields;
       try {
-        logger[level]({ event, ...fields }, message);
+        logger[level]({ event, ...(database === undefined ? {} : { database }), ...rest }, message);
       } catch {
         // A line that cannot be written is lost; the failover goes on.
       }

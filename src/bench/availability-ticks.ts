@@ -45,8 +45,8 @@ export interface AvailabilityPart {
   ticks: AvailabilityTick[];
   /** Per route, the STEP_MS steps (index since the load's start) in which a success completed. */
   successSteps: Record<Route, number[]>;
-  /** Acknowledged purchases (201): per STEP_MS step of intended send, the step the first of them completed in. */
-  acknowledged: [sent: number, done: number][];
+  /** The STEP_MS steps in which an acknowledged purchase (201) completed. */
+  acknowledgedSteps: number[];
 }
 
 /** The whole load's, merged from every worker (LoadResult `availability`). */
@@ -60,12 +60,11 @@ export interface AvailabilityTicks {
   /** Per route, sorted ascending. */
   successSteps: Record<Route, number[]>;
   /**
-   * Acknowledged purchases (201 with an order) as `[sent, done]` STEP_MS steps, sorted by `sent`:
-   * for each step of intended send, the step in which the first one sent then completed. Unlike
-   * `successSteps` it counts no sold-out answer and knows when a success was sent: a fault
-   * window's `firstAcknowledgedMs` (how long a failover kept buyers from buying).
+   * The STEP_MS steps in which an acknowledged purchase (201 with an order) completed, sorted.
+   * Unlike `successSteps.purchase` it counts no sold-out answer: a fault window's
+   * `longestAcknowledgedGapMs` (how long a failover kept buyers from buying).
    */
-  acknowledged: [sent: number, done: number][];
+  acknowledgedSteps: number[];
 }
 
 export function noCounts(): RouteCounts {
@@ -91,7 +90,7 @@ export class AvailabilityRecorder {
   private ticks = new Map<number, AvailabilityTick>();
   private current: AvailabilityTick | undefined;
   private steps: Record<Route, Set<number>> = { view: new Set(), purchase: new Set() };
-  private acknowledged = new Map<number, number>();
+  private acknowledged = new Set<number>();
 
   constructor(private readonly startAt: number) {}
 
@@ -102,7 +101,7 @@ export class AvailabilityRecorder {
       counts.successes += 1;
       const done = Math.floor((finishedAt - this.startAt) / STEP_MS);
       this.steps[route].add(done);
-      if (verdict.cls === 'purchase_ok') keepEarliest(this.acknowledged, Math.max(0, Math.floor((intendedAt - this.startAt) / STEP_MS)), done);
+      if (verdict.cls === 'purchase_ok') this.acknowledged.add(done);
       return;
     }
     // Every failure has a reason (classify.ts); `http_4xx` stands in should one ever lack it.
@@ -113,9 +112,9 @@ export class AvailabilityRecorder {
 
   /** Everything since the last call; the parent adds parts together (AvailabilityMerge). */
   take(): AvailabilityPart {
-    const part: AvailabilityPart = { ticks: [...this.ticks.values()], successSteps: { view: [...this.steps.view], purchase: [...this.steps.purchase] }, acknowledged: [...this.acknowledged] };
+    const part: AvailabilityPart = { ticks: [...this.ticks.values()], successSteps: { view: [...this.steps.view], purchase: [...this.steps.purchase] }, acknowledgedSteps: [...this.acknowledged] };
     this.ticks = new Map();
-    this.acknowledged = new Map();
+    this.acknowledged = new Set();
     this.current = undefined;
     this.steps = { view: new Set(), purchase: new Set() };
     return part;
@@ -138,7 +137,7 @@ export class AvailabilityRecorder {
 export class AvailabilityMerge {
   private readonly ticks = new Map<number, AvailabilityTick>();
   private readonly steps: Record<Route, Set<number>> = { view: new Set(), purchase: new Set() };
-  private readonly acknowledged = new Map<number, number>();
+  private readonly acknowledged = new Set<number>();
 
   add(part: AvailabilityPart | null): void {
     if (part === null) return;
@@ -152,7 +151,7 @@ export class AvailabilityMerge {
       addCounts(into.purchase, tick.purchase);
     }
     for (const route of ROUTES) for (const step of part.successSteps[route]) this.steps[route].add(step);
-    for (const [sent, done] of part.acknowledged) keepEarliest(this.acknowledged, sent, done);
+    for (const step of part.acknowledgedSteps) this.acknowledged.add(step);
   }
 
   result(endMs: number): AvailabilityTicks {
@@ -163,14 +162,9 @@ export class AvailabilityMerge {
       endMs,
       ticks: [...this.ticks.values()].sort((a, b) => a.t - b.t),
       successSteps: { view: sorted(this.steps.view), purchase: sorted(this.steps.purchase) },
-      acknowledged: [...this.acknowledged].sort((a, b) => a[0] - b[0]),
+      acknowledgedSteps: sorted(this.acknowledged),
     };
   }
-}
-
-function keepEarliest(into: Map<number, number>, sent: number, done: number): void {
-  const known = into.get(sent);
-  if (known === undefined || done < known) into.set(sent, done);
 }
 
 /** No requests at all (a load that did not run, a report's fixture). */

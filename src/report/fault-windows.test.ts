@@ -63,22 +63,25 @@ describe('fault windows', () => {
     // The first success of each: sent at 3050, done at 3055 (its 10 ms step starts at 3050).
     expect(w?.routes.view.recovery).toEqual({ firstSuccessMs: 50, p99UnderMs: 2000, p99Threshold: 'view_hit: p(99)<10' });
     expect(w?.routes.purchase.recovery).toEqual({ firstSuccessMs: 50, p99UnderMs: 1000, p99Threshold: 'purchase: p(99)<100' });
-    // From the fault (not the heal) to the first acknowledged purchase sent after it: sent at 3050.
-    expect(w?.firstAcknowledgedMs).toBe(1050);
+    // Purchases acknowledged at 1955 and 3055 (10 ms steps 1950 and 3050): no acknowledgement from the fault until 3050.
+    expect(w?.longestAcknowledgedGapMs).toBe(1050);
   });
 
-  it('times the first acknowledged purchase sent after the fault: not one sent before it, nor a sold-out answer', () => {
+  it('times the longest stretch without an acknowledged purchase from the fault on: purchases that got through at first do not hide it, sold-outs do not end it', () => {
     const rec = new AvailabilityRecorder(0);
-    rec.record('purchase', 1990, 2600, ok('purchase_ok')); // sent before the fault, answered in it
+    rec.record('purchase', 1990, 2040, ok('purchase_ok')); // got through as the fault began
     rec.record('purchase', 2100, 2110, ok('purchase_sold_out')); // a definite answer, but nothing sold
-    rec.record('purchase', 2200, 4000, ok('purchase_ok')); // held up, answered late
-    rec.record('purchase', 3000, 3500, ok('purchase_ok')); // sent later, answered first
+    rec.record('purchase', 2200, 4000, ok('purchase_ok')); // held up, acknowledged when it was over
+    rec.record('purchase', 4000, 4020, ok('purchase_ok'));
+    rec.record('purchase', 5900, 5950, ok('purchase_ok'));
     const merge = new AvailabilityMerge();
     merge.add(rec.take());
     const [w] = faultWindows([fault({ healAtMs: 5000, healedAtMs: 5100 })], merge.result(6000), series, bounds);
-    expect(w?.firstAcknowledgedMs).toBe(1500);
-    const [never] = faultWindows([fault({ startedAtMs: 3100, healAtMs: 5000, healedAtMs: 5100 })], merge.result(6000), series, bounds);
-    expect(never?.firstAcknowledgedMs).toBeNull();
+    expect(w?.longestAcknowledgedGapMs).toBe(1960); // 2040 .. 4000
+    const [late] = faultWindows([fault({ startedAtMs: 4100, healAtMs: 5000, healedAtMs: 5100 })], merge.result(6000), series, bounds);
+    expect(late?.longestAcknowledgedGapMs).toBe(1850); // the fault's start .. 5950
+    const [never] = faultWindows([fault({ startedAtMs: 5960, healAtMs: 5970, healedAtMs: 5980 })], merge.result(6000), series, bounds);
+    expect(never?.longestAcknowledgedGapMs).toBeNull();
   });
 
   it('a fault still active when the load ended: the window runs to the end, and nothing recovered', () => {

@@ -31,12 +31,15 @@ export interface FaultWindow {
   /** Recovery counts from here: the heal's start; null when the fault was not healed while the load ran. */
   recoveryFromMs: number | null;
   /**
-   * ms from the fault's start to the completion of the first acknowledged purchase (201) sent
-   * at or after it (to 10 ms; null: none before the load ended). It counts from the fault, not
-   * its heal, and no sold-out answer: a failover's length as buyers saw it, heal or not.
+   * The longest time, from the fault's start to the load's end, in which no purchase was
+   * acknowledged (201): the gaps between the completions of acknowledged purchases, the first
+   * counted from the fault's start, the last to the load's end, to 10 ms. null when none was
+   * acknowledged after the fault's start. A failover's length as buyers saw it, whenever the
+   * fault healed; unlike a first success after the fault, not shortened by purchases that got
+   * through before the fault took hold, and unlike `recovery`, blind to sold-out answers.
    * Optional: absent in reports written before it.
    */
-  firstAcknowledgedMs?: number | null;
+  longestAcknowledgedGapMs?: number | null;
   routes: Record<Route, RouteWindow>;
 }
 
@@ -54,7 +57,7 @@ export function faultWindows(timeline: TimelineEntry[], ticks: AvailabilityTicks
     const counted = sumTicks(ticks.ticks.filter((t) => t.t * ticks.tickMs < toMs && (t.t + 1) * ticks.tickMs > fromMs));
     const recoveryFromMs = healed && entry.healAtMs !== null && entry.healAtMs <= ticks.endMs ? entry.healAtMs : null;
     const route = (r: Route): RouteWindow => ({ ...withAvailability(counted[r]), recovery: recovery(r, recoveryFromMs, ticks, series, bounds[r]) });
-    return { id: entry.id, fromMs, toMs, recoveryFromMs, firstAcknowledgedMs: firstAcknowledgedAfter(ticks, fromMs), routes: { view: route('view'), purchase: route('purchase') } };
+    return { id: entry.id, fromMs, toMs, recoveryFromMs, longestAcknowledgedGapMs: longestAcknowledgedGap(ticks, fromMs), routes: { view: route('view'), purchase: route('purchase') } };
   });
 }
 
@@ -80,12 +83,20 @@ function recovery(route: Route, fromMs: number | null, ticks: AvailabilityTicks,
   return { firstSuccessMs: firstSuccessAfter(ticks.successSteps[route], ticks.stepMs, fromMs), p99UnderMs: bound === null ? null : p99UnderAfter(series, bound, fromMs), p99Threshold };
 }
 
-/** The first acknowledged purchase sent in a step that starts at or after `fromMs`: ms from `fromMs` to the step it completed in. */
-function firstAcknowledgedAfter(ticks: AvailabilityTicks, fromMs: number): number | null {
-  const from = Math.ceil(fromMs / ticks.stepMs);
-  let first: number | undefined;
-  for (const [sent, done] of ticks.acknowledged) if (sent >= from && (first === undefined || done < first)) first = done;
-  return first === undefined ? null : Math.max(0, Math.round(first * ticks.stepMs - fromMs));
+/** The longest stretch from `fromMs` to the load's end without an acknowledged purchase completing (steps of `stepMs`). */
+function longestAcknowledgedGap(ticks: AvailabilityTicks, fromMs: number): number | null {
+  let previous = fromMs;
+  let longest = 0;
+  let any = false;
+  for (const step of ticks.acknowledgedSteps) {
+    const at = step * ticks.stepMs;
+    if (at + ticks.stepMs <= fromMs) continue;
+    any = true;
+    longest = Math.max(longest, at - previous);
+    previous = Math.max(previous, at);
+  }
+  if (!any) return null;
+  return Math.round(Math.max(longest, ticks.endMs - previous));
 }
 
 /**

@@ -9,6 +9,7 @@ import { shopctl } from '../support/cli.js';
 import { testTopology } from '../support/topology.js';
 
 const DOCKER_LOCAL = fileURLToPath(new URL('../../topology/docker-local.yaml', import.meta.url));
+const SEED_HA = fileURLToPath(new URL('../../topology/seed-ha.yaml', import.meta.url));
 const topo = testTopology('e2e-compose', 29800, (t) => (t.catalog.products = 500), DOCKER_LOCAL);
 const env = { ...process.env, DOCKER_HOST: inject('dockerHost') };
 const project = 'shopctl-e2e-compose';
@@ -40,6 +41,18 @@ describe('shopctl export compose', () => {
       expect(stdout).toContain('condition: service_completed_successfully');
       if (network === 'host') expect(stdout).not.toContain('ports:');
       else expect(stdout).toContain(`127.0.0.1:${topo.ports.lb}:${topo.ports.lb}/tcp`);
+    }
+  });
+
+  it('writes topology/seed-ha.yaml as a project docker-compose config accepts: three Sentinels and the monitor with its state volume', async () => {
+    for (const network of ['host', 'bridge'] as const) {
+      const dir = `seed-ha-${network}`;
+      const exported = await shopctl(topo.home, ['export', 'compose', '-t', SEED_HA, '--network', network, '-o', join(topo.home, dir)], 60_000);
+      expect(exported.code, exported.stderr).toBe(0);
+      const { stdout } = await compose(dir, 'config');
+      for (const service of ['sentinel1:', 'sentinel2:', 'sentinel3:', 'monitor:', 'shopctl_state:']) expect(stdout).toContain(service);
+      expect(stdout).toContain('/shopctl/seed-ha/sentinel1/sentinel.conf.first');
+      expect(stdout).not.toContain('docker.sock');
     }
   });
 

@@ -101,3 +101,53 @@ describe('the compose export of a topology with ha.redis: sentinel', () => {
     expect(ha.document.services.app1?.depends_on).toMatchObject({ sentinel1: { condition: 'service_healthy' }, sentinel3: { condition: 'service_healthy' } });
   });
 });
+
+describe('the compose export of topology/seed-ha.yaml (Sentinels and the failover monitor)', () => {
+  const seedHa = loadTopology(new URL('../../../topology/seed-ha.yaml', import.meta.url).pathname);
+  const ha = composeExport(seedHa, 'bridge', secrets);
+  const monitor = ha.document.services.monitor;
+  const file = (path: string) => ha.files.find((f) => f.path === path)?.content ?? '';
+
+  it('runs the three Sentinels from the redis image and the monitor from the app image, after the database setup', () => {
+    for (const name of ['sentinel1', 'sentinel2', 'sentinel3']) expect(ha.document.services[name]?.command).toEqual(['redis-server', `/shopctl/seed-ha/${name}/sentinel.conf`, '--sentinel']);
+    expect(monitor?.image).toBe(ha.document.services.app1?.image);
+    expect(monitor?.command.slice(0, 1)).toEqual(['node']);
+    expect(monitor?.command.slice(2)).toEqual(['monitor', '--config', '/shopctl/seed-ha/monitor/monitor.json']);
+    expect(monitor?.depends_on).toEqual({ [INIT_SERVICE]: { condition: 'service_completed_successfully' } });
+    expect(monitor?.healthcheck?.test.join(' ')).toContain('/healthz');
+  });
+
+  it('gives the monitor the topology as the project runs it, the state and secrets, its record in a volume, the databases\' folders', () => {
+    expect(monitor?.volumes).toEqual(expect.arrayContaining([
+      'shopctl_state:/shopctl/seed-ha',
+      'mysql-primary:/shopctl/seed-ha/mysql-primary',
+      'mysql-replica:/shopctl/seed-ha/mysql-replica',
+      './config/monitor/topology.yaml:/shopctl/seed-ha.yaml:ro',
+      './config/monitor/state.json:/shopctl/seed-ha/state.json:ro',
+      './secrets.json:/shopctl/seed-ha/secrets.json:ro',
+    ]));
+    expect(ha.document.volumes.shopctl_state).toEqual({ labels: { 'io.shopctl.managed': 'true', 'io.shopctl.exported-from': 'seed-ha' } });
+    expect(JSON.parse(file('config/monitor/monitor.json'))).toMatchObject({ topologyFile: '/shopctl/seed-ha.yaml', stateRoot: '/shopctl/seed-ha', host: '0.0.0.0', port: 18190 });
+    expect(JSON.parse(file('config/monitor/state.json'))).toMatchObject({ topology: 'seed-ha', file: '/shopctl/seed-ha.yaml', driver: 'docker' });
+  });
+
+  it('mounts no engine socket: the compose monitor fences by read-only only (a primary that does not answer is not failed over)', () => {
+    expect(JSON.stringify(monitor)).not.toContain('docker.sock');
+    expect(monitor?.environment?.DOCKER_HOST).toBeUndefined();
+  });
+
+  it('writes a topology copy that loads as the same topology, on the project\'s network, on one engine', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shopctl-compose-ha-'));
+    const withHosts = join(dir, 'two-engines.yaml');
+    const yaml = parse(readFileSync(seedHa.file, 'utf8')) as { docker?: unknown };
+    yaml.docker = { hosts: { 'db-b': 'tcp://10.0.0.4:2375' } };
+    writeFileSync(withHosts, stringify(yaml));
+    const copy = join(dir, 'copy.yaml');
+    writeFileSync(copy, composeExport(loadTopology(withHosts), 'bridge', secrets).files.find((f) => f.path === 'config/monitor/topology.yaml')?.content ?? '');
+    const loaded = loadTopology(copy);
+    expect(loaded.name).toBe('seed-ha');
+    expect(loaded.docker).toMatchObject({ network: 'bridge', hosts: {} });
+    expect(loaded.nodes.map((n) => n.name)).toEqual(seedHa.nodes.map((n) => n.name));
+    expect(loaded.ha).toEqual(seedHa.ha);
+  });
+});

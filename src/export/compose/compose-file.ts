@@ -15,6 +15,7 @@ import { LABELS } from '../../provision/runtime/docker/labels.js';
 import type { Secrets } from '../../provision/secrets.js';
 import { databaseInitFiles, INIT_DIR, INIT_SCRIPT } from './database-init.js';
 import { healthcheckFor, type ComposeHealthcheck } from './healthchecks.js';
+import { monitorContext, monitorMounts, STATE_VOLUME } from './monitor-service.js';
 import { shellLine } from './shell-quote.js';
 
 export type ComposeNetwork = 'host' | 'bridge';
@@ -85,17 +86,24 @@ export function composeExport(topology: Topology, network: ComposeNetwork, secre
   const services: Record<string, ComposeService> = {};
   const files: ExportedFile[] = [];
   for (const node of topology.nodes) {
-    const configs = withKind(node, (kind, n) => kind.files(n, ctx));
+    // The monitor reads the topology file from where the container has it.
+    const configs = withKind(node, (kind, n) => kind.files(n, n.kind === 'monitor' ? monitorContext(ctx) : ctx));
     files.push(...configs.map((f) => ({ path: configPath(node, f), content: f.content, secret: f.secret })));
     services[node.name] = nodeService(node, ctx, configs, network, labels);
+    if (node.kind === 'monitor') {
+      const extra = monitorMounts(node, topology, network, ctx);
+      files.push(...extra.files);
+      services[node.name]?.volumes.push(...extra.volumes);
+    }
   }
+  const monitored = nodesOfKind(topology, 'monitor').length > 0;
   const init = databaseInitFiles(ctx);
   files.push(...init.map((f) => ({ path: `init/${f.name}`, content: f.content, secret: true })));
   services[INIT_SERVICE] = initService(ctx, labels);
   return {
     document: withoutInterpolation({
       services,
-      volumes: Object.fromEntries(topology.nodes.map((n) => [n.name, { labels }])),
+      volumes: Object.fromEntries([...topology.nodes.map((n) => n.name), ...(monitored ? [STATE_VOLUME] : [])].map((name) => [name, { labels }])),
       ...(network === 'bridge' ? { networks: { [NETWORK]: { driver: 'bridge' as const, labels } } } : {}),
     }),
     files,

@@ -90,3 +90,21 @@ describe('a transaction on the primary', () => {
     });
   });
 });
+
+describe('a primary pool that follows a failover', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('is told of a connect that failed after its waiter gave up (busy): a stalled primary is looked past even when every wait runs out first', async () => {
+    vi.useFakeTimers();
+    const noticed: unknown[] = [];
+    // A connect to a paused or cut-off server: it fails only after the pool wait has run out.
+    const pool = { getConnection: () => new Promise((_, reject) => setTimeout(() => reject(mysqlError('ETIMEDOUT')), WAITS.poolWaitMs + 500)) } as unknown as Pool;
+    const db = new Database('primary', { pool: () => pool, noticed: (e: unknown) => void noticed.push(e), end: async () => {} }, createMetrics());
+    const answer = db.query('SELECT 1').catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(WAITS.poolWaitMs + 10);
+    expect(((await answer) as ServiceError).code).toBe('busy');
+    expect(noticed).toEqual([]);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(noticed.map((e) => (e as { code: string }).code)).toEqual(['ETIMEDOUT']);
+  });
+});

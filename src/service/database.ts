@@ -168,8 +168,19 @@ export class Database {
       return await withDeadline(pending, POOL_WAIT_MS);
     } catch (error) {
       if (error instanceof DeadlineExceeded) {
-        // It may still arrive: hand it straight back. Or its connect fails: the server is lost.
-        pending.then((c) => c.release(), (late: unknown) => this.observeFailure(late));
+        // It may still arrive: hand it straight back. Or its connect fails: the server is lost,
+        // and a primary's pool looks for the writable server then too. Found by
+        // scripts/prove-failover.mjs: with the primary paused or cut off, every wait ran out
+        // before its connect failed (pool wait 1.5 s, connect timeout 2 s), nothing was
+        // noticed, and the apps kept to the fenced server for 5–7 s after the new primary took
+        // writes, until the old one came back read-only.
+        pending.then(
+          (c) => c.release(),
+          (late: unknown) => {
+            this.observeFailure(late);
+            this.source.noticed(late);
+          },
+        );
         throw this.exhausted('wait_timeout', `no ${this.name} database connection free within ${POOL_WAIT_MS} ms`);
       }
       if (/queue limit/i.test((error as Error).message)) throw this.exhausted('queue_full', `too many requests waiting for a ${this.name} database connection`);

@@ -27,6 +27,12 @@ export interface Snapshot {
  * (Binlog_snapshot_file/position, turned into a GTID position by BINLOG_GTID_POS).
  */
 export async function snapshotOf(primary: Connection): Promise<Snapshot> {
+  // The servers run READ-COMMITTED (mysql-config.ts), under which every SELECT of the
+  // transaction reads the latest commits, not the snapshot: rows committed after the snapshot's
+  // binlog position were copied too, and replication from that position then stopped on a
+  // duplicate key (found by scripts/prove-failover.mjs: "Duplicate entry '360' for key
+  // 'PRIMARY'" at the first GTID after it). The snapshot needs REPEATABLE READ.
+  await primary.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
   await primary.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');
   try {
     const status = new Map((await queryRows(primary, "SHOW STATUS LIKE 'binlog_snapshot_%'")).map((r) => [String(r.Variable_name).toLowerCase(), String(r.Value)]));

@@ -54,7 +54,7 @@ export class DockerRuntime implements Runtime {
   async start(node: RuntimeNode, spec: LaunchSpec): Promise<StartedNode> {
     // No init process: the server is the container's pid 1 and the pid `status` shows, its
     // workers in its process group, which the bench's resource sampler adds up.
-    const engines = spec.drivesRuntime === true ? engineAccess(new Set(this.engineAddresses.values())) : undefined;
+    const engines = spec.drivesRuntime === true ? engineAccess(new Set(this.engineAddresses.values()), process.env.DOCKER_HOST) : undefined;
     const container = await this.create(
       node,
       'server',

@@ -19,8 +19,10 @@ export interface EngineAccess {
  * loopback one (the container's loopback is its own). `undefined` is the default socket. A
  * socket absent here is not mounted (the engine would make an empty folder of it): that engine
  * is then out of the container's reach, and the monitor refuses a promotion that needs a kill.
+ * `dockerHost` is this CLI's DOCKER_HOST, passed in (not defaulted: an explicit undefined must
+ * mean "not set").
  */
-export function engineAccess(addresses: Iterable<string | undefined>, dockerHost = process.env.DOCKER_HOST, exists = existsSync): EngineAccess {
+export function engineAccess(addresses: Iterable<string | undefined>, dockerHost: string | undefined, exists = existsSync): EngineAccess {
   const paths = new Set<string>();
   for (const address of addresses) {
     if (address === undefined) paths.add(DEFAULT_SOCKET);

@@ -72,8 +72,8 @@ export function replicationSource(primary: NodeOfKind<'mysql'>, ctx: Pick<Render
 }
 
 /** Schema and the app's account, made on the primary only (replicas get them through replication). */
-export function primaryStatements(ctx: Pick<RenderContext, 'addressing' | 'secrets'>): string[] {
-  return [...SCHEMA_STATEMENTS, ...appAccountStatements(ctx.secrets.mysqlAppPassword, accountHost(ctx.addressing))];
+export function primaryStatements(ctx: Pick<RenderContext, 'addressing' | 'secrets' | 'topology'>): string[] {
+  return [...SCHEMA_STATEMENTS, ...appAccountStatements(ctx.secrets.mysqlAppPassword, accountHost(ctx.addressing), ctx.topology.limits.connectionsPerDatabase)];
 }
 
 export function serverPasswords(secrets: RenderContext['secrets']): ServerPasswords {

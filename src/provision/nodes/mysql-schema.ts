@@ -1,3 +1,4 @@
+import { RESERVED_DB_CONNECTIONS } from '../../topology/pool-budget.js';
 import { MYSQL_USERS, SHOP_DATABASE } from '../secrets.js';
 
 /**
@@ -38,11 +39,19 @@ export const SCHEMA_STATEMENTS = [
  *
  * The app account reads the catalog, decrements stock and records orders: it may not delete,
  * rename products or touch anything else.
+ *
+ * Nor may it take the connections kept for admin, replication and audits (C − the reserve,
+ * `MAX_USER_CONNECTIONS`): the app pools stay within that budget, but a connection the app cut
+ * off keeps its server thread until its statement ends. Found by scripts/prove-failover.mjs:
+ * under semisync without fallback, a new primary whose only replica is gone holds every COMMIT,
+ * the apps gave up on them and opened more, the threads reached max_connections (300), and the
+ * returning replica's IO thread was refused ("Too many connections") — so nothing could ever
+ * acknowledge the held commits: purchases stopped for good.
  */
-export function appAccountStatements(password: string, host: string): string[] {
+export function appAccountStatements(password: string, host: string, connectionsPerDatabase: number): string[] {
   const app = `'${MYSQL_USERS.app}'@'${host}'`;
   return [
-    `CREATE USER IF NOT EXISTS ${app} IDENTIFIED BY '${password}'`,
+    `CREATE USER IF NOT EXISTS ${app} IDENTIFIED BY '${password}' WITH MAX_USER_CONNECTIONS ${Math.max(1, connectionsPerDatabase - RESERVED_DB_CONNECTIONS)}`,
     `GRANT SELECT ON ${SHOP_DATABASE}.products TO ${app}`,
     `GRANT UPDATE (stock, version, updated_at) ON ${SHOP_DATABASE}.products TO ${app}`,
     `GRANT SELECT, INSERT ON ${SHOP_DATABASE}.orders TO ${app}`,

@@ -82,6 +82,9 @@ describe('fault windows', () => {
     expect(late?.longestAcknowledgedGapMs).toBe(1850); // the fault's start .. 5950
     const [never] = faultWindows([fault({ startedAtMs: 5960, healAtMs: 5970, healedAtMs: 5980 })], merge.result(6000), series, bounds);
     expect(never?.longestAcknowledgedGapMs).toBeNull();
+    // One purchase got through as the fault began (5950), then none until the load ended (8000): not back.
+    const [stuck] = faultWindows([fault({ startedAtMs: 5945, healAtMs: 6500, healedAtMs: 6600 })], merge.result(8000), series, bounds);
+    expect(stuck?.longestAcknowledgedGapMs).toBeNull();
   });
 
   it('a fault still active when the load ended: the window runs to the end, and nothing recovered', () => {

@@ -31,13 +31,14 @@ export interface FaultWindow {
   /** Recovery counts from here: the heal's start; null when the fault was not healed while the load ran. */
   recoveryFromMs: number | null;
   /**
-   * The longest time, from the fault's start to the load's end, in which no purchase was
-   * acknowledged (201): the gaps between the completions of acknowledged purchases, the first
-   * counted from the fault's start, the last to the load's end, to 10 ms. null when none was
-   * acknowledged after the fault's start. A failover's length as buyers saw it, whenever the
-   * fault healed; unlike a first success after the fault, not shortened by purchases that got
-   * through before the fault took hold, and unlike `recovery`, blind to sold-out answers.
-   * Optional: absent in reports written before it.
+   * The longest time, from the fault's start on, in which no purchase was acknowledged (201):
+   * the gaps between the completions of acknowledged purchases, the first counted from the
+   * fault's start, to 10 ms. null when purchases had not come back when the load ended: none was
+   * acknowledged after the fault's start, or the stretch from the last one to the load's end is
+   * longer than every gap before it and than TAIL_NOT_BACK_MS. A failover's length as buyers
+   * saw it, whenever the fault healed; unlike a first success after the fault, not shortened by
+   * purchases that got through before the fault took hold, and unlike `recovery`, blind to
+   * sold-out answers. Optional: absent in reports written before it.
    */
   longestAcknowledgedGapMs?: number | null;
   routes: Record<Route, RouteWindow>;
@@ -83,7 +84,10 @@ function recovery(route: Route, fromMs: number | null, ticks: AvailabilityTicks,
   return { firstSuccessMs: firstSuccessAfter(ticks.successSteps[route], ticks.stepMs, fromMs), p99UnderMs: bound === null ? null : p99UnderAfter(series, bound, fromMs), p99Threshold };
 }
 
-/** The longest stretch from `fromMs` to the load's end without an acknowledged purchase completing (steps of `stepMs`). */
+/** A load's last stretch without an acknowledged purchase, longer than every gap before it and than this: they had not come back. */
+const TAIL_NOT_BACK_MS = 1000;
+
+/** The longest stretch from `fromMs` on without an acknowledged purchase completing (steps of `stepMs`); null: not back by the load's end. */
 function longestAcknowledgedGap(ticks: AvailabilityTicks, fromMs: number): number | null {
   let previous = fromMs;
   let longest = 0;
@@ -96,7 +100,8 @@ function longestAcknowledgedGap(ticks: AvailabilityTicks, fromMs: number): numbe
     previous = Math.max(previous, at);
   }
   if (!any) return null;
-  return Math.round(Math.max(longest, ticks.endMs - previous));
+  const tail = ticks.endMs - previous;
+  return tail > Math.max(longest, TAIL_NOT_BACK_MS) ? null : Math.round(longest);
 }
 
 /**

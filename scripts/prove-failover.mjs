@@ -25,12 +25,12 @@
 //   oversold       units sold beyond a product's initial stock, from I1's violations (the first
 //                  20 products verify lists): per product max(0, sold − initial stock, −stock).
 //   failover time  faults.windows[0].longestAcknowledgedGapMs: the longest time, from the
-//                  fault's start to the load's end, in which no purchase was acknowledged (the
-//                  gaps between completions of 201 answers, to 10 ms; the first gap counts from
-//                  the fault's start) — from the last purchase that got through as the fault
-//                  took hold to the first one acknowledged after it, as the load generator saw
-//                  it. "never": none was acknowledged after the fault's start. A fault that never
-//                  stopped purchases shows the usual spacing of acknowledgements (tenths of a s).
+//                  fault's start on, in which no purchase was acknowledged (the gaps between
+//                  completions of 201 answers, to 10 ms; the first gap counts from the fault's
+//                  start) — from the last purchase that got through as the fault took hold to
+//                  the first one acknowledged after it, as the load generator saw it. "never":
+//                  purchases had not come back when the load ended (the report's null). A fault
+//                  that never stopped purchases shows the usual spacing of acknowledgements.
 //                  (`routes.purchase.recovery.firstSuccessMs` counts from the heal and counts
 //                  sold-out answers: kept in the JSON as `purchaseFirstSuccessAfterHealMs`.)
 //   purchase unavailability  (1 − A) × W, in seconds: W = the fault's window (fault start to
@@ -465,7 +465,7 @@ if (values.json) {
     `Command: \`${command}\``,
     '',
     ...topologies.map((t) => table(t, results)).flatMap((x) => [x, '']),
-    'failover time: the longest time from the fault to the load\'s end without an acknowledged purchase (report `faults.windows[].longestAcknowledgedGapMs`; "never": none was acknowledged after the fault). purchase unavailability: (1 − the purchases\' availability in the fault window) × the window, s (sold-out answers count as available). oversold: units sold beyond initial stock (I1). verify exits: 0 pass, 1 threshold, 2 invariant, 3 not checked, 4 untrusted measurement.',
+    'failover time: the longest time from the fault on without an acknowledged purchase (report `faults.windows[].longestAcknowledgedGapMs`; "never": purchases had not come back when the load ended). purchase unavailability: (1 − the purchases\' availability in the fault window) × the window, s (sold-out answers count as available). oversold: units sold beyond initial stock (I1). verify exits: 0 pass, 1 threshold, 2 invariant, 3 not checked, 4 untrusted measurement.',
     `Every run's report, verify output, monitor log and errant files: ${outDir}`,
   ];
   console.log(text.join('\n'));

@@ -10,6 +10,7 @@ import { FixedPool, FollowingPrimary } from './database-pools.js';
 import { OrderEvents } from './events.js';
 import type { Metrics } from './metrics.js';
 import { watchRedis } from './redis-health.js';
+import { keepConnected } from './redis-reconnect.js';
 import type { IncidentLog } from './incident-log.js';
 import { WAITS } from './waits.js';
 
@@ -32,6 +33,7 @@ export function connectDependencies(config: ServiceConfig, metrics: Metrics, inc
     // Logged once per loss by watchRedis.
   });
   const stopWatching = watchRedis(redis, incidents.health);
+  const stopReconnecting = keepConnected(redis);
   const stopLineage = watchStockLineage(redis, (dropped) => incidents.cacheDropped(dropped));
   defineScripts(redis);
   const candidates = config.mysql.candidates;
@@ -48,6 +50,7 @@ export function connectDependencies(config: ServiceConfig, metrics: Metrics, inc
     events,
     async close() {
       events.close();
+      stopReconnecting();
       stopWatching();
       stopLineage();
       redis.disconnect();

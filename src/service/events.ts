@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Metrics } from './metrics.js';
+import { keepConnected } from './redis-reconnect.js';
 
 export const ORDER_CREATED = 'order.created';
 
@@ -18,6 +19,7 @@ export interface OrderCreated {
  */
 export class OrderEvents {
   private readonly subscriber: Redis;
+  private readonly stopReconnecting: () => void;
 
   private readonly listeners: ((event: OrderCreated) => void)[] = [];
 
@@ -31,6 +33,8 @@ export class OrderEvents {
     this.subscriber.on('error', () => {
       // Reconnects by itself; missed events are the design's known weakness.
     });
+    // Also when ioredis ends it during a Sentinel failover (redis-reconnect.ts).
+    this.stopReconnecting = keepConnected(this.subscriber);
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel !== ORDER_CREATED) return;
       this.metrics.eventsReceived.inc();
@@ -52,6 +56,7 @@ export class OrderEvents {
   }
 
   close(): void {
+    this.stopReconnecting();
     this.subscriber.disconnect();
   }
 }

@@ -136,7 +136,7 @@ describe('up → status → replication → LB → down', () => {
     expect(unknown.stderr).toContain('no node "mysql-nope"');
     const lb = await run('shell', 'lb');
     expect(lb.code).toBe(64);
-    expect(lb.stderr).toContain('shell opens mysql and redis nodes');
+    expect(lb.stderr).toContain('shell opens mysql, redis and sentinel nodes');
     const bad = await run('shell', 'mysql-primary', '-e', 'SELEKT 1');
     expect(bad.code).toBe(64);
     expect(bad.stderr).toContain('SQL syntax');

@@ -4,7 +4,7 @@ import type { RunningTopology } from '../running/running-topology.js';
 import { fileRoles } from './roles.js';
 import { findNode, nodesOfKind, type NodeOfKind } from '../topology/model.js';
 import { killAppConnections, onDatabase } from './admin.js';
-import { dropCacheAfterPromotion } from './cache-after-promotion.js';
+import { dropCachedStock } from './cache-after-promotion.js';
 import type { FailoverLog } from './failover-log.js';
 import { fence, type Fencing } from './fence.js';
 import { clearFencing, markFencing } from './fencing-marker.js';
@@ -117,7 +117,7 @@ async function promoteFenced(running: RunningTopology, request: PromotionRequest
   const final = failoverRecord(running);
   writeFailoverState(running.paths, { ...final, promotions: final.promotions.map((p) => (p.epoch === promotion.epoch ? promotion : p)) });
   log.event('info', 'writes_enabled', { node: to.name, epoch: promotion.epoch, ms: promotion.ms });
-  await dropCacheAfterPromotion(running, log);
+  await dropCachedStock(running, log, 'promotion');
   return promotion;
 }
 

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection } from 'mysql2/promise';
-import { gtidPosition, isReadOnly, queryRows, replicaStatus, type Row } from '../clients/mysql.js';
+import { globalStatus, gtidPosition, isReadOnly, queryRows, replicaStatus, type Row } from '../clients/mysql.js';
+import { dropCachedStock } from './cache-after-promotion.js';
 import { replicationSource } from '../provision/nodes/mysql-bootstrap.js';
 import { startReplicaStatements } from '../provision/nodes/mysql-replication-sql.js';
 import { markReplicating } from '../provision/nodes/mysql.js';
@@ -16,6 +17,8 @@ import { restoreSnapshot, snapshotOf } from './rebuild.js';
 import { writeFailoverState, type Rejoin } from './state.js';
 
 const REJOIN_MS = 60_000;
+/** How long a rejoin waits for the commits the primary held to be acknowledged. */
+const HELD_COMMITS_WAIT_MS = 10_000;
 
 /**
  * Is `node` where it belongs: read-only and replicating from the current primary? A replica
@@ -41,6 +44,30 @@ export async function followsPrimary(c: Connection, primary: NodeOfKind<'mysql'>
  * errant transactions it simply resumes from its own position.
  */
 export async function rejoin(running: RunningTopology, node: NodeOfKind<'mysql'>, log: FailoverLog): Promise<Rejoin> {
+  const rejoined = await rejoinNode(running, node, log);
+  if (running.topology.ha.mysql.replication === 'semisync') await afterHeldCommits(running, log);
+  return rejoined;
+}
+
+/**
+ * A semisync primary alone held its commits (no fallback); the rejoined replica acknowledges
+ * them now, long after their clients were answered 503 — and after those clients' apps dropped
+ * or refilled the product's cached stock from a database that did not show them yet. Once the
+ * primary holds none (bounded), the cached stock is dropped again, or it would stay higher than
+ * the database's (I5; found by scripts/prove-failover.mjs: seed-ha, kill of the primary).
+ */
+async function afterHeldCommits(running: RunningTopology, log: FailoverLog): Promise<void> {
+  const primary = databaseNode(running, failoverRecord(running).primary);
+  const until = Date.now() + HELD_COMMITS_WAIT_MS;
+  for (;;) {
+    const waiting = await onDatabase(running, primary, (c) => globalStatus(c, 'Rpl_semi_sync_master_wait_sessions')).catch(() => 0);
+    if (waiting === 0 || Date.now() >= until) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await dropCachedStock(running, log, 'rejoin');
+}
+
+async function rejoinNode(running: RunningTopology, node: NodeOfKind<'mysql'>, log: FailoverLog): Promise<Rejoin> {
   const record = failoverRecord(running);
   const primary = databaseNode(running, record.primary);
   const promotion = [...record.promotions].reverse().find((p) => p.from === node.name);

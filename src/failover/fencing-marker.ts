@@ -6,9 +6,10 @@ import type { TopologyPaths } from '../provision/home.js';
  * The old primary is being fenced and its successor is not recorded yet (`promote.ts`). A node
  * started in that window renders its role from a record that still names it the primary, and
  * came up writable: found by scripts/prove-failover.mjs, where a partition's heal started the
- * node the monitor had just killed, 0.5 s before the promotion was recorded; the apps (which try
- * the server they used first) wrote to it, and the monitor fenced it again 0.7 s later — two
- * writable primaries meanwhile. While this marker is in the node's folder its config is
+ * node the monitor had just killed, 0.5 s before the promotion was recorded, and the monitor
+ * fenced it again 0.7 s later — two writable primaries meanwhile, and the apps try the server
+ * they used first (under asynchronous replication what they wrote there would have been lost
+ * at its rejoin). While this marker is in the node's folder its config is
  * rendered read-only (`mysql-config.ts`); the promotion removes it once the record names the new
  * primary (from then on the record makes the node read-only), or when it fails.
  */

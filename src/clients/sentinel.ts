@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { openRedis } from './redis.js';
 import type { Endpoint } from '../provision/addressing.js';
 
 /** The name the Sentinels monitor the Redis master under (`sentinel monitor shop …`). */
@@ -14,22 +14,8 @@ export interface SentinelView {
  * refuses commands until authenticated when it has a `requirepass`.
  */
 export async function askSentinel(endpoint: Endpoint, password: string): Promise<SentinelView> {
-  const sentinel = new Redis({
-    host: endpoint.host,
-    port: endpoint.port,
-    password,
-    lazyConnect: true,
-    connectTimeout: 2000,
-    commandTimeout: 2000,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  sentinel.on('error', () => {
-    // Reported through the rejected command.
-  });
+  const sentinel = await openRedis(endpoint, password);
   try {
-    await sentinel.connect();
     const answer = (await sentinel.call('SENTINEL', 'get-master-addr-by-name', SENTINEL_MASTER_NAME)) as [string, string] | null;
     return { master: answer === null ? null : { host: answer[0], port: Number(answer[1]) } };
   } finally {

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { describeIssue } from '../config-file/load-yaml-file.js';
-import { UsageError } from '../errors.js';
+import { loadJsonFile } from '../config-file/load-json-file.js';
 
 /** What `shopctl monitor` needs; `up` writes it from the topology (provision/nodes/monitor.ts). */
 export const monitorConfigSchema = z.strictObject({
@@ -19,13 +17,5 @@ export const monitorConfigSchema = z.strictObject({
 export type MonitorConfig = z.output<typeof monitorConfigSchema>;
 
 export function loadMonitorConfig(file: string): MonitorConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`cannot read monitor config ${file}: ${(error as Error).message}`);
-  }
-  const result = monitorConfigSchema.safeParse(raw);
-  if (!result.success) throw new UsageError(`${file} is not a valid monitor config`, result.error.issues.map((i) => `${file}: ${describeIssue(i)}`));
-  return result.data;
+  return loadJsonFile(file, monitorConfigSchema, 'monitor config');
 }

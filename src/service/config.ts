@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { UsageError } from '../errors.js';
-import { describeIssue } from '../config-file/load-yaml-file.js';
+import { loadJsonFile } from '../config-file/load-json-file.js';
 import { purchaseStrategies } from '../topology/schema.js';
 
 /**
@@ -66,13 +64,5 @@ export type ServiceConfig = z.output<typeof serviceConfigSchema>;
 export type DatabaseConfig = z.output<typeof database>;
 
 export function loadServiceConfig(file: string): ServiceConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`cannot read service config ${file}: ${(error as Error).message}`);
-  }
-  const result = serviceConfigSchema.safeParse(raw);
-  if (!result.success) throw new UsageError(`${file} is not a valid service config`, result.error.issues.map((i) => `${file}: ${describeIssue(i)}`));
-  return result.data;
+  return loadJsonFile(file, serviceConfigSchema, 'service config');
 }

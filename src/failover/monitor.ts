@@ -4,6 +4,7 @@ import type { RunningTopology } from '../running/running-topology.js';
 import type { NodeOfKind } from '../topology/model.js';
 import { onDatabase } from './admin.js';
 import type { FailoverLog } from './failover-log.js';
+import { parseGtidPosition } from './gtid.js';
 import type { MonitorConfig } from './monitor-config.js';
 import { databaseNode, failoverRecord, promote, PromotionRefused, replicasNow } from './promote.js';
 import { rejoin, rejoinWhereNeeded } from './rejoin.js';
@@ -151,6 +152,10 @@ export class FailoverMonitor {
   /** The replica to promote, or why there is none. */
   private candidate(replicas: readonly NodeOfKind<'mysql'>[], views: Map<string, ReplicaView | undefined>): NodeOfKind<'mysql'> | string {
     if (performance.now() < this.cooldownUntil) return `a failover happened less than ${this.config.cooldownS} s ago (anti-flapping)`;
+    // One healthy replica still hearing the primary vetoes: it may hold acknowledged commits the
+    // others lack (semisync waits for one acknowledgement), and only the monitor's side is cut off.
+    const hearing = replicas.find((r) => this.healthy.has(r.name) && views.get(r.name)?.hearsPrimary === true);
+    if (hearing !== undefined) return `${hearing.name} still hears the primary (${views.get(hearing.name)?.detail ?? ''}): only the monitor lost it`;
     const reasons: string[] = [];
     const ranked = replicas
       .filter((r) => {
@@ -161,7 +166,7 @@ export class FailoverMonitor {
         else return true;
         return false;
       })
-      .sort((a, b) => (views.get(b.name)?.received ?? '').localeCompare(views.get(a.name)?.received ?? '', undefined, { numeric: true }));
+      .sort((a, b) => receivedSeq(views.get(b.name)) - receivedSeq(views.get(a.name)));
     return ranked[0] ?? `no replica may be promoted: ${reasons.join('; ')}`;
   }
 
@@ -178,5 +183,14 @@ export class FailoverMonitor {
     await rejoinWhereNeeded(this.running, answering, this.log).catch((error: unknown) => {
       this.log.event('error', 'rejoin_failed', { reason: error instanceof Error ? error.message : String(error) });
     });
+  }
+}
+
+/** How far a replica's IO thread got: the sum of its received sequence numbers over the domains (this project writes in one). */
+function receivedSeq(view: ReplicaView | undefined): number {
+  try {
+    return [...parseGtidPosition(view?.received ?? '').values()].reduce((sum, g) => sum + g.seq, 0);
+  } catch {
+    return 0;
   }
 }

@@ -93,7 +93,12 @@ async function promoteFenced(running: RunningTopology, request: PromotionRequest
     fencing = 'read_only';
   } else {
     fencing = await fence(running, from, log);
-    promotedAt = await applyRelayLog(running, to, undefined, log);
+    promotedAt = await applyRelayLog(running, to, undefined, log).catch(async (error: unknown) => {
+      // The candidate stays a replica: its IO thread, stopped for the wait, runs again (else a
+      // semisync primary back from its fault would have no replica to acknowledge its commits).
+      await onDatabase(running, to, (c) => c.query('START SLAVE IO_THREAD')).catch(() => undefined);
+      throw error;
+    });
   }
   // The new primary waits for its replicas' acknowledgements from its first write (semisync).
   const semisync = running.topology.ha.mysql.replication === 'semisync' ? ['SET GLOBAL rpl_semi_sync_master_enabled = 1'] : [];
@@ -153,7 +158,8 @@ async function applyRelayLog(running: RunningTopology, to: NodeOfKind<'mysql'>, 
     if (status.sqlRunning !== 'Yes') await c.query('START SLAVE SQL_THREAD');
     if (received !== '') {
       const [row] = await queryRows(c, 'SELECT MASTER_GTID_WAIT(?, ?) AS waited', [received, RELAY_LOG_WAIT_S]);
-      if (Number(row?.waited) !== 0) {
+      // NULL (a GTID it could not parse) is no success.
+      if (row?.waited === null || row?.waited === undefined || Number(row.waited) !== 0) {
         throw new PromotionRefused(`${to.name} did not apply its relay log up to ${received} within ${RELAY_LOG_WAIT_S} s`, [`last error: ${status.lastError || 'none'}`]);
       }
     }

@@ -39,7 +39,10 @@ export async function snapshotOf(primary: Connection): Promise<Snapshot> {
     const [row] = await queryRows(primary, 'SELECT BINLOG_GTID_POS(?, ?) AS pos', [status.get('binlog_snapshot_file'), Number(status.get('binlog_snapshot_position'))]);
     const rows = new Map<string, Row[]>();
     for (const table of TABLES) rows.set(table.name, await queryRows(primary, selectAll(table)));
-    return { position: String(row?.pos ?? ''), rows };
+    const position = row?.pos === null || row?.pos === undefined ? '' : String(row.pos);
+    // An empty position would make the rebuilt node replay the primary's whole binlog.
+    if (position === '') throw new Error('the primary did not tell the GTID position of its snapshot (BINLOG_GTID_POS)');
+    return { position, rows };
   } finally {
     await primary.query('COMMIT');
   }

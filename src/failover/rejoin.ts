@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection } from 'mysql2/promise';
 import { globalStatus, gtidPosition, isReadOnly, queryRows, replicaStatus, type Row } from '../clients/mysql.js';
@@ -98,8 +98,10 @@ async function rejoinNode(running: RunningTopology, node: NodeOfKind<'mysql'>, l
         return { orders, snapshot };
       }, REJOIN_MS);
       errantOrders = rebuilt.orders.length;
-      savedTo = join(running.paths.root, `errant-epoch${record.epoch}-${node.name}.json`);
-      writeFileSync(savedTo, `${JSON.stringify({ node: node.name, epoch: record.epoch, gtids: errant, transactions: countRanges(ranges), orders: rebuilt.orders }, null, 2)}\n`);
+      // Never over an earlier save: a rejoin that failed half-way through its rebuild finds the
+      // same GTIDs again, with fewer orders left to see.
+      savedTo = join(running.paths.root, `errant-epoch${record.epoch}-${node.name}${existsSync(join(running.paths.root, `errant-epoch${record.epoch}-${node.name}.json`)) ? `-${Date.now()}` : ''}.json`);
+      writeFileSync(savedTo, `${JSON.stringify({ node: node.name, epoch: record.epoch, gtids: errant, transactions: countRanges(ranges), orders: rebuilt.orders }, null, 2)}\n`, { flag: 'wx' });
       log.event('error', 'errant_transactions', { node: node.name, gtids: errant, transactions: countRanges(ranges), orders: errantOrders, savedTo }, `${node.name} held ${countRanges(ranges)} transaction(s) the primary never got; saved, then rebuilt from ${primary.name}`);
       await restoreSnapshot(c, rebuilt.snapshot);
       startAt = rebuilt.snapshot.position;

@@ -39,10 +39,10 @@ export async function snapshotOf(primary: Connection): Promise<Snapshot> {
     const [row] = await queryRows(primary, 'SELECT BINLOG_GTID_POS(?, ?) AS pos', [status.get('binlog_snapshot_file'), Number(status.get('binlog_snapshot_position'))]);
     const rows = new Map<string, Row[]>();
     for (const table of TABLES) rows.set(table.name, await queryRows(primary, selectAll(table)));
-    const position = row?.pos === null || row?.pos === undefined ? '' : String(row.pos);
-    // An empty position would make the rebuilt node replay the primary's whole binlog.
-    if (position === '') throw new Error('the primary did not tell the GTID position of its snapshot (BINLOG_GTID_POS)');
-    return { position, rows };
+    // NULL (no answer for that binlog position) must not become '' (a primary that never wrote):
+    // the rebuilt node would replay the primary's whole binlog over the rows just copied.
+    if (row?.pos === null || row?.pos === undefined) throw new Error('the primary did not tell the GTID position of its snapshot (BINLOG_GTID_POS)');
+    return { position: String(row.pos), rows };
   } finally {
     await primary.query('COMMIT');
   }

@@ -7,6 +7,7 @@ import { exportCommand } from './commands/export.js';
 import { faultCommand } from './commands/fault.js';
 import { benchCommand } from './commands/bench.js';
 import { verifyCommand } from './commands/verify.js';
+import { reportCommand } from './commands/report.js';
 import { serveCommand } from './commands/serve.js';
 import { monitorCommand } from './commands/monitor.js';
 import { failoverCommand } from './commands/failover.js';
@@ -18,7 +19,7 @@ import { PACKAGE_ROOT } from './package-root.js';
 import { writeErr } from './ui/terminal.js';
 
 /** Every command, registered here and nowhere else, in the order `--help` lists them. */
-const COMMANDS: readonly CommandSpec[] = [upCommand, statusCommand, shellCommand, benchCommand, verifyCommand, faultCommand, failoverCommand, downCommand, exportCommand, serveCommand, monitorCommand];
+const COMMANDS: readonly CommandSpec[] = [upCommand, statusCommand, shellCommand, benchCommand, verifyCommand, reportCommand, faultCommand, failoverCommand, downCommand, exportCommand, serveCommand, monitorCommand];
 
 const EXIT_CODES_HELP = `
 Exit codes (the same for every command):

@@ -1,13 +1,12 @@
 import { Worker } from 'node:worker_threads';
-import type { Histogram } from 'hdr-histogram-js';
-import { AvailabilityMerge, type AvailabilityTicks } from './availability-ticks.js';
+import type { AvailabilityTicks } from './availability-ticks.js';
+import { agentConnections, laneOf, type AgentPlace } from './agent.js';
 import { now } from './executors/attempt.js';
-import { encodeHistogram, latencyHistogram, mergeEncoded, summarize } from './histograms.js';
-import { mergePhases, type LatencyBreakdown } from './latency-phases.js';
+import type { LatencyBreakdown } from './latency-phases.js';
+import { LoadMerge, sumTallies, type LoadParts, type LoadSpans } from './load-merge.js';
 import { arrivalOf, type LoadSettings } from './load-settings.js';
-import { errorCounts, errorsByOrigin, noPurchases, type ErrorKind, type ErrorReason, type ErrorsByOrigin, type LatencySummary, type PurchaseTally, type RequestClass, type SecondSample } from './measurement.js';
+import type { ErrorKind, ErrorsByOrigin, LatencySummary, PurchaseTally, RequestClass, SecondSample } from './measurement.js';
 import type { DoneMessage, StopMessage, Tally, WorkerMessage, WorkerPlan } from './messages.js';
-import { Series } from './series.js';
 import { workerScript } from './worker-script.js';
 import type { WorkloadSpec } from './workload.js';
 
@@ -18,6 +17,11 @@ export type LoadPlan = LoadSettings & {
   workload: WorkloadSpec;
   /** Where workers write their ledger parts (`<prefix>.<worker>`), or null for no ledger. */
   ledgerPrefix: string | null;
+  /**
+   * `bench --agent I/N`: this process runs agent I's share of the load (the settings above are the
+   * whole run's), starting at the agreed time; the result then carries its mergeable `parts`.
+   */
+  agent?: AgentPlace;
 };
 
 /** What the engine tells a live view, once a second. */
@@ -72,6 +76,8 @@ export interface LoadResult {
   /** Per worker: how late its event loop ran ready callbacks, p99 in ms. */
   eventLoopDelayP99: number[];
   ledgerParts: string[];
+  /** A load agent's measurements in mergeable form (load-merge.ts); only when the plan had `agent`. */
+  parts?: LoadParts;
 }
 
 /** How long after an interrupt requests still in flight may finish before they are aborted. */
@@ -85,12 +91,11 @@ const START_DELAY_MS = 300;
  * result then holds everything sent until then.
  */
 export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSignal): Promise<LoadResult> {
-  const startAt = now() + START_DELAY_MS;
+  const startAt = plan.agent === undefined ? now() + START_DELAY_MS : onThisClock(plan.agent.startAtMs);
   const warmupEndAt = startAt + plan.warmupMs;
   const endAt = warmupEndAt + plan.durationMs;
   hooks.onStart?.(startAt);
-  const series = new Series(plan.warmupMs);
-  const availability = new AvailabilityMerge();
+  const merged = new LoadMerge(plan.warmupMs);
   const tallies = new Map<number, Tally>();
   const connected = new Map<number, number>();
   const answered = new Map<number, number>();
@@ -114,7 +119,7 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSi
     const rps = Math.round((sum(answered) - previous.answered) / ((at - previous.at) / 1000));
     previous = { at, answered: sum(answered) };
     // Seconds are filed by send time; two seconds back, nearly all of a second's answers are in.
-    const last = series.sample(Math.floor(elapsedS - Math.min(plan.timeoutMs / 1000, 2)));
+    const last = merged.series.sample(Math.floor(elapsedS - Math.min(plan.timeoutMs / 1000, 2)));
     hooks.onProgress({ elapsedS, totalS: (endAt - startAt) / 1000, warmup: at < warmupEndAt, rps, last, tally: sumTallies([...tallies.values()]), connected: sum(connected) });
   }, 1000);
   const measuredStart = setTimeout(() => hooks.onMeasuredStart?.(), Math.max(0, warmupEndAt - now()));
@@ -123,20 +128,21 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSi
     const dones = await Promise.all(
       workers.map((worker) =>
         collect(worker, (message) => {
-          series.add(message.seconds);
-          availability.add(message.availability);
+          merged.add(message);
           if (message.type === 'tick') {
             tallies.set(message.worker, message.tally);
             connected.set(message.worker, message.connected);
             answered.set(message.worker, message.answered);
-            series.connections(Math.floor((now() - startAt) / 1000), message.worker, message.connected);
+            merged.connected({ t: Math.floor((now() - startAt) / 1000), worker: message.worker, connected: message.connected });
           }
         }),
       ),
     );
     const measuredEnd = Math.min(stoppedAt ?? endAt, endAt);
-    const spans = { startAt, measuredS: Math.max(0, (measuredEnd - warmupEndAt) / 1000), endMs: Math.max(0, measuredEnd - startAt) };
-    return merge(dones, series, availability, spans, stoppedAt !== undefined, plans);
+    const spans: LoadSpans = { startAt, measuredS: Math.max(0, (measuredEnd - warmupEndAt) / 1000), endMs: Math.max(0, measuredEnd - startAt) };
+    const interrupted = stoppedAt !== undefined;
+    const result = merged.result(dones, spans, interrupted, ledgerPartsOf(plans));
+    return plan.agent === undefined ? result : { ...result, parts: merged.parts(dones, spans, interrupted) };
   } finally {
     clearInterval(progress);
     clearTimeout(measuredStart);
@@ -145,14 +151,18 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSi
   }
 }
 
+/** Each worker's share: of the connections, and (open model) its lane of the schedule (agent.ts `laneOf`; one agent: 0 of 1). */
 function workerPlans(plan: LoadPlan, startAt: number, warmupEndAt: number, endAt: number): WorkerPlan[] {
-  const count = Math.max(1, Math.min(plan.workers, plan.connections));
+  const agent = plan.agent ?? { index: 0, count: 1 };
+  const connections = agentConnections(plan.connections, agent);
+  const count = Math.max(1, Math.min(plan.workers, connections));
   return Array.from({ length: count }, (_, worker) => ({
     ...arrivalOf(plan),
     worker,
     workers: count,
+    lane: laneOf(agent, worker, count),
     origin: plan.origin,
-    connections: Math.floor(plan.connections / count) + (worker < plan.connections % count ? 1 : 0),
+    connections: Math.floor(connections / count) + (worker < connections % count ? 1 : 0),
     startAt,
     warmupEndAt,
     endAt,
@@ -161,6 +171,15 @@ function workerPlans(plan: LoadPlan, startAt: number, warmupEndAt: number, endAt
     workload: plan.workload,
     ledgerFile: plan.ledgerPrefix === null ? null : `${plan.ledgerPrefix}.${worker}`,
   }));
+}
+
+function ledgerPartsOf(plans: WorkerPlan[]): string[] {
+  return plans.flatMap((p) => (p.ledgerFile === null ? [] : [p.ledgerFile]));
+}
+
+/** An epoch time (an agreed start) on the workers' clock, `now()`: the two may differ by a few ms. */
+function onThisClock(epochMs: number): number {
+  return epochMs + (now() - Date.now());
 }
 
 /** Resolves with the worker's final message; ticks go to `onMessage` as they come. */
@@ -174,63 +193,4 @@ function collect(worker: Worker, onMessage: (m: Exclude<WorkerMessage, { type: '
     worker.on('error', reject);
     worker.on('exit', (code) => reject(new Error(`load worker exited with code ${code} before it finished`)));
   });
-}
-
-/** Where the load ran on the clock: its start (absolute), the measured seconds, and when sending ended (ms since the start). */
-interface Spans {
-  startAt: number;
-  measuredS: number;
-  endMs: number;
-}
-
-function merge(dones: DoneMessage[], series: Series, availability: AvailabilityMerge, spans: Spans, interrupted: boolean, plans: WorkerPlan[]): LoadResult {
-  const merged = new Map<RequestClass, Histogram>();
-  let sendLag: Histogram | undefined;
-  for (const done of dones) {
-    for (const [cls, encoded] of Object.entries(done.histograms) as [RequestClass, string][]) {
-      merged.set(cls, mergeEncoded(merged.get(cls), encoded, latencyHistogram));
-    }
-    if (done.sendLag !== null) sendLag = mergeEncoded(sendLag, done.sendLag, latencyHistogram);
-  }
-  const classes: LoadResult['classes'] = {};
-  const histograms: LoadResult['histograms'] = {};
-  for (const [cls, histogram] of merged) {
-    classes[cls] = summarize(histogram);
-    histograms[cls] = encodeHistogram(histogram);
-  }
-  const tally = sumTallies(dones.map((d) => d.tally));
-  const sum = (pick: (d: DoneMessage) => number) => dones.reduce((total, d) => total + pick(d), 0);
-  return {
-    interrupted,
-    startAt: spans.startAt,
-    measuredS: spans.measuredS,
-    classes,
-    histograms,
-    phases: mergePhases(dones.map((d) => d.phases)),
-    errors: errorCounts(tally.errors),
-    errorsByOrigin: errorsByOrigin(tally.reasons),
-    series: series.samples(),
-    availability: availability.result(spans.endMs),
-    purchases: tally.purchases,
-    measuredSent: sum((d) => d.measuredSent),
-    measuredCompleted: sum((d) => d.measuredCompleted),
-    dropped: sum((d) => d.dropped),
-    peakConnections: sum((d) => d.peakConnected),
-    connectErrors: sum((d) => d.connectErrors),
-    sendLagP99: sendLag === undefined ? null : summarize(sendLag).p99,
-    eventLoopUtilization: dones.map((d) => Math.round(d.eventLoop.utilization * 1000) / 1000),
-    eventLoopDelayP99: dones.map((d) => Math.round(d.eventLoop.delayP99Ms * 10) / 10),
-    ledgerParts: plans.flatMap((p) => (p.ledgerFile === null ? [] : [p.ledgerFile])),
-  };
-}
-
-export function sumTallies(tallies: Tally[]): Tally {
-  const total: Tally = { classes: {}, errors: {}, reasons: {}, purchases: noPurchases() };
-  for (const tally of tallies) {
-    for (const [cls, n] of Object.entries(tally.classes) as [RequestClass, number][]) total.classes[cls] = (total.classes[cls] ?? 0) + n;
-    for (const [kind, n] of Object.entries(tally.errors) as [ErrorKind, number][]) total.errors[kind] = (total.errors[kind] ?? 0) + n;
-    for (const [reason, n] of Object.entries(tally.reasons) as [ErrorReason, number][]) total.reasons[reason] = (total.reasons[reason] ?? 0) + n;
-    for (const key of Object.keys(total.purchases) as (keyof PurchaseTally)[]) total.purchases[key] += tally.purchases[key];
-  }
-  return total;
 }

@@ -48,13 +48,18 @@ export class LedgerWriter {
 
 /** Concatenates the workers' parts into one ledger file and removes the parts. */
 export async function joinLedgerParts(parts: string[], file: string): Promise<void> {
+  await concatenateFiles(parts, file);
+  for (const part of parts) rmSync(part, { force: true });
+}
+
+/** `files` one after another into `file` (0600: ledgers name every purchase), streamed. */
+export async function concatenateFiles(files: readonly string[], file: string): Promise<void> {
   const out = createWriteStream(file, { flags: 'w', mode: 0o600 });
-  for (const part of parts) {
+  for (const part of files) {
     for await (const chunk of createReadStream(part)) {
       if (!out.write(chunk)) await once(out, 'drain');
     }
   }
   out.end();
   await once(out, 'finish');
-  for (const part of parts) rmSync(part, { force: true });
 }

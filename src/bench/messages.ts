@@ -11,6 +11,8 @@ import type { WorkloadSpec } from './workload.js';
 export type WorkerPlan = Arrival & {
   worker: number;
   workers: number;
+  /** Open model: this worker sends the whole run's sends n with n mod `of` = `index` (engine.ts `workerPlans`). */
+  lane: { index: number; of: number };
   origin: string;
   /** This worker's share of the connections. */
   connections: number;

@@ -2,7 +2,7 @@ import type { Scenario } from '../scenario/load.js';
 import type { LoadPlan } from './engine.js';
 import { asClosed, type LoadSettings } from './load-settings.js';
 import type { BenchPhase } from './phases.js';
-import type { BenchTarget } from './target.js';
+import type { BenchTarget, LoadTarget } from './target.js';
 
 /** `GET /healthz` through the same LB, closed, with the same connections and duration. */
 export function calibrationPlan(target: BenchTarget, load: LoadSettings, runId: string): LoadPlan {
@@ -15,12 +15,12 @@ export function calibrationPlan(target: BenchTarget, load: LoadSettings, runId: 
  * Idempotency-Keys start with `keyPrefix` (the run id, or the run id and a capacity step's number:
  * a key used twice would be replayed, not sold, and verify finds the run's orders by `<run-id>-`).
  */
-export function scenarioPlan(target: BenchTarget, load: LoadSettings, scenario: Scenario, keyPrefix: string, ledgerFile: string): LoadPlan {
+export function scenarioPlan(target: LoadTarget, load: LoadSettings, scenario: Scenario, keyPrefix: string, ledgerFile: string, agent?: number): LoadPlan {
   return {
     ...load,
     origin: target.origin,
     strategy: scenario.strategy,
-    workload: { kind: 'scenario', mix: scenario.mix, popularity: scenario.popularity, products: scenario.products ?? target.topology.catalog.products, quantity: scenario.quantity, seed: scenario.seed, keyPrefix },
+    workload: { kind: 'scenario', mix: scenario.mix, popularity: scenario.popularity, products: scenario.products ?? target.topology.catalog.products, quantity: scenario.quantity, seed: scenario.seed, keyPrefix, ...(agent === undefined ? {} : { agent }) },
     ledgerPrefix: ledgerFile,
   };
 }

@@ -50,7 +50,7 @@ export interface BenchOutcome {
 }
 
 /** The resource sampler's name for this process, beside the nodes'. */
-const GENERATOR = 'generator';
+export const GENERATOR = 'generator';
 
 /**
  * One bench: the calibration run (when asked), then the scenario, sampling every node's CPU and
@@ -86,7 +86,7 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
       scenarioRun = capacity.shown?.run ?? null;
     } else if (options.runScenario && !options.signal.aborted) {
       const faults = await faultDriver(target, options.faults ?? [], options.listener);
-      scenarioRun = await measureScenario(phases, target, load, options.scenario, runId, ledgerFile, faults);
+      scenarioRun = await measureScenario(phases, target, load, options.scenario, runId, ledgerFile, { watched: target, faults });
     }
   } catch (error) {
     sampler.stop();
@@ -127,7 +127,7 @@ async function faultDriver(target: BenchTarget, plan: PlannedFault[], listener: 
 }
 
 /** Too few file descriptors would fail connections mid-run: refuse before anything is sent (exit 4). */
-function refuseTooFewFiles(files: number, load: LoadSettings): void {
+export function refuseTooFewFiles(files: number, load: LoadSettings): void {
   if (files >= load.connections + SPARE_FILES) return;
   throw new UntrustedMeasurementError(`the open-files limit (${files}) cannot hold ${load.connections} connections plus ${SPARE_FILES} spare; nothing was sent`, [
     `raise it for this shell, e.g. ulimit -n ${load.connections + 1024}, or ask for fewer connections with --connections`,
@@ -135,11 +135,11 @@ function refuseTooFewFiles(files: number, load: LoadSettings): void {
 }
 
 /** /proc tells about this machine only: a node on another Docker host is not sampled. */
-function sampledNodes(target: BenchTarget): { name: string; pid: number | null; group: boolean }[] {
+export function sampledNodes(target: BenchTarget): { name: string; pid: number | null; group: boolean }[] {
   return target.nodes.map((n) => ({ name: n.name, pid: isLoopback(endpointOf(target.addressing, n).host) ? n.pid : null, group: true }));
 }
 
-function withoutGenerator(usage: Record<string, ResourceUsage>): { nodes: Record<string, ResourceUsage>; generator: ResourceUsage } {
+export function withoutGenerator(usage: Record<string, ResourceUsage>): { nodes: Record<string, ResourceUsage>; generator: ResourceUsage } {
   const { [GENERATOR]: generator, ...nodes } = usage;
   // The sampler reports every target it was given, the generator among them.
   if (generator === undefined) throw new Error('the resource sampler returned no figures for the generator');

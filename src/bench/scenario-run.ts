@@ -9,13 +9,15 @@ import type { BenchListener, BenchPhase } from './phases.js';
 import { describePlan, scenarioPlan } from './plans.js';
 import type { ResourceSampler } from './resource-sampler.js';
 import { resetConnectionPeaks, scrapeApps, serverFigures, type AppCounters } from './server-figures.js';
-import type { BenchTarget } from './target.js';
+import type { BenchTarget, LoadTarget } from './target.js';
+import type { AgentPlace } from './agent.js';
 import type { Scenario } from '../scenario/load.js';
 
 /** One measured run of the scenario's requests and the servers' figures over it. */
 export interface ScenarioRun {
   result: LoadResult;
-  server: ServerFigures;
+  /** Null when the run read no server (a load agent other than agent 0, or one sending to `--target`). */
+  server: ServerFigures | null;
   /** The faults the schedule injected and undid during the run; null when it had none. */
   faults: TimelineEntry[] | null;
   /** What the apps logged meanwhile (dependencies lost and regained, refusals); null without faults. */
@@ -28,6 +30,15 @@ export interface FaultRun {
   logs: AppLogWatch;
 }
 
+/** What a scenario run reads and drives beside its load; all absent for a plain run of one load agent. */
+export interface ScenarioExtras {
+  /** The servers whose figures the run reads (connection peaks, the apps' counters); null: none. */
+  watched: BenchTarget | null;
+  faults?: FaultRun | null;
+  /** `bench --agent I/N`: this process runs agent I's share from the agreed start. */
+  agent?: AgentPlace;
+}
+
 /**
  * Runs the scenario's requests at `load` once: the databases' connection peaks reset, the apps'
  * counters read when the measured window starts and after it, the ledger parts joined into
@@ -35,32 +46,43 @@ export interface FaultRun {
  */
 export async function measureScenario(
   phases: PhaseRunner,
-  target: BenchTarget,
+  target: LoadTarget,
   load: LoadSettings,
   scenario: Scenario,
   keyPrefix: string,
   ledgerFile: string,
-  faults: FaultRun | null = null,
+  extras: ScenarioExtras,
 ): Promise<ScenarioRun> {
+  const { watched, agent } = extras;
+  const faults = extras.faults ?? null;
   const problems: string[] = [];
-  await resetConnectionPeaks(target, problems);
+  if (watched !== null) await resetConnectionPeaks(watched, problems);
   let before: Promise<AppCounters> | undefined;
-  const plan = scenarioPlan(target, load, scenario, keyPrefix, ledgerFile);
+  const plan = { ...scenarioPlan(target, load, scenario, keyPrefix, ledgerFile, agent?.index), ...(agent === undefined ? {} : { agent }) };
   let result: LoadResult;
   let timeline: TimelineEntry[] | null = null;
   try {
-    result = await phases.run('scenario', plan, { onMeasuredStart: () => (before = scrapeApps(target, problems)), onStart: (startAt) => faults?.driver.start(startAt) });
+    const onMeasuredStart = () => {
+      if (watched !== null) before = scrapeApps(watched, problems);
+    };
+    result = await phases.run('scenario', plan, { onMeasuredStart, onStart: (startAt) => faults?.driver.start(startAt) });
   } finally {
     // Every fault is undone when the load ends, also when it failed or was interrupted.
     if (faults !== null) timeline = await faults.driver.finish();
   }
   const appEvents = faults === null ? null : faults.logs.read(result.startAt);
   await joinLedgerParts(result.ledgerParts, ledgerFile);
-  const after = await scrapeApps(target, problems);
-  const hits = result.classes.view_hit?.count ?? 0;
-  const views = hits + (result.classes.view_miss?.count ?? 0);
-  const server = await serverFigures(target, (await before) ?? after, after, views === 0 ? null : hits / views, problems);
+  if (watched === null) return { result, server: null, faults: timeline, appEvents };
+  const after = await scrapeApps(watched, problems);
+  const server = await serverFigures(watched, (await before) ?? after, after, clientHitRate(result.classes), problems);
   return { result, server, faults: timeline, appEvents };
+}
+
+/** The share of views the client saw answered from the cache (`X-Cache: HIT`); null without views. */
+export function clientHitRate(classes: LoadResult['classes']): number | null {
+  const hits = classes.view_hit?.count ?? 0;
+  const views = hits + (classes.view_miss?.count ?? 0);
+  return views === 0 ? null : hits / views;
 }
 
 /** Runs one load phase and relays its progress, with the nodes' latest CPU, to the listener. */

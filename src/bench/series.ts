@@ -1,7 +1,14 @@
 import type { Histogram } from 'hdr-histogram-js';
-import { intervalHistogram, mergeEncoded } from './histograms.js';
+import { encodeHistogram, intervalHistogram, mergeEncoded } from './histograms.js';
 import type { RequestClass, SecondSample } from './measurement.js';
 import type { SecondPart } from './messages.js';
+
+/** A worker's open connections as reported in second `t`. */
+export interface ConnectionReport {
+  t: number;
+  worker: number;
+  connected: number;
+}
 
 interface Second {
   classes: Map<RequestClass, Histogram>;
@@ -46,6 +53,23 @@ export class Series {
     const second = this.seconds.get(t);
     if (second === undefined) return undefined;
     return this.sampleOf(t, second, this.connectedBy(t));
+  }
+
+  /**
+   * Everything added so far as one part per second, and every connection report: what another
+   * Series (a merge of load agents, report/merge-agents.ts) adds to reproduce this one exactly.
+   * `worker` numbers are offset by `workerBase`, so two agents' worker 0 stay apart.
+   */
+  exportParts(workerBase = 0): { seconds: SecondPart[]; connections: ConnectionReport[] } {
+    const seconds: SecondPart[] = [];
+    const connections: ConnectionReport[] = [];
+    for (const [t, second] of [...this.seconds].sort(([a], [b]) => a - b)) {
+      const classes: SecondPart['classes'] = {};
+      for (const [cls, histogram] of second.classes) classes[cls] = encodeHistogram(histogram);
+      seconds.push({ t, classes, errors: second.errors, dropped: second.dropped });
+      for (const [worker, connected] of second.connections) connections.push({ t, worker: workerBase + worker, connected });
+    }
+    return { seconds, connections };
   }
 
   samples(): SecondSample[] {

@@ -5,6 +5,9 @@ import { topologyStatus, type NodeStatus } from '../provision/status.js';
 import { RunningTopology } from '../running/running-topology.js';
 import type { Topology } from '../topology/model.js';
 
+/** Where a load goes: the load balancer's origin, and the topology whose catalog it asks for. */
+export type LoadTarget = Pick<BenchTarget, 'topology' | 'origin'>;
+
 /** A running, healthy topology as the bench sees it: where to send load and what to watch. */
 export interface BenchTarget {
   topology: Topology;

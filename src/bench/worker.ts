@@ -61,8 +61,9 @@ async function main(plan: WorkerPlan): Promise<void> {
 function createExecutor(plan: WorkerPlan, ctx: ExecutorContext, onLag: (ms: number, intendedAt: number) => void): Executor {
   const rampMs = (plan.warmupEndAt - plan.startAt) / 2;
   if (plan.model === 'closed') return new ClosedExecutor(ctx, plan.connections, rampMs, plan.timeoutMs);
-  // Worker i of W takes sends i, i + W, i + 2W … of the whole run's schedule.
-  const schedule = new OpenSchedule(plan.startAt + (plan.worker * 1000) / plan.rate, (plan.workers * 1000) / plan.rate, plan.endAt);
+  // Lane i of L takes sends i, i + L, i + 2L … of the whole run's schedule.
+  const { index, of } = plan.lane;
+  const schedule = new OpenSchedule(plan.startAt + (index * 1000) / plan.rate, (of * 1000) / plan.rate, plan.endAt);
   return new OpenExecutor(ctx, schedule, plan.connections, plan.timeoutMs, onLag);
 }
 

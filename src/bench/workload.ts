@@ -18,6 +18,8 @@ export interface WorkloadSpec {
   seed: number;
   /** Unique to the run; every Idempotency-Key starts with it. */
   keyPrefix: string;
+  /** `bench --agent I/N`: I, so that agents' workers of the same index draw different sequences (absent: 0). */
+  agent?: number;
 }
 
 /**
@@ -26,7 +28,8 @@ export interface WorkloadSpec {
  */
 export function workload(spec: WorkloadSpec, worker: number): () => BenchRequest {
   if (spec.kind === 'calibrate') return () => ({ kind: 'healthz' });
-  const random = seededRandom((spec.seed ^ Math.imul(worker + 1, 0x9e3779b1)) >>> 0);
+  // Agent 0 (and a bench without agents) keeps the sequence runs have always drawn.
+  const random = seededRandom((spec.seed ^ Math.imul(worker + 1, 0x9e3779b1) ^ Math.imul(spec.agent ?? 0, 0x85ebca6b)) >>> 0);
   const pick = productPicker(spec.popularity, spec.products);
   const { min, max } = spec.quantity;
   let purchases = 0;

@@ -18,6 +18,9 @@ import { startBenchView } from '../ui/bench-view.js';
 import { writeErr } from '../ui/terminal.js';
 import { parseThresholds } from '../verify/thresholds/parse.js';
 import { parseOptions, type CommandSpec } from './command.js';
+import { agentRunId, parseAgentFlag, parseStartAt, RUN_ID_PATTERN } from '../bench/agent.js';
+import { runAgent } from '../bench/agent-run.js';
+import { availableParallelism } from 'node:os';
 
 const whole = (min: number) => z.string().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.number().int().min(min));
 const positive = z.string().regex(/^\d+(\.\d+)?$/, 'expected a number of requests per second').transform(Number).pipe(z.number().positive());
@@ -33,12 +36,16 @@ const options = z.object({
   mix: z.string().transform(parseMix).optional(),
   strategy: z.enum(['seed', 'atomic', 'batched']).optional(),
   seed: whole(0).optional(),
-  out: z.string().default('reports'),
+  out: z.string().min(1).optional(),
   workers: whole(1).pipe(z.number().max(64)).optional(),
   calibrate: z.boolean().default(false),
   findCapacity: z.boolean().default(false),
   budget: durationSchema.pipe(z.number().min(1000, 'expected at least 1s')).optional(),
   fault: z.array(z.string()).optional(),
+  agent: z.string().transform(parseAgentFlag).optional(),
+  startAt: z.string().optional(),
+  runId: z.string().regex(RUN_ID_PATTERN, 'expected 1 to 48 of A-Z a-z 0-9 _ . : -').optional(),
+  target: z.url({ protocol: /^https?$/, error: 'expected an http:// URL of the load balancer, e.g. http://lb:8080' }).optional(),
   json: z.boolean().default(false),
 });
 
@@ -60,15 +67,21 @@ export const benchCommand: CommandSpec = {
       .option('--mix <mix>', 'request mix, e.g. view=0.8,purchase=0.2')
       .option('--strategy <s>', 'purchase strategy: seed, atomic or batched')
       .option('--seed <n>', 'seed of the request sequence')
-      .option('--out <dir>', 'reports folder; the run writes <dir>/<run-id>/', 'reports')
+      .option('--out <dir>', 'reports folder; the run writes <dir>/<run-id>/ (default: reports); with --agent: the agent\'s own folder')
       .option('--workers <n>', 'load-generator threads (default: one per core)')
       .option('--calibrate', 'first measure the ceiling: GET /healthz through the same LB; alone without -s')
       .option('--find-capacity', "search the highest open-model rate at which every threshold holds (steps of --warmup + --duration, default 3s + 10s)")
       .option('--budget <d>', 'with --find-capacity: the most time the search may take (default 5m)')
       .option('--fault <spec>', "a fault during the load, repeatable; replaces the scenario's faults: e.g. 'at=20s for=5s kill redis-master'", (text: string, all: string[] = []) => [...all, text])
+      .option('--agent <I/N>', 'run as load agent I of N (from 0): this process sends its share from --start-at and writes its part to --out; merge the parts with shopctl report merge')
+      .option('--start-at <time>', 'with --agent: the agreed start, an ISO 8601 time with its zone, e.g. 2026-11-26T10:30:00Z')
+      .option('--run-id <id>', "with --agent: the run's id, the same for every agent (default: from --start-at)")
+      .option('--target <url>', "with --agent: send to this load balancer (e.g. http://lb:8080 in a cluster) instead of the topology's; no node is looked at")
       .option('--json', 'print report.json on stdout'),
   async action(raw) {
     const opts = parseOptions(options, raw);
+    if (opts.agent !== undefined) return runAsAgent(opts, opts.agent);
+    refuseAgentFlags(opts);
     const topology = loadTopology(opts.topology);
     const { scenario, applied } = applyOverrides(loadScenario(opts.scenario), {
       connections: opts.connections,
@@ -96,7 +109,7 @@ export const benchCommand: CommandSpec = {
         runScenario: !opts.calibrate || opts.scenario !== undefined,
         calibrate: opts.calibrate,
         workers: opts.workers,
-        reportsDir: resolve(opts.out),
+        reportsDir: resolve(opts.out ?? 'reports'),
         listener: view.listener,
         signal: interrupt.signal,
         capacity,
@@ -113,6 +126,66 @@ export const benchCommand: CommandSpec = {
     }
   },
 };
+
+type BenchOptions = z.output<typeof options>;
+
+/** `bench --agent I/N`: this process's share of one run of several agents (bench/agent-run.ts). */
+async function runAsAgent(opts: BenchOptions, agent: { index: number; count: number }): Promise<ExitCode> {
+  if (opts.startAt === undefined) throw new UsageError('--agent needs --start-at: the time every agent starts, agreed beforehand', ['e.g. --start-at $(date -u -d "+1 min" +%Y-%m-%dT%H:%M:%SZ)']);
+  if (opts.out === undefined) throw new UsageError("--agent needs --out: the agent's own folder, which report merge reads");
+  for (const [flag, given] of [['--calibrate', opts.calibrate], ['--find-capacity', opts.findCapacity], ['--budget', opts.budget !== undefined], ['--fault', opts.fault !== undefined]] as const) {
+    if (given) throw new UsageError(`${flag} cannot run with --agent: an agent runs its share of one scenario run`, ['run it in a bench of one process']);
+  }
+  const startAtMs = parseStartAt(opts.startAt);
+  const topology = loadTopology(opts.topology);
+  const { scenario, applied } = applyOverrides(loadScenario(opts.scenario), {
+    connections: opts.connections,
+    rate: opts.rate,
+    durationMs: opts.duration,
+    warmupMs: opts.warmup,
+    timeoutMs: opts.timeout,
+    mix: opts.mix,
+    strategy: opts.strategy,
+    seed: opts.seed,
+  });
+  if (scenario.faults.length > 0 || scenario.nemesis !== undefined) {
+    throw new UsageError(`${scenario.file}: faults: a scenario with faults cannot run on agents (one process drives the faults)`, ['run it in a bench of one process']);
+  }
+  if (scenario.load.connections < agent.count) throw new UsageError(`--agent ${agent.index}/${agent.count}: ${scenario.load.connections} connections cannot be split among ${agent.count} agents`);
+  checkAgainstTopology(scenario, topology);
+  parseThresholds(scenario.thresholds, scenario.file);
+  const interrupt = new Interrupt();
+  const view = await startBenchView();
+  try {
+    const { report, dir } = await runAgent({
+      topology,
+      scenario,
+      overrides: applied,
+      place: { ...agent, startAtMs },
+      runId: opts.runId ?? agentRunId(startAtMs),
+      outDir: resolve(opts.out),
+      targetUrl: opts.target,
+      workers: opts.workers ?? availableParallelism(),
+      listener: view.listener,
+      signal: interrupt.signal,
+    });
+    await view.close();
+    writeErr(summary(report, dir).replace('report:', `agent ${agent.index} of ${agent.count}, run ${report.runId}; its part: ${dir}/agent.json; its share's report:`));
+    if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (interrupt.signal.aborted) throw interrupt.signal.reason;
+    return benchExitCode(report);
+  } finally {
+    await view.close();
+    interrupt.dispose();
+  }
+}
+
+/** The agents' flags mean nothing without --agent. */
+function refuseAgentFlags(opts: BenchOptions): void {
+  for (const [flag, given] of [['--start-at', opts.startAt], ['--run-id', opts.runId], ['--target', opts.target]] as const) {
+    if (given !== undefined) throw new UsageError(`${flag} is a load agent's flag: add --agent I/N, or leave ${flag} out`);
+  }
+}
 
 /** `--find-capacity` and `--budget` as the search's options, or undefined without them; contradictions exit 64. */
 function capacityOptions(opts: z.output<typeof options>, scenario: Scenario): CapacityOptions | undefined {

@@ -18,7 +18,8 @@ export interface BenchPieces {
   startedAt: string;
   finishedAt: string;
   interrupted: boolean;
-  topology: Topology;
+  /** The topology, or its record as a load agent wrote it (report merge: the file may be on another machine). */
+  topology: Topology | TopologyRecord;
   /** The load balancer's origin the load went through. */
   lb: string;
   /** The scenario as it ran (overrides applied), and the overrides in words. */
@@ -33,7 +34,7 @@ export interface BenchPieces {
   /** The `--calibrate` run, or null when none was asked or it was interrupted before. */
   calibration: LoadResult | null;
   /** The scenario's run and the servers' figures over it; null when it did not run. */
-  scenarioRun: { result: LoadResult; server: ServerFigures } | null;
+  scenarioRun: { result: LoadResult; server: ServerFigures | null } | null;
   resources: { nodes: Record<string, ResourceUsage>; generator: ResourceUsage };
   /** `--find-capacity`: the search, and every step's purchases (`scenarioRun` is the step shown). */
   capacity?: { record: CapacityRecord; purchases: PurchaseTally };
@@ -135,7 +136,8 @@ function scenarioRecord(scenario: Scenario, overrides: string[]): ScenarioRecord
   };
 }
 
-function topologyRecord(topology: Topology, lb: string, scenario: Scenario): TopologyRecord {
+function topologyRecord(topology: Topology | TopologyRecord, lb: string, scenario: Scenario): TopologyRecord {
+  if ('lb' in topology) return topology;
   return {
     name: topology.name,
     file: topology.file,

@@ -96,6 +96,30 @@ export interface BenchReport {
   capacity?: CapacityRecord;
   /** The faults injected during the load and what the load saw (issue #13). Absent when the run had none, and in reports written before it. */
   faults?: FaultsRecord;
+  /**
+   * `report merge`: each load agent's own figures beside the merged ones (issue #15), by index.
+   * Absent in a report of one process.
+   */
+  agents?: AgentSummary[];
+}
+
+/** One load agent's share of a merged run, as its own report had it. */
+export interface AgentSummary {
+  index: number;
+  /** The agent's folder, as the merge was given it. */
+  dir: string;
+  hostname: string;
+  cores: number;
+  startedAt: string;
+  finishedAt: string;
+  /** Its share: its connections, an Nth of the rate, its worker threads. */
+  load: LoadRecord;
+  throughput: { rps: number; requests: number; measuredS: number };
+  classes: Partial<Record<RequestClass, LatencySummary>>;
+  errors: number;
+  purchases: PurchaseTally;
+  trustworthy: boolean;
+  reasons: string[];
 }
 
 /** report.json `faults`: times in ms since the load started (warm-up included), the series' clock. */

@@ -110,7 +110,7 @@ export async function findCapacity(ctx: CapacityContext, options: CapacityOption
     const file = join(ctx.dir, `ledger.step-${step}.ndjson`);
     stepFiles.push(file);
     // Each step's keys are its own: the same sequence again would be replayed, not sold.
-    const run = await measureScenario(ctx.phases, ctx.target, load, ctx.scenario, `${ctx.runId}-s${step}`, file);
+    const run = await measureScenario(ctx.phases, ctx.target, load, ctx.scenario, `${ctx.runId}-s${step}`, file, { watched: ctx.target });
     addPurchases(purchases, run.result.purchases);
     if (run.result.interrupted) return null;
     const judgement = ctx.judge(load, run);

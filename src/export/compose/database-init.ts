@@ -50,12 +50,12 @@ export function databaseInitFiles(ctx: RenderContext): InitFile[] {
   ];
 }
 
-function sqlFile(statements: readonly string[]): string {
+export function sqlFile(statements: readonly string[]): string {
   return `${statements.map((s) => `${s};`).join('\n')}\n`;
 }
 
 /** The catalog `up` seeds (same generator, same seed), in one transaction. */
-function catalogSql(catalog: RenderContext['topology']['catalog']): string {
+export function catalogSql(catalog: RenderContext['topology']['catalog']): string {
   const products = generateCatalog(catalog);
   const batches: string[] = [];
   for (let i = 0; i < products.length; i += CATALOG_BATCH) {

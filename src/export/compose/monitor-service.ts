@@ -52,14 +52,14 @@ export function monitorMounts(node: NodeOfKind<'monitor'>, source: Topology, net
 }
 
 /** Beside the state folder: /shopctl/<topology>.yaml. */
-function topologyInContainer(ctx: RenderContext): string {
+export function topologyInContainer(ctx: RenderContext): string {
   return join(dirname(ctx.paths.root), `${ctx.topology.name}.yaml`);
 }
 
 /** The user's file with the project's network and without other engines: what the containers run. */
-function topologyAsRun(source: Topology, network: ComposeNetwork): string {
+export function topologyAsRun(source: Topology, network: ComposeNetwork, runBy = `the compose project (shopctl export compose from ${source.file})`): string {
   const yaml = parse(readFileSync(source.file, 'utf8')) as { name?: string; docker?: Record<string, unknown> };
   const docker: Record<string, unknown> = { ...yaml.docker, network };
   delete docker.hosts;
-  return `# The topology as the compose project runs it (shopctl export compose from ${source.file}).\n${stringify({ ...yaml, name: source.name, docker })}`;
+  return `# The topology as ${runBy} runs it.\n${stringify({ ...yaml, name: source.name, docker })}`;
 }

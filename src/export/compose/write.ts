@@ -1,14 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../provision/atomic-write.js';
-import { generateSecrets, readSecrets, type Secrets } from '../../provision/secrets.js';
+import { exportSecrets, markExport, requireOwnFolder } from '../export-folder.js';
 import type { Topology } from '../../topology/model.js';
 import { composeExport, type ComposeNetwork } from './compose-file.js';
 
-/** Marks a folder as an export of shopctl's, and of which topology. */
-const MARKER = '.shopctl-export.json';
 export const COMPOSE_FILE = 'docker-compose.yml';
 /** docker-compose reads YAML 1.1, where a bare `no` or `on` is a boolean: such strings are quoted. */
 const YAML_OPTIONS = { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false } as const;
@@ -31,14 +28,11 @@ export interface WrittenExport {
  */
 export function writeComposeExport(topology: Topology, network: ComposeNetwork, dir: string): WrittenExport {
   const root = resolve(dir);
-  requireOwnFolder(root, topology.name);
-  const secretsFile = join(root, 'secrets.json');
-  const kept = existsSync(secretsFile);
-  const secrets: Secrets = kept ? readSecrets(secretsFile) : generateSecrets();
+  requireOwnFolder(root, topology.name, 'compose');
+  const { secrets, kept } = exportSecrets(root);
   const { document, files } = composeExport(topology, network, secrets);
   mkdirSync(root, { recursive: true });
-  writeFileAtomic(join(root, MARKER), `${JSON.stringify({ topology: topology.name, network, exportedAt: new Date().toISOString() })}\n`);
-  if (!kept) writeFileAtomic(secretsFile, `${JSON.stringify(secrets, null, 2)}\n`, 0o600);
+  markExport(root, { topology: topology.name, format: 'compose', network, exportedAt: new Date().toISOString() }, secrets, kept);
   // Configs of nodes the topology no longer has must not linger.
   for (const sub of ['config', 'init']) rmSync(join(root, sub), { recursive: true, force: true });
   for (const file of files) {
@@ -49,23 +43,6 @@ export function writeComposeExport(topology: Topology, network: ComposeNetwork, 
   const composeFile = join(root, COMPOSE_FILE);
   writeFileAtomic(composeFile, `${header(topology, network)}${stringify(document, YAML_OPTIONS)}`);
   return { topology: topology.name, network, dir: root, composeFile, services: Object.keys(document.services), newSecrets: !kept };
-}
-
-function requireOwnFolder(root: string, topology: string): void {
-  if (!existsSync(root) || readdirSync(root).length === 0) return;
-  const marker = join(root, MARKER);
-  if (!existsSync(marker)) {
-    throw new UsageError(`${root} holds files that are not a shopctl export; nothing was written`, ['choose another folder with --out']);
-  }
-  let previous: unknown;
-  try {
-    previous = (JSON.parse(readFileSync(marker, 'utf8')) as { topology?: unknown }).topology;
-  } catch (error) {
-    throw new UsageError(`${marker} cannot be read (${(error as Error).message}); nothing was written`, ['choose another folder with --out, or delete that file to export there again']);
-  }
-  if (previous !== topology) {
-    throw new UsageError(`${root} holds the export of topology ${String(previous)}, not ${topology}; nothing was written`, ['choose another folder with --out']);
-  }
 }
 
 function header(topology: Topology, network: ComposeNetwork): string {

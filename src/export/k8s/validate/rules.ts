@@ -1,0 +1,79 @@
+import { HOSTNAME_KEY, LABEL } from '../labels.js';
+import { list, podTemplates, record, selects, type LabelSelector, type PodTemplate } from './pod-templates.js';
+import { problemAt, type FolderUnit, type Problem } from './problem.js';
+import { referenceProblems } from './references.js';
+
+/** Kinds whose copies hold the same data and must not share a Kubernetes node. */
+const REPLICATED = new Set(['mysql', 'redis', 'sentinel']);
+
+/** shopctl's rules on a kustomization's objects, beyond the schemas. */
+export function ruleProblems(unit: FolderUnit): Problem[] {
+  const templates = podTemplates(unit.objects);
+  const problems: Problem[] = [];
+  for (const found of unit.objects) {
+    const { kind } = found.object;
+    const spec = record(found.object.spec);
+    const own = templates.find((t) => t.owner === found);
+    if (kind === 'Service' && Object.keys(record(spec.selector)).length > 0 && !templates.some((t) => selects(record(spec.selector), t.labels))) {
+      problems.push(problemAt(found, 'spec.selector', 'selects no pod template in the folder'));
+    }
+    if ((kind === 'Deployment' || kind === 'StatefulSet' || (kind === 'Job' && spec.selector !== undefined)) && own !== undefined && !selects(record(spec.selector) as LabelSelector, own.labels)) {
+      problems.push(problemAt(found, 'spec.selector', 'does not select its own pod template (spec.template.metadata.labels)'));
+    }
+    if (kind === 'PodDisruptionBudget') problems.push(...budgetProblems(found, spec, templates));
+  }
+  for (const template of templates) {
+    problems.push(...referenceProblems(template, unit.objects), ...probeProblems(template));
+  }
+  problems.push(...spreadProblems(templates));
+  return problems;
+}
+
+function probeProblems(template: PodTemplate): Problem[] {
+  if (template.runsToCompletion) return [];
+  const at = (path: string) => (template.at === '' ? path : `${template.at}.${path}`);
+  return list(template.spec.containers).flatMap((c, i) =>
+    (['readinessProbe', 'livenessProbe'] as const).filter((probe) => c[probe] === undefined).map((probe) => problemAt(template.owner, at(`spec.containers[${i}].${probe}`), 'missing')),
+  );
+}
+
+/**
+ * A budget blocks a drain when it allows no pod out: maxUnavailable 0, or minAvailable as many
+ * as the pods it selects (each workload counted by its replicas).
+ */
+function budgetProblems(found: FolderUnit['objects'][number], spec: Record<string, unknown>, templates: readonly PodTemplate[]): Problem[] {
+  const selector = record(spec.selector) as LabelSelector;
+  const selected = templates.filter((t) => selects(selector, t.labels));
+  if (selected.length === 0) return [problemAt(found, 'spec.selector', 'selects no pod template in the folder')];
+  const pods = selected.reduce((sum, t) => sum + (t.owner.object.kind === 'Pod' ? 1 : Number(record(t.owner.object.spec).replicas ?? 1)), 0);
+  const { maxUnavailable, minAvailable } = spec;
+  if (maxUnavailable === 0 || maxUnavailable === '0%') return [problemAt(found, 'spec.maxUnavailable', `${String(maxUnavailable)} lets no pod be evicted: it blocks every drain`)];
+  if (minAvailable === '100%' || (typeof minAvailable === 'number' && minAvailable >= pods)) {
+    return [problemAt(found, 'spec.minAvailable', `${String(minAvailable)} of the ${pods} pod(s) it selects lets none be evicted: it blocks every drain`)];
+  }
+  return [];
+}
+
+/**
+ * Each pair of copies of one kind (database primary and replica, Redis master and replica, the
+ * Sentinels) is kept on distinct Kubernetes nodes: one of the two carries a required
+ * anti-affinity term, per hostname, that selects the other.
+ */
+function spreadProblems(templates: readonly PodTemplate[]): Problem[] {
+  const problems: Problem[] = [];
+  const copies = templates.filter((t) => REPLICATED.has(t.labels[LABEL.kind] ?? ''));
+  copies.forEach((a, i) => {
+    for (const b of copies.slice(i + 1)) {
+      if (a.labels[LABEL.kind] !== b.labels[LABEL.kind] || a.labels[LABEL.topology] !== b.labels[LABEL.topology]) continue;
+      if (keepsAway(a, b) || keepsAway(b, a)) continue;
+      const path = `${a.at === '' ? '' : `${a.at}.`}spec.affinity.podAntiAffinity`;
+      problems.push(problemAt(a.owner, path, `${a.owner.object.metadata.name} and ${b.owner.object.metadata.name} may share a Kubernetes node: no required anti-affinity per ${HOSTNAME_KEY} keeps them apart`));
+    }
+  });
+  return problems;
+}
+
+function keepsAway(from: PodTemplate, other: PodTemplate): boolean {
+  const terms = list(record(record(from.spec.affinity).podAntiAffinity).requiredDuringSchedulingIgnoredDuringExecution);
+  return terms.some((term) => term.topologyKey === HOSTNAME_KEY && term.labelSelector !== undefined && selects(record(term.labelSelector) as LabelSelector, other.labels));
+}

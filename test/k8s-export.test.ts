@@ -1,0 +1,65 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { shopctl } from './support/cli.js';
+
+// The CLI as a user runs it (bin/shopctl.js → dist/, built by the e2e project's setup). Nothing
+// here starts a server: the export is files, and --check reads them.
+const DEFAULT = fileURLToPath(new URL('../topology/default.yaml', import.meta.url));
+const SEED_HA = fileURLToPath(new URL('../topology/seed-ha.yaml', import.meta.url));
+const home = mkdtempSync(join(tmpdir(), 'shopctl-k8s-cli-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+describe('shopctl export k8s', () => {
+  it('writes a folder that its --check accepts, and refuses it (64) once a user edit breaks it, naming file, object and path', async () => {
+    const dir = join(home, 'default');
+    const exported = await shopctl(home, ['export', 'k8s', '-t', DEFAULT, '-o', dir, '--json'], 60_000);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(JSON.parse(exported.stdout)).toMatchObject({ topology: 'default', namespace: 'default', image: `shopctl:${version}`, benchAgents: null, newSecrets: true });
+    expect(exported.stderr).toContain(`kubectl apply -k ${dir}`);
+    const checked = await shopctl(home, ['export', 'k8s', '--check', '-o', dir, '--json'], 60_000);
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(JSON.parse(checked.stdout)).toMatchObject({ valid: true });
+
+    const app = join(dir, 'app1.yaml');
+    writeFileSync(app, readFileSync(app, 'utf8').replace('kind: Deployment\nmetadata:', 'kind: Deployment\nspec_typo: 1\nmetadata:'));
+    const broken = await shopctl(home, ['export', 'k8s', '--check', '-o', dir], 60_000);
+    expect(broken.code).toBe(64);
+    expect(broken.stderr).toContain(`${app}: Deployment app1: spec_typo: unknown field`);
+  });
+
+  it('writes seed-ha with the bench Job in bench/, apart from the topology\'s kustomization', async () => {
+    const dir = join(home, 'seed-ha');
+    const exported = await shopctl(home, ['export', 'k8s', '-t', SEED_HA, '-o', dir, '--namespace', 'shop', '--image', 'registry.example/shopctl:1', '--bench-agents', '4'], 60_000);
+    expect(exported.code, exported.stderr).toBe(0);
+    const job = readFileSync(join(dir, 'bench', 'bench-agents.yaml'), 'utf8');
+    expect(job).toContain('exec node /usr/local/lib/node_modules/shopctl/bin/shopctl.js bench -s "$SCENARIO" -t /etc/shopctl/topology.yaml --agent "$JOB_COMPLETION_INDEX/4" --start-at "$START_AT" --run-id "$RUN_ID" --target http://lb:18180 --out "/results/$RUN_ID/agent-$JOB_COMPLETION_INDEX"');
+    expect(job).toContain('image: registry.example/shopctl:1');
+    expect(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')).not.toContain('bench');
+    expect(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')).toContain('namespace: shop');
+    expect((await shopctl(home, ['export', 'k8s', '--check', '-o', dir], 60_000)).code).toBe(0);
+  });
+
+  it('refuses (64) compose-only flags, out-of-range agents, and a folder that is not its export, writing nothing', async () => {
+    const network = await shopctl(home, ['export', 'k8s', '-t', DEFAULT, '-o', join(home, 'n'), '--network', 'bridge'], 60_000);
+    expect(network.code).toBe(64);
+    expect(network.stderr).toContain('--network is for export compose');
+    const agents = await shopctl(home, ['export', 'k8s', '-t', DEFAULT, '-o', join(home, 'n'), '--bench-agents', '65'], 60_000);
+    expect(agents.code).toBe(64);
+    expect(agents.stderr).toContain('--bench-agents');
+    expect(existsSync(join(home, 'n'))).toBe(false);
+    const foreign = join(home, 'foreign');
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, 'notes.txt'), 'mine');
+    const refused = await shopctl(home, ['export', 'k8s', '-t', DEFAULT, '-o', foreign], 60_000);
+    expect(refused.code).toBe(64);
+    expect(refused.stderr).toContain('not a shopctl export; nothing was written');
+    expect(existsSync(join(foreign, 'kustomization.yaml'))).toBe(false);
+    const compose = await shopctl(home, ['export', 'compose', '-t', DEFAULT, '-o', join(home, 'default')], 60_000);
+    expect(compose.code).toBe(64);
+    expect(compose.stderr).toContain('holds a k8s export, not compose');
+  });
+});

@@ -85,7 +85,22 @@ describe('load agents: bench --agent I/N and report merge', () => {
     const one = await run('bench', ...LOAD, '--out', at('one'), '--json');
     expect(one.code, one.stderr).toBe(0);
     const single = JSON.parse(one.stdout) as BenchReport;
+    const p99 = (r: BenchReport) => Object.entries(r.classes).map(([c, x]) => `${c} ${x.p99}`).join(', ');
+    console.log(`agents: 3 merged ${merged.throughput.rps} req/s (p99 ${p99(merged)}); one process ${single.throughput.rps} req/s (p99 ${p99(single)})`);
     expect(Math.abs(merged.throughput.rps - single.throughput.rps) / single.throughput.rps).toBeLessThan(0.1);
+  }, 60_000);
+
+  it('closed model: the agents split the connections and together hold all of them', async () => {
+    const startAt = new Date(Date.now() + LEAD_MS).toISOString();
+    const dirs = [at('closed/agent-0'), at('closed/agent-1')];
+    const runs = await Promise.all(dirs.map((dir, i) => run('bench', '-s', 'smoke', '--connections', '31', '--warmup', '1s', '--duration', '3s', '--agent', `${i}/2`, '--start-at', startAt, '--out', dir)));
+    runs.forEach((r, i) => expect(r.code, `agent ${i}: ${r.stderr}`).toBe(0));
+    expect(dirs.map((d) => readReport(d).generator.connectionsPeak)).toEqual([16, 15]);
+    const merging = await merge(...dirs, '--out', at('closed/merged'), '--json');
+    expect(merging.code, merging.stderr).toBe(0);
+    const report = JSON.parse(merging.stdout) as BenchReport;
+    expect(report.load).toMatchObject({ model: 'closed', connections: 31 });
+    expect(report.generator).toMatchObject({ trustworthy: true, connectionsAsked: 31, connectionsPeak: 31 });
   }, 60_000);
 
   it('a missing agent, or an agent of another run, scenario or seed, exits 64 naming it', async () => {

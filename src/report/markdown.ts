@@ -5,7 +5,7 @@ import type { BenchReport } from './model.js';
 
 /** The run as Markdown for a terminal, a PR comment or an issue. Pure: returns the text. */
 export function renderMarkdown(report: BenchReport): string {
-  return [title(report), trust(report), capacity(report), load(report), latency(report), phases(report), outcome(report), faults(report), server(report), ceiling(report), resources(report), host(report)]
+  return [title(report), trust(report), capacity(report), load(report), agents(report), latency(report), phases(report), outcome(report), faults(report), server(report), ceiling(report), resources(report), host(report)]
     .flat()
     .join('\n')
     .concat('\n');
@@ -55,6 +55,22 @@ function load(r: BenchReport): string[] {
   const t = r.throughput;
   lines.push('', `Throughput: **${fixed(t.rps)} req/s** (${t.requests} requests over ${fixed(t.measuredS)} s measured).`);
   return lines;
+}
+
+/** `report merge`: each load agent's share beside the merged figures above and below. */
+function agents(r: BenchReport): string[] {
+  if (r.agents === undefined) return [];
+  const rows = r.agents.map((a) => [
+    String(a.index),
+    `${text(a.hostname)} (${a.cores} cores)`,
+    a.load.model === 'open' ? `${fixed(a.load.rate ?? 0)} req/s` : `${a.load.connections} conn.`,
+    fixed(a.throughput.rps),
+    String(a.throughput.requests),
+    String(a.purchases.acknowledged),
+    String(a.errors),
+    a.trustworthy ? 'yes' : `no: ${a.reasons.map(text).join('; ')}`,
+  ]);
+  return ['', '## Load agents', '', `${r.agents.length} agents, merged exactly (histograms added, counts summed, seconds on the agreed start).`, '', ...table(['agent', 'host', 'share', 'req/s', 'requests', 'acknowledged', 'errors', 'trusted'], rows)];
 }
 
 function latency(r: BenchReport): string[] {

@@ -103,6 +103,21 @@ describe('load agents: bench --agent I/N and report merge', () => {
     expect(report.generator).toMatchObject({ trustworthy: true, connectionsAsked: 31, connectionsPeak: 31 });
   }, 60_000);
 
+  it('--target: an agent that only sends (as in a cluster) reads no node, and verify judges the cache by X-Cache', async () => {
+    const startAt = new Date(Date.now() + LEAD_MS / 2).toISOString();
+    const dir = at('target/agent-0');
+    const agent = await run('bench', '-s', 'smoke', '--connections', '10', '--warmup', '1s', '--duration', '2s', '--agent', '0/1', '--start-at', startAt, '--run-id', 'target-run', '--target', `http://127.0.0.1:${topo.ports.lb}`, '--out', dir);
+    expect(agent.code, agent.stderr).toBe(0);
+    const own = readReport(dir);
+    expect(own).toMatchObject({ runId: 'target-run', server: null, topology: { lb: `http://127.0.0.1:${topo.ports.lb}` } });
+    expect(own.resources.nodes).toEqual({});
+    const merging = await merge(dir, '--out', at('target/merged'));
+    expect(merging.code, merging.stderr).toBe(0);
+    const verify = await run('verify', '--report', at('target/merged'), '--json');
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    expect(verify.stdout).toContain("the client's X-Cache");
+  }, 60_000);
+
   it('a missing agent, or an agent of another run, scenario or seed, exits 64 naming it', async () => {
     const missing = await merge(agentDirs[0] as string, agentDirs[1] as string, '--out', at('bad-1'));
     expect(missing.code).toBe(64);

@@ -46,6 +46,13 @@ describe('threshold evaluation', () => {
     ]);
   });
 
+  it("without server figures (load agents sending to --target) the cache hit rate is the client's X-Cache count, said so", () => {
+    const agents = { ...report, server: null, classes: { ...report.classes, view_hit: { count: 90, mean: 1, p50: 1, p90: 1, p99: 1, p999: 1, max: 1 }, view_miss: { count: 10, mean: 1, p50: 1, p90: 1, p99: 1, p999: 1, max: 1 } } };
+    const [rate] = evaluateThresholds(agents, [t('cache_hit_rate', '>0.95')]);
+    expect(rate).toMatchObject({ actual: 0.9, ok: false });
+    expect(rate?.detail).toContain("the client's X-Cache");
+  });
+
   it('a metric without samples passes, marked "no data" rather than faked', () => {
     const [miss] = evaluateThresholds(report, [t('view_miss', 'p(99)<50')]);
     expect(miss).toEqual({ threshold: 'view_miss: p(99)<50', actual: null, ok: true, detail: 'no data: no view_miss request was measured' });

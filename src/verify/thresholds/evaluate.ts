@@ -65,7 +65,7 @@ function figure(report: BenchReport, t: Threshold): Figure {
     case 'latency':
       return latency(report, spec.classes ?? [], t);
     case 'ratio':
-      return { value: report.server?.cacheHitRate ?? null, unit: '', none: report.server === null ? 'no server figures in the report' : 'no views were measured' };
+      return cacheHitRate(report);
     case 'errors': {
       const count = ERROR_KINDS.reduce((sum, kind) => sum + report.errors[kind], 0);
       if (t.aggregate === 'count') return { value: count, unit: '', none: '' };
@@ -85,6 +85,17 @@ function figure(report: BenchReport, t: Threshold): Figure {
     default:
       return { value: null, unit: '', none: 'unknown metric' };
   }
+}
+
+/**
+ * The apps' own count of cache hits over views. Load agents that sent to `--target` read no
+ * server: then the client's count (`X-Cache` of every view measured), said in the verdict.
+ */
+function cacheHitRate(report: BenchReport): Figure {
+  if (report.server !== null) return { value: report.server.cacheHitRate, unit: '', none: 'no views were measured' };
+  const hits = report.classes.view_hit?.count ?? 0;
+  const views = hits + (report.classes.view_miss?.count ?? 0);
+  return { value: views === 0 ? null : hits / views, unit: '', none: 'no server figures and no views in the report', note: "the client's X-Cache (no server figures in the report)" };
 }
 
 /** The classes' histograms added together (exactly), then the aggregate, in ms. */

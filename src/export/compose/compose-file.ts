@@ -132,7 +132,7 @@ function containerContext(topology: Topology, network: ComposeNetwork, secrets: 
  * The init service reaches each database by its socket in the node's volume; a socket path
  * too long for the kernel would be put under /tmp instead, which no other container sees.
  */
-function requireSocketsInVolumes(ctx: RenderContext): void {
+export function requireSocketsInVolumes(ctx: RenderContext): void {
   for (const node of ctx.topology.nodes) {
     const paths = ctx.paths.node(node.name);
     if (node.kind === 'mysql' && !paths.socket.startsWith(`${paths.dir}/`)) {

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
-import type { TopologyNode } from '../../topology/model.js';
+import { nodesOfKind, type TopologyNode } from '../../topology/model.js';
 import { withKind } from '../../provision/nodes/kinds.js';
 import type { NodeFile } from '../../provision/nodes/node-kind.js';
 import type { RenderContext } from '../../provision/render-context.js';
@@ -86,6 +86,8 @@ function mountedFile(file: NodeFile): MountedFile {
 
 function firstStart(node: TopologyNode, ctx: RenderContext, configs: readonly NodeFile[]): string[] {
   const dirs = withKind(node, (kind, n) => kind.directories(n, ctx));
+  // The monitor leaves its markers in the databases' folders, which in its pod are its own volume's.
+  if (node.kind === 'monitor') dirs.push(...nodesOfKind(ctx.topology, 'mysql').map((n) => ctx.paths.node(n.name).dir));
   const steps = dirs.length === 0 ? [] : [shellLine(['mkdir', '-p', ...dirs])];
   for (const file of configs.filter((f) => f.ownedByServer === true)) steps.push(`{ [ -f ${file.path} ] || cp ${file.path}.first ${file.path}; }`);
   return steps;

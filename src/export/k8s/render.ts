@@ -1,6 +1,7 @@
 import { UsageError } from '../../errors.js';
 import type { Secrets } from '../../provision/secrets.js';
 import type { Topology } from '../../topology/model.js';
+import { requireSocketsInVolumes } from '../compose/compose-file.js';
 import { BENCH_DIR, BENCH_RUN, benchObjects, benchRunEnv, RUN_ENV } from './bench-job.js';
 import { databaseJob, DB_INIT } from './database-job.js';
 import { disruptionBudgets } from './disruption.js';
@@ -43,6 +44,8 @@ export function k8sExport(topology: Topology, secrets: Secrets, options: K8sOpti
   const reserved = topology.nodes.find((n) => n.name === DB_INIT || n.name === 'namespace' || n.name === 'disruption-budgets');
   if (reserved !== undefined) throw new UsageError(`${topology.file}: nodes.${reserved.name}: the Kubernetes export uses that name itself`, ['rename that node']);
   const ctx = podContext(topology, secrets);
+  // The readiness probe and the first start reach a database by its socket in the node's volume.
+  requireSocketsInVolumes(ctx);
   const manifests: ManifestFile[] = [{ path: 'namespace.yaml', objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: objectMeta(options.namespace, { 'shopctl.io/topology': topology.name }) }], secret: false }];
   for (const node of topology.nodes) {
     const { objects, secret } = nodeObjects(node, ctx, options.image);

@@ -72,3 +72,23 @@ export function capacityTable(c: CapacityRecord): { head: string[]; rows: string
     .map((s) => [String(s.rate), s.achievedRps.toFixed(1), s.passed ? 'yes' : 'no', ...classes.map((cls) => s.classes[cls]?.p99.toFixed(2) ?? ''), s.failures.join('; ')]);
   return { head: ['offered req/s', 'achieved req/s', 'held', ...classes.map((cls) => `${cls} p99`), 'failed'], rows };
 }
+
+/** `report merge`: each agent's share as table rows, shared by the Markdown and HTML reports. */
+export const AGENT_HEAD = ['agent', 'host', 'share', 'req/s', 'requests', 'acknowledged', 'errors', 'trusted'];
+
+export function agentRows(r: BenchReport): string[][] {
+  return (r.agents ?? []).map((a) => [
+    String(a.index),
+    `${a.hostname} (${a.cores} cores)`,
+    a.load.model === 'open' ? `${(a.load.rate ?? 0).toFixed(2)} req/s` : `${a.load.connections} connections`,
+    a.throughput.rps.toFixed(2),
+    String(a.throughput.requests),
+    String(a.purchases.acknowledged),
+    String(a.errors),
+    a.trustworthy ? 'yes' : `no: ${a.reasons.join('; ')}`,
+  ]);
+}
+
+export function agentsSentence(r: BenchReport): string {
+  return `${r.agents?.length ?? 0} load agents, merged exactly: histograms added bucket by bucket, counts summed, seconds aligned on the agreed start. The figures above and below are all of them together.`;
+}

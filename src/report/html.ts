@@ -1,6 +1,6 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { ERROR_KINDS, ERROR_ORIGINS, type ErrorOrigin, type ErrorsByOrigin, type SecondSample } from '../bench/measurement.js';
-import { capacitySentences, capacityTable, CLASS_ORDER, mib, orderedClasses, percent, phaseTable } from './format.js';
+import { AGENT_HEAD, agentRows, agentsSentence, capacitySentences, capacityTable, CLASS_ORDER, mib, orderedClasses, percent, phaseTable } from './format.js';
 import type { CapacityRecord } from '../bench/capacity/find-capacity.js';
 import { faultBands, faultSection } from './fault-html.js';
 import { availabilityText } from './fault-tables.js';
@@ -20,6 +20,7 @@ export function renderHtml(report: BenchReport, verify?: VerifySummary): string 
     trustBanner(report),
     verify === undefined ? '' : section('Verify', verifyHtml(verify)),
     cards(report),
+    report.agents === undefined ? '' : section('Load agents', `<p>${esc(agentsSentence(report))}</p>\n${table(AGENT_HEAD, agentRows(report))}`),
     report.capacity === undefined ? '' : section('Capacity', capacityHtml(report.capacity)),
     section('Latency by class (ms)', latencyTable(report)),
     phaseSection(report),

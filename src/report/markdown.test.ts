@@ -10,7 +10,31 @@ function row(markdown: string, first: string): string[] | undefined {
   return line?.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
 }
 
+const agent = (index: number, trustworthy: boolean) => ({
+  index,
+  dir: `/tmp/agent-${index}`,
+  hostname: `load-${index}`,
+  cores: 16,
+  startedAt: '2026-11-26T10:00:00.000Z',
+  finishedAt: '2026-11-26T10:01:00.000Z',
+  load: { model: 'open' as const, connections: 20, rate: 100, durationS: 4, warmupS: 1, timeoutS: 10, workers: 2 },
+  throughput: { rps: 99.5, requests: 398, measuredS: 4 },
+  classes: {},
+  errors: 0,
+  purchases: { attempted: 80, acknowledged: 79, failed: 1, unknown: 0, unitsSold: 100 },
+  trustworthy,
+  reasons: trustworthy ? [] : ['sent 80.0 requests/s of the 100/s asked'],
+});
+
 describe('markdown report', () => {
+  it("a merged run has a table of its load agents, each agent's share and trust", () => {
+    const md = renderMarkdown({ ...sampleReport(), agents: [agent(0, true), agent(1, false)] });
+    expect(md).toContain('## Load agents');
+    expect(row(md, '0')).toEqual(['0', 'load-0 (16 cores)', '100.00 req/s', '99.50', '398', '79', '0', 'yes']);
+    expect(row(md, '1')?.at(-1)).toBe('no: sent 80.0 requests/s of the 100/s asked');
+    expect(renderMarkdown(sampleReport())).not.toContain('## Load agents');
+  });
+
   it('gives each class its count and percentiles in ms, in the design order', () => {
     const report = sampleReport();
     const md = renderMarkdown(report);

@@ -1,6 +1,6 @@
 import { ERROR_KINDS, describeErrorsByOrigin } from '../bench/measurement.js';
 import { appEventsTable, availabilityTable, availabilityText, faultNotes, recoveryTable, timelineTable, windowTable, type TextTable } from './fault-tables.js';
-import { capacitySentences, capacityTable, ceilingRatio, mib, orderedClasses, percent, phaseTable } from './format.js';
+import { AGENT_HEAD, agentRows, agentsSentence, capacitySentences, capacityTable, ceilingRatio, mib, orderedClasses, percent, phaseTable } from './format.js';
 import type { BenchReport } from './model.js';
 
 /** The run as Markdown for a terminal, a PR comment or an issue. Pure: returns the text. */
@@ -57,20 +57,10 @@ function load(r: BenchReport): string[] {
   return lines;
 }
 
-/** `report merge`: each load agent's share beside the merged figures above and below. */
+/** `report merge`: each load agent's share beside the merged figures. */
 function agents(r: BenchReport): string[] {
   if (r.agents === undefined) return [];
-  const rows = r.agents.map((a) => [
-    String(a.index),
-    `${text(a.hostname)} (${a.cores} cores)`,
-    a.load.model === 'open' ? `${fixed(a.load.rate ?? 0)} req/s` : `${a.load.connections} conn.`,
-    fixed(a.throughput.rps),
-    String(a.throughput.requests),
-    String(a.purchases.acknowledged),
-    String(a.errors),
-    a.trustworthy ? 'yes' : `no: ${a.reasons.map(text).join('; ')}`,
-  ]);
-  return ['', '## Load agents', '', `${r.agents.length} agents, merged exactly (histograms added, counts summed, seconds on the agreed start).`, '', ...table(['agent', 'host', 'share', 'req/s', 'requests', 'acknowledged', 'errors', 'trusted'], rows)];
+  return ['', '## Load agents', '', agentsSentence(r), '', ...table(AGENT_HEAD, agentRows(r).map((row) => row.map(text)))];
 }
 
 function latency(r: BenchReport): string[] {

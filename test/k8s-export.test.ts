@@ -43,7 +43,7 @@ describe('shopctl export k8s', () => {
     expect((await shopctl(home, ['export', 'k8s', '--check', '-o', dir], 60_000)).code).toBe(0);
   });
 
-  it('refuses (64) compose-only flags, out-of-range agents, and a folder that is not its export, writing nothing', async () => {
+  it('refuses (64) compose-only flags, out-of-range agents, MySQL 8 nodes, and a folder that is not its export, writing nothing', async () => {
     const network = await shopctl(home, ['export', 'k8s', '-t', DEFAULT, '-o', join(home, 'n'), '--network', 'bridge'], 60_000);
     expect(network.code).toBe(64);
     expect(network.stderr).toContain('--network is for export compose');
@@ -58,6 +58,12 @@ describe('shopctl export k8s', () => {
     expect(refused.code).toBe(64);
     expect(refused.stderr).toContain('not a shopctl export; nothing was written');
     expect(existsSync(join(foreign, 'kustomization.yaml'))).toBe(false);
+    const mysql8 = join(home, 'mysql8.yaml');
+    writeFileSync(mysql8, readFileSync(DEFAULT, 'utf8').replace('mysql-primary: { kind: mysql, port: 13306 }', 'mysql-primary: { kind: mysql, port: 13306, flavor: mysql }'));
+    const refusedMysql = await shopctl(home, ['export', 'k8s', '-t', mysql8, '-o', join(home, 'n')], 60_000);
+    expect(refusedMysql.code).toBe(64);
+    expect(refusedMysql.stderr).toContain('nodes.mysql-primary.flavor: "mysql" is not supported');
+    expect(existsSync(join(home, 'n'))).toBe(false);
     const compose = await shopctl(home, ['export', 'compose', '-t', DEFAULT, '-o', join(home, 'default')], 60_000);
     expect(compose.code).toBe(64);
     expect(compose.stderr).toContain('holds a k8s export, not compose');

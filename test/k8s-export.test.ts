@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { shopctl } from './support/cli.js';
 
 // The CLI as a user runs it (bin/shopctl.js → dist/, built by the e2e project's setup). Nothing
@@ -12,6 +14,22 @@ const SEED_HA = fileURLToPath(new URL('../topology/seed-ha.yaml', import.meta.ur
 const home = mkdtempSync(join(tmpdir(), 'shopctl-k8s-cli-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+interface Built {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}
+
+function kubectlHere(): boolean {
+  return spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+}
+
+/** `kubectl kustomize DIR`: offline, the objects `kubectl apply -k DIR` would send. */
+function kustomize(dir: string): Built[] {
+  const built = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  expect(built.status, built.stderr).toBe(0);
+  return parseAllDocuments(built.stdout).map((d) => d.toJS() as Built);
+}
 
 describe('shopctl export k8s', () => {
   it('writes a folder that its --check accepts, and refuses it (64) once a user edit breaks it, naming file, object and path', async () => {
@@ -41,6 +59,15 @@ describe('shopctl export k8s', () => {
     expect(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')).not.toContain('bench');
     expect(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')).toContain('namespace: shop');
     expect((await shopctl(home, ['export', 'k8s', '--check', '-o', dir], 60_000)).code).toBe(0);
+    if (!kubectlHere()) return;
+    // Where kubectl is installed, kustomize itself builds both folders as `kubectl apply -k` would.
+    const topology = kustomize(dir);
+    expect(topology.filter((o) => o.kind !== 'Namespace').every((o) => o.metadata.namespace === 'shop')).toBe(true);
+    expect(topology.filter((o) => o.kind === 'StatefulSet').map((o) => o.metadata.name).sort()).toEqual(['monitor', 'mysql-primary', 'mysql-replica', 'redis-master', 'redis-replica', 'sentinel1', 'sentinel2', 'sentinel3']);
+    const bench = kustomize(join(dir, 'bench'));
+    const run = bench.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('bench-run-'));
+    // The generated ConfigMap's hashed name is what the Job's references now say.
+    expect(JSON.stringify(bench.find((o) => o.kind === 'Job'))).toContain(`"name":"${run?.metadata.name}"`);
   });
 
   it('refuses (64) compose-only flags, out-of-range agents, MySQL 8 nodes, and a folder that is not its export, writing nothing', async () => {

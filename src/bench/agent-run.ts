@@ -49,12 +49,14 @@ export async function runAgent(options: AgentRunOptions): Promise<{ report: Benc
   const share = agentShare(load, place);
   const files = fileLimit();
   refuseTooFewFiles(files, share);
-  const dir = createAgentDir(options.outDir);
+  requireEmptyFolder(options.outDir);
   if (now() > onEpoch(place.startAtMs) - READY_BEFORE_START_MS) {
     throw new UsageError(`--start-at ${new Date(place.startAtMs).toISOString()}: agent ${place.index} was ready only ${((Date.now() - place.startAtMs) / 1000).toFixed(1)} s before or after it; nothing was sent`, [
       'agree on a time further ahead, long enough for every agent to start',
     ]);
   }
+  const dir = options.outDir;
+  mkdirSync(dir, { recursive: true });
   const startedAt = new Date().toISOString();
   const sampler = new ResourceSampler([...(watched === null ? [] : sampledNodes(watched)), { name: GENERATOR, pid: process.pid, group: false }]);
   sampler.start();
@@ -96,13 +98,11 @@ async function loadTarget(options: AgentRunOptions): Promise<LoadTarget | BenchT
   return { topology: options.topology, origin: options.targetUrl.replace(/\/$/, '') };
 }
 
-/** The agent's folder: new, or empty, so no earlier part is mixed into this one. */
-function createAgentDir(dir: string): string {
+/** The agent's folder must be new, or empty, so no earlier part is mixed into this one. */
+function requireEmptyFolder(dir: string): void {
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw new UsageError(`--out ${dir}: the folder is not empty; an agent writes its part into a folder of its own`, ['give each agent and each run a new folder']);
   }
-  mkdirSync(dir, { recursive: true });
-  return dir;
 }
 
 function onEpoch(epochMs: number): number {

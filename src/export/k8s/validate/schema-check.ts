@@ -50,9 +50,10 @@ export function schemaProblems(found: FoundObject): Problem[] {
     const errors = (error as { errors?: SchemaError[] }).errors ?? [{ instancePath: '', message: (error as Error).message }];
     for (const e of errors) problems.push(problemAt(found, pathOf(e), e.message ?? 'invalid'));
   }
-  for (const { path, value, read } of reads) {
-    for (const key of Object.keys(value)) if (!read.has(key)) problems.push(problemAt(found, dottedPath(`${path}/${key}`), 'unknown field'));
-  }
+  const unknown = reads.flatMap(({ path, value, read }) => Object.keys(value).filter((key) => !read.has(key)).map((key) => `${path}/${key}`));
+  // What lies inside an unknown field is unknown too: only the outermost is named.
+  const outermost = unknown.filter((path) => !unknown.some((outer) => path.startsWith(`${outer}/`)));
+  for (const path of outermost) problems.push(problemAt(found, dottedPath(path), 'unknown field'));
   return problems;
 }
 

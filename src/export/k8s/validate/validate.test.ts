@@ -76,6 +76,16 @@ describe('export k8s --check', () => {
     expect(message).toContain('StatefulSet mysql-primary: spec.template.spec.containers[0].ports[0].containerPort:');
   });
 
+  it('names only the outermost unknown field, not every field inside it', () => {
+    edit('mysql-primary.yaml', (docs) => {
+      const spec = (find(docs, 'StatefulSet').spec as { template: { spec: Record<string, unknown> } }).template.spec;
+      spec.initContainerz = spec.initContainers;
+      delete spec.initContainers;
+    });
+    const unknown = refusal().split('\n').filter((line) => line.includes('unknown field'));
+    expect(unknown).toEqual([expect.stringContaining('StatefulSet mysql-primary: spec.template.spec.initContainerz: unknown field')]);
+  });
+
   it('refuses a reference to a Secret the folder does not have, or to a key it lacks', () => {
     edit('kustomization.yaml', (docs) => put(docs[0]!, ['resources'], (docs[0]!.resources as string[]).filter((r) => r !== 'app1-secret.yaml')));
     edit('mysql-primary-secret.yaml', (docs) => put(find(docs, 'Secret'), ['stringData', 'root.cnf'], undefined));

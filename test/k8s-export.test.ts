@@ -91,6 +91,13 @@ describe('shopctl export k8s', () => {
     expect(refusedMysql.code).toBe(64);
     expect(refusedMysql.stderr).toContain('nodes.mysql-primary.flavor: "mysql" is not supported');
     expect(existsSync(join(home, 'n'))).toBe(false);
+    // A valid topology whose copies share a server: the spread rule cannot hold (was exit 3).
+    const oneServer = join(home, 'one-server.yaml');
+    writeFileSync(oneServer, readFileSync(DEFAULT, 'utf8').replace('db-a: [mysql-primary, redis-master]', 'db-a: [mysql-primary, mysql-replica, redis-master]').replace('db-b: [mysql-replica, redis-replica]', 'db-b: [redis-replica]'));
+    const refusedShared = await shopctl(home, ['export', 'k8s', '-t', oneServer, '-o', join(home, 'n')], 60_000);
+    expect(refusedShared.code, refusedShared.stderr).toBe(64);
+    expect(refusedShared.stderr).toContain('servers.db-a: mysql-primary and mysql-replica (mysql) are on one server');
+    expect(existsSync(join(home, 'n'))).toBe(false);
     const compose = await shopctl(home, ['export', 'compose', '-t', DEFAULT, '-o', join(home, 'default')], 60_000);
     expect(compose.code).toBe(64);
     expect(compose.stderr).toContain('holds a k8s export, not compose');

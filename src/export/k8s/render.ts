@@ -7,6 +7,7 @@ import { databaseJob, DB_INIT } from './database-job.js';
 import { disruptionBudgets } from './disruption.js';
 import { imageFiles } from './image-files.js';
 import { kustomization, type Kustomization } from './kustomization.js';
+import { requireCopiesOnDistinctServers } from './labels.js';
 import { objectMeta, type ManifestFile, type TextFile } from './manifest.js';
 import { podContext } from './pod-context.js';
 import { readmeFile } from './readme.js';
@@ -43,6 +44,7 @@ export interface K8sExport {
 export function k8sExport(topology: Topology, secrets: Secrets, options: K8sOptions): K8sExport {
   const reserved = topology.nodes.find((n) => n.name === DB_INIT || n.name === 'namespace' || n.name === 'disruption-budgets');
   if (reserved !== undefined) throw new UsageError(`${topology.file}: nodes.${reserved.name}: the Kubernetes export uses that name itself`, ['rename that node']);
+  requireCopiesOnDistinctServers(topology);
   const ctx = podContext(topology, secrets);
   // The readiness probe and the first start reach a database by its socket in the node's volume.
   requireSocketsInVolumes(ctx);

@@ -53,4 +53,12 @@ describe('writing a Kubernetes export', () => {
     expect(refused(join(root, 'c'))).toMatch(/holds a compose export, not k8s/);
     expect(() => writeComposeExport(topology, 'host', join(root, 'b'))).toThrow(/holds a k8s export, not compose/);
   });
+
+  it('refuses (64) a topology whose database primary and replica share a server, naming the servers key', () => {
+    const shared = { ...topology, nodes: topology.nodes.map((n) => (n.name === 'mysql-replica' ? { ...n, server: 'db-a' } : n)) };
+    const dir = join(root, 'shared');
+    expect(() => writeK8sExport(shared, options('shared'))).toThrow(UsageError);
+    expect(() => writeK8sExport(shared, options('shared'))).toThrow(/servers\.db-a: mysql-primary and mysql-replica \(mysql\) are on one server/);
+    expect(existsSync(dir)).toBe(false);
+  });
 });

@@ -1,10 +1,7 @@
-import { HOSTNAME_KEY, LABEL } from '../labels.js';
+import { HOSTNAME_KEY, LABEL, REPLICATED_KINDS } from '../labels.js';
 import { list, podTemplates, record, selects, type LabelSelector, type PodTemplate } from './pod-templates.js';
 import { problemAt, type FolderUnit, type Problem } from './problem.js';
 import { referenceProblems } from './references.js';
-
-/** Kinds whose copies hold the same data and must not share a Kubernetes node. */
-const REPLICATED = new Set(['mysql', 'redis', 'sentinel']);
 
 /** shopctl's rules on a kustomization's objects, beyond the schemas. */
 export function ruleProblems(unit: FolderUnit): Problem[] {
@@ -25,7 +22,7 @@ export function ruleProblems(unit: FolderUnit): Problem[] {
   for (const template of templates) {
     problems.push(...referenceProblems(template, unit.objects), ...probeProblems(template));
   }
-  problems.push(...spreadProblems(templates));
+  problems.push(...spreadProblems(templates), ...colocationProblems(templates));
   return problems;
 }
 
@@ -61,7 +58,7 @@ function budgetProblems(found: FolderUnit['objects'][number], spec: Record<strin
  */
 function spreadProblems(templates: readonly PodTemplate[]): Problem[] {
   const problems: Problem[] = [];
-  const copies = templates.filter((t) => REPLICATED.has(t.labels[LABEL.kind] ?? ''));
+  const copies = templates.filter((t) => REPLICATED_KINDS.has(t.labels[LABEL.kind] ?? ''));
   copies.forEach((a, i) => {
     for (const b of copies.slice(i + 1)) {
       if (a.labels[LABEL.kind] !== b.labels[LABEL.kind] || a.labels[LABEL.topology] !== b.labels[LABEL.topology]) continue;
@@ -73,7 +70,32 @@ function spreadProblems(templates: readonly PodTemplate[]): Problem[] {
   return problems;
 }
 
+/**
+ * The pods of one server share a Kubernetes node: each carries a required affinity term, per
+ * hostname, that selects the others of its server and itself (the first pod of a server may
+ * schedule only by matching its own term). Without it the scheduler may spread a server's pods
+ * over several nodes, and with as many nodes as servers the last ones stay Pending.
+ */
+function colocationProblems(templates: readonly PodTemplate[]): Problem[] {
+  const problems: Problem[] = [];
+  const placed = templates.filter((t) => t.labels[LABEL.server] !== undefined);
+  for (const a of placed) {
+    const partners = placed.filter((b) => b.labels[LABEL.topology] === a.labels[LABEL.topology] && b.labels[LABEL.server] === a.labels[LABEL.server]);
+    const apart = partners.filter((b) => !requiredTerms(a, 'podAffinity').some((selector) => selects(selector, a.labels) && selects(selector, b.labels)));
+    if (apart.length === 0) continue;
+    const path = `${a.at === '' ? '' : `${a.at}.`}spec.affinity.podAffinity`;
+    const names = apart.map((b) => b.owner.object.metadata.name).join(', ');
+    problems.push(problemAt(a.owner, path, `no required affinity per ${HOSTNAME_KEY} keeps it on one Kubernetes node with the pods of server ${a.labels[LABEL.server] ?? ''} (${names}), itself included`));
+  }
+  return problems;
+}
+
 function keepsAway(from: PodTemplate, other: PodTemplate): boolean {
-  const terms = list(record(record(from.spec.affinity).podAntiAffinity).requiredDuringSchedulingIgnoredDuringExecution);
-  return terms.some((term) => term.topologyKey === HOSTNAME_KEY && term.labelSelector !== undefined && selects(record(term.labelSelector) as LabelSelector, other.labels));
+  return requiredTerms(from, 'podAntiAffinity').some((selector) => selects(selector, other.labels));
+}
+
+/** The label selectors of a template's required terms per hostname. */
+function requiredTerms(template: PodTemplate, field: 'podAffinity' | 'podAntiAffinity'): LabelSelector[] {
+  const terms = list(record(record(template.spec.affinity)[field]).requiredDuringSchedulingIgnoredDuringExecution);
+  return terms.filter((term) => term.topologyKey === HOSTNAME_KEY && term.labelSelector !== undefined).map((term) => record(term.labelSelector) as LabelSelector);
 }

@@ -111,11 +111,16 @@ describe('export k8s --check', () => {
   });
 
   it('refuses replicas that may share a Kubernetes node', () => {
-    edit('mysql-primary.yaml', (docs) => put(find(docs, 'StatefulSet'), ['spec', 'template', 'spec', 'affinity'], undefined));
+    edit('mysql-primary.yaml', (docs) => put(find(docs, 'StatefulSet'), ['spec', 'template', 'spec', 'affinity', 'podAntiAffinity'], undefined));
     // The replica's rule alone still keeps them apart.
     expect(checkFolder(dir).objects).toBeGreaterThan(20);
-    edit('mysql-replica.yaml', (docs) => put(find(docs, 'StatefulSet'), ['spec', 'template', 'spec', 'affinity'], undefined));
+    edit('mysql-replica.yaml', (docs) => put(find(docs, 'StatefulSet'), ['spec', 'template', 'spec', 'affinity', 'podAntiAffinity'], undefined));
     expect(refusal()).toContain(`${join(dir, 'mysql-primary.yaml')}: StatefulSet mysql-primary: spec.template.spec.affinity.podAntiAffinity: mysql-primary and mysql-replica may share a Kubernetes node`);
+  });
+
+  it('refuses pods of one server that may land on different Kubernetes nodes', () => {
+    edit('app1.yaml', (docs) => put(find(docs, 'Deployment'), ['spec', 'template', 'spec', 'affinity', 'podAffinity'], undefined));
+    expect(refusal()).toContain(`${join(dir, 'app1.yaml')}: Deployment app1: spec.template.spec.affinity.podAffinity: no required affinity per kubernetes.io/hostname keeps it on one Kubernetes node with the pods of server app-a (lb, app1), itself included`);
   });
 
   it('refuses the bench Job when its run ConfigMap is no longer generated', () => {

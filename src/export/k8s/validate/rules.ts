@@ -36,7 +36,9 @@ function probeProblems(template: PodTemplate): Problem[] {
 
 /**
  * A budget blocks a drain when it allows no pod out: maxUnavailable 0, or minAvailable as many
- * as the pods it selects (each workload counted by its replicas).
+ * as the pods it selects (each workload counted by its replicas). It also blocks one when it
+ * selects more pods of one server than it lets out: a server's pods are required together, so
+ * the first evicted stays Pending until the last is out, which the budget then refuses.
  */
 function budgetProblems(found: FolderUnit['objects'][number], spec: Record<string, unknown>, templates: readonly PodTemplate[]): Problem[] {
   const selector = record(spec.selector) as LabelSelector;
@@ -47,6 +49,13 @@ function budgetProblems(found: FolderUnit['objects'][number], spec: Record<strin
   if (maxUnavailable === 0 || maxUnavailable === '0%') return [problemAt(found, 'spec.maxUnavailable', `${String(maxUnavailable)} lets no pod be evicted: it blocks every drain`)];
   if (minAvailable === '100%' || (typeof minAvailable === 'number' && minAvailable >= pods)) {
     return [problemAt(found, 'spec.minAvailable', `${String(minAvailable)} of the ${pods} pod(s) it selects lets none be evicted: it blocks every drain`)];
+  }
+  const allowed = typeof maxUnavailable === 'number' ? maxUnavailable : typeof minAvailable === 'number' ? pods - minAvailable : undefined;
+  const servers = selected.map((t) => `${t.labels[LABEL.topology] ?? ''}/${t.labels[LABEL.server] ?? ''}`).filter((s) => !s.endsWith('/'));
+  const crowded = servers.find((server) => servers.filter((s) => s === server).length > (allowed ?? Infinity));
+  if (crowded !== undefined) {
+    const field = typeof maxUnavailable === 'number' ? 'spec.maxUnavailable' : 'spec.minAvailable';
+    return [problemAt(found, field, `it selects ${servers.filter((s) => s === crowded).length} pods of server ${crowded.split('/')[1] ?? ''} and lets ${String(allowed)} out: a drain of that server (whose pods are required together) is blocked`)];
   }
   return [];
 }

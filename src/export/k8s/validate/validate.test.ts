@@ -101,13 +101,18 @@ describe('export k8s --check', () => {
 
   it('refuses disruption budgets that block a drain', () => {
     edit('disruption-budgets.yaml', (docs) => {
-      put(find(docs, 'PodDisruptionBudget', 'server-db-a'), ['spec', 'maxUnavailable'], 0);
-      put(find(docs, 'PodDisruptionBudget', 'server-db-b'), ['spec', 'maxUnavailable'], undefined);
-      put(find(docs, 'PodDisruptionBudget', 'server-db-b'), ['spec', 'minAvailable'], 2);
+      put(find(docs, 'PodDisruptionBudget', 'kind-mysql'), ['spec', 'maxUnavailable'], 0);
+      put(find(docs, 'PodDisruptionBudget', 'kind-redis'), ['spec', 'maxUnavailable'], undefined);
+      put(find(docs, 'PodDisruptionBudget', 'kind-redis'), ['spec', 'minAvailable'], 2);
     });
     const message = refusal();
-    expect(message).toContain(`${join(dir, 'disruption-budgets.yaml')}: PodDisruptionBudget server-db-a: spec.maxUnavailable: 0 lets no pod be evicted: it blocks every drain`);
-    expect(message).toContain('PodDisruptionBudget server-db-b: spec.minAvailable: 2 of the 2 pod(s) it selects lets none be evicted');
+    expect(message).toContain(`${join(dir, 'disruption-budgets.yaml')}: PodDisruptionBudget kind-mysql: spec.maxUnavailable: 0 lets no pod be evicted: it blocks every drain`);
+    expect(message).toContain('PodDisruptionBudget kind-redis: spec.minAvailable: 2 of the 2 pod(s) it selects lets none be evicted');
+  });
+
+  it('refuses a budget over two pods of one server (the drain of a server whose pods are required together)', () => {
+    edit('disruption-budgets.yaml', (docs) => put(find(docs, 'PodDisruptionBudget', 'node-lb'), ['spec', 'selector', 'matchLabels'], { 'shopctl.io/topology': 'default', 'shopctl.io/server': 'app-a' }));
+    expect(refusal()).toContain('PodDisruptionBudget node-lb: spec.maxUnavailable: it selects 2 pods of server app-a and lets 1 out: a drain of that server (whose pods are required together) is blocked');
   });
 
   it('refuses replicas that may share a Kubernetes node', () => {

@@ -92,17 +92,24 @@ function initScript(ctx: RenderContext, primary: NodeOfKind<'mysql'>, replicas: 
       'done',
     ]),
     '',
+    // A query's status counts only in an assignment: inside `[ -z "$(…)" ]` a failing query
+    // reads as an empty answer, and set -e does not stop the script.
     ...replicas.flatMap((replica) => [
-      `if [ -z "$(echo 'SHOW SLAVE STATUS' | as_admin ${at(replica)})" ]; then`,
+      `status=$(echo 'SHOW SLAVE STATUS' | as_admin ${at(replica)})`,
+      'if [ -z "$status" ]; then',
       `  start=$(echo 'SELECT @@GLOBAL.gtid_binlog_pos' | as_admin ${at(primary)})`,
       `  echo "pointing ${replica.name} at ${primary.name} from GTID '$start'"`,
       `  sed "s/${START_POSITION}/$start/" ${DIR}/replica-${replica.name}.sql | as_admin ${at(replica)}`,
       'fi',
+      // A pod killed between CHANGE MASTER and START SLAVE leaves the replica pointed but
+      // stopped, which the check above takes for done; starting a running one only warns.
+      `echo 'START SLAVE' | as_admin ${at(replica)}`,
     ]),
     '',
     `echo "accounts and schema on ${primary.name}"`,
     `as_admin ${at(primary)} < ${DIR}/primary.sql`,
-    `if [ "$(echo 'SELECT COUNT(*) FROM ${SHOP_DATABASE}.products' | as_admin ${at(primary)})" = 0 ]; then`,
+    `products=$(echo 'SELECT COUNT(*) FROM ${SHOP_DATABASE}.products' | as_admin ${at(primary)})`,
+    'if [ "$products" = 0 ]; then',
     `  echo "seeding ${ctx.topology.catalog.products} products"`,
     `  gunzip -c ${DIR}/catalog.sql.gz | as_admin ${at(primary)}`,
     'fi',

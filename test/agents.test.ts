@@ -109,7 +109,8 @@ describe('load agents: bench --agent I/N and report merge', () => {
     const agent = await run('bench', '-s', 'smoke', '--connections', '10', '--warmup', '1s', '--duration', '2s', '--agent', '0/1', '--start-at', startAt, '--run-id', 'target-run', '--target', `http://127.0.0.1:${topo.ports.lb}`, '--out', dir);
     expect(agent.code, agent.stderr).toBe(0);
     const own = readReport(dir);
-    expect(own).toMatchObject({ runId: 'target-run', server: null, topology: { lb: `http://127.0.0.1:${topo.ports.lb}` } });
+    expect(own).toMatchObject({ server: null, topology: { lb: `http://127.0.0.1:${topo.ports.lb}` } });
+    expect(own.runId).toMatch(/^\d{8}-\d{6}-target-run$/);
     expect(own.resources.nodes).toEqual({});
     const merging = await merge(dir, '--out', at('target/merged'));
     expect(merging.code, merging.stderr).toBe(0);
@@ -161,6 +162,8 @@ describe('load agents: bench --agent I/N and report merge', () => {
       [['--agent', '0/3', '--start-at', '2030-01-01 10:00', '--out', at('x')], 'ISO 8601'],
       [['--start-at', soon], "a load agent's flag"],
       [['--agent', '0/2', '--start-at', soon, '--out', at('y'), '--fault', 'at=1s kill app1'], '--fault cannot run with --agent'],
+      [['--agent', '0/2', '--start-at', soon, '--out', at('y'), '--run-id', 'Nightly_1'], 'lowercase letters, digits and dashes'],
+      [['--agent', '0/2', '--start-at', new Date(Date.now() + 2 * 86_400_000).toISOString(), '--out', at('y')], 'more than 24 hours ahead'],
     ];
     for (const [args, said] of cases) {
       const result = await run('bench', '-s', 'smoke', ...args);

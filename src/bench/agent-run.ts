@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { buildReport } from '../report/build-report.js';
@@ -7,8 +7,7 @@ import { REPORT_FILES, writeReport } from '../report/write.js';
 import { writeAgentPart } from '../report/agent-part.js';
 import type { Scenario } from '../scenario/load.js';
 import type { Topology } from '../topology/model.js';
-import { agentKeyPrefix, agentShare, type AgentPlace } from './agent.js';
-import { now } from './executors/attempt.js';
+import { agentKeyPrefix, agentShare, requireTimeBeforeStart, type AgentPlace } from './agent.js';
 import { fileLimit, hostInfo } from './host-info.js';
 import { loadSettings } from './load-settings.js';
 import type { BenchListener } from './phases.js';
@@ -50,24 +49,23 @@ export async function runAgent(options: AgentRunOptions): Promise<{ report: Benc
   const files = fileLimit();
   refuseTooFewFiles(files, share);
   requireEmptyFolder(options.outDir);
-  if (now() > onEpoch(place.startAtMs) - READY_BEFORE_START_MS) {
-    throw new UsageError(`--start-at ${new Date(place.startAtMs).toISOString()}: agent ${place.index} was ready only ${((Date.now() - place.startAtMs) / 1000).toFixed(1)} s before or after it; nothing was sent`, [
-      'agree on a time further ahead, long enough for every agent to start',
-    ]);
-  }
+  requireTimeBeforeStart(place.startAtMs, READY_BEFORE_START_MS);
   const dir = options.outDir;
   mkdirSync(dir, { recursive: true });
   const startedAt = new Date().toISOString();
   const sampler = new ResourceSampler([...(watched === null ? [] : sampledNodes(watched)), { name: GENERATOR, pid: process.pid, group: false }]);
-  sampler.start();
+  // Sampled from the agreed start: the wait before it would dilute every CPU mean.
+  const sampling = setTimeout(() => sampler.start(), Math.max(0, place.startAtMs - Date.now()));
   let run;
   try {
     const phases = new PhaseRunner(options.listener, options.signal, sampler);
     run = await measureScenario(phases, target, load, options.scenario, agentKeyPrefix(options.runId, place.index), join(dir, REPORT_FILES.ledger), { watched, agent: place });
   } catch (error) {
+    clearTimeout(sampling);
     sampler.stop();
     throw error;
   }
+  clearTimeout(sampling);
   const resources = withoutGenerator(sampler.stop());
   const pieces = {
     runId: options.runId,
@@ -100,14 +98,13 @@ async function loadTarget(options: AgentRunOptions): Promise<LoadTarget | BenchT
 
 /** The agent's folder must be new, or empty, so no earlier part is mixed into this one. */
 function requireEmptyFolder(dir: string): void {
-  if (existsSync(dir) && readdirSync(dir).length > 0) {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new UsageError(`--out ${dir} is a file; an agent writes its part into a folder of its own`);
+  if (readdirSync(dir).length > 0) {
     throw new UsageError(`--out ${dir}: the folder is not empty; an agent writes its part into a folder of its own`, ['give each agent and each run a new folder']);
   }
 }
 
-function onEpoch(epochMs: number): number {
-  return epochMs + (now() - Date.now());
-}
 
 function requireParts<T>(parts: T | undefined): T {
   // The engine returns parts whenever the plan has an agent: their absence is a bug.

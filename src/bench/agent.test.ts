@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
-import { agentConnections, agentRunId, laneOf, parseAgentFlag, parseStartAt } from './agent.js';
+import { agentConnections, agentRunId, laneOf, parseAgentFlag, parseStartAt, requireTimeBeforeStart } from './agent.js';
 import { OpenSchedule } from './executors/open-schedule.js';
 
 describe('load agents: their place and share', () => {
@@ -15,7 +15,21 @@ describe('load agents: their place and share', () => {
     expect(parseStartAt('2026-11-26T11:01:00+01:00', now)).toBe(now + 60_000);
     expect(() => parseStartAt('2026-11-26T10:01:00', now)).toThrow(/zone/);
     expect(() => parseStartAt('2026-11-26T09:59:00Z', now)).toThrow(/has passed/);
+    expect(() => parseStartAt('2026-11-27T10:00:01Z', now)).toThrow(/more than 24 hours ahead/);
+  });
+
+  it('makes the run id of the agreed start and a name: a name used again for a later run gives other keys', () => {
+    const now = Date.parse('2026-11-26T10:00:00Z');
     expect(agentRunId(now)).toBe('20261126-100000-agents');
+    expect(agentRunId(now + 3_600_000, 'nightly')).toBe('20261126-110000-nightly');
+    expect(agentRunId(now, 'nightly')).not.toBe(agentRunId(now + 1000, 'nightly'));
+  });
+
+  it('refuses an agent not ready in time before the start, saying by how much', () => {
+    const start = Date.parse('2026-11-26T10:00:00Z');
+    expect(() => requireTimeBeforeStart(start, 200, start - 1000)).not.toThrow();
+    expect(() => requireTimeBeforeStart(start, 200, start - 100)).toThrow(/only 0\.1 s before it; nothing was sent/);
+    expect(() => requireTimeBeforeStart(start, 200, start + 2500)).toThrow(/2\.5 s after it; nothing was sent/);
   });
 
   it("splits connections so that the agents' shares add up to the whole", () => {

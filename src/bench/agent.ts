@@ -29,6 +29,9 @@ export function parseAgentFlag(text: string): { index: number; count: number } {
   return { index, count };
 }
 
+/** The furthest ahead an agreed start may be: beyond it a typo, not a plan (and timers overflow at ~24.8 days). */
+export const MAX_START_AHEAD_MS = 24 * 3600_000;
+
 /**
  * `--start-at`: an ISO 8601 time with its zone (`2026-11-26T10:30:00Z`, `…+01:00`), the same for
  * every agent. A time without a zone would mean a different instant on each machine's clock.
@@ -40,16 +43,35 @@ export function parseStartAt(text: string, nowMs = Date.now()): number {
   const at = Date.parse(text);
   if (Number.isNaN(at)) throw new UsageError(`--start-at ${text}: not a time`);
   if (at <= nowMs) throw new UsageError(`--start-at ${text}: that time has passed (${((nowMs - at) / 1000).toFixed(1)} s ago); agree on a time ahead, long enough for every agent to start`);
+  if (at - nowMs > MAX_START_AHEAD_MS) throw new UsageError(`--start-at ${text}: more than 24 hours ahead; agree on a time closer to the run`);
   return at;
 }
 
-/** Run ids allow what Idempotency-Keys allow (they start every key). */
-export const RUN_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,48}$/;
+/**
+ * Refuses (64) an agent that is not ready `neededMs` before the agreed start: an agent that began
+ * late would send a different load from the others (its open schedule's overdue sends at once).
+ */
+export function requireTimeBeforeStart(startAtMs: number, neededMs: number, nowMs = Date.now()): void {
+  const ahead = startAtMs - nowMs;
+  if (ahead >= neededMs) return;
+  const when = ahead <= 0 ? `${(-ahead / 1000).toFixed(1)} s after it` : `only ${(ahead / 1000).toFixed(1)} s before it`;
+  throw new UsageError(`--start-at ${new Date(startAtMs).toISOString()}: this agent was ready to send ${when}; nothing was sent`, [
+    'agree on a time further ahead, long enough for every agent to start (process start, topology checks, image pulls)',
+  ]);
+}
 
-/** The run id the agents share when none is given: the agreed start, `20261126-103000-agents`. */
-export function agentRunId(startAtMs: number): string {
+/** `--run-id NAME`: lowercase letters, digits and dashes, so that the run id and every key stay short and readable. */
+export const RUN_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,15}$/;
+
+/**
+ * The run id the agents share: the agreed start and a name, `20261126-103000-agents` (name
+ * `agents` by default). The start is always in it: agents started again with the same name
+ * must not send the first run's Idempotency-Keys, which the service would answer as replays
+ * (201, nothing sold) and verify would count as sales.
+ */
+export function agentRunId(startAtMs: number, name = 'agents'): string {
   const stamp = new Date(startAtMs).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-agents`;
+  return `${stamp}-${name}`;
 }
 
 /** Every Idempotency-Key of agent I starts `<run-id>-a<I>-`: unique across agents, and still `<run-id>-` for verify. */

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { AvailabilityTicks } from './availability-ticks.js';
-import { agentConnections, laneOf, type AgentPlace } from './agent.js';
-import { now } from './executors/attempt.js';
+import { agentConnections, laneOf, requireTimeBeforeStart, type AgentPlace } from './agent.js';
+import { epochOnLoadClock, now } from './executors/attempt.js';
 import type { LatencyBreakdown } from './latency-phases.js';
 import { LoadMerge, sumTallies, type LoadParts, type LoadSpans } from './load-merge.js';
 import { arrivalOf, type LoadSettings } from './load-settings.js';
@@ -91,7 +91,9 @@ const START_DELAY_MS = 300;
  * result then holds everything sent until then.
  */
 export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSignal): Promise<LoadResult> {
-  const startAt = plan.agent === undefined ? now() + START_DELAY_MS : onThisClock(plan.agent.startAtMs);
+  const startAt = plan.agent === undefined ? now() + START_DELAY_MS : epochOnLoadClock(plan.agent.startAtMs);
+  // The last gate before anything is sent: the workers need a moment to start and connect.
+  if (plan.agent !== undefined) requireTimeBeforeStart(plan.agent.startAtMs, START_DELAY_MS / 2);
   const warmupEndAt = startAt + plan.warmupMs;
   const endAt = warmupEndAt + plan.durationMs;
   hooks.onStart?.(startAt);
@@ -115,6 +117,8 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSi
   let previous = { at: now(), answered: 0 };
   const progress = setInterval(() => {
     const at = now();
+    // An agent waiting for the agreed start has nothing to show yet.
+    if (at < startAt) return;
     const elapsedS = Math.max(0, (at - startAt) / 1000);
     const rps = Math.round((sum(answered) - previous.answered) / ((at - previous.at) / 1000));
     previous = { at, answered: sum(answered) };
@@ -133,7 +137,9 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks, signal?: AbortSi
             tallies.set(message.worker, message.tally);
             connected.set(message.worker, message.connected);
             answered.set(message.worker, message.answered);
-            merged.connected({ t: Math.floor((now() - startAt) / 1000), worker: message.worker, connected: message.connected });
+            // Ticks before the start (an agent's workers wait for the agreed time) belong to no second.
+            const t = Math.floor((now() - startAt) / 1000);
+            if (t >= 0) merged.connected({ t, worker: message.worker, connected: message.connected });
           }
         }),
       ),
@@ -177,10 +183,6 @@ function ledgerPartsOf(plans: WorkerPlan[]): string[] {
   return plans.flatMap((p) => (p.ledgerFile === null ? [] : [p.ledgerFile]));
 }
 
-/** An epoch time (an agreed start) on the workers' clock, `now()`: the two may differ by a few ms. */
-function onThisClock(epochMs: number): number {
-  return epochMs + (now() - Date.now());
-}
 
 /** Resolves with the worker's final message; ticks go to `onMessage` as they come. */
 function collect(worker: Worker, onMessage: (m: Exclude<WorkerMessage, { type: 'failed' }>) => void): Promise<DoneMessage> {

@@ -89,12 +89,4 @@ describe('mergeLoadParts: load agents merged exactly', () => {
       expect(merged.eventLoopUtilization.length).toBe(parts.reduce((n, p) => n + p.dones.length, 0));
     }
   });
-
-  it("aligns an agent whose load started a whole second later on the agreed clock", () => {
-    const early = agentParts([[{ cls: 'view_hit', ms: 1, second: 2 }]]);
-    const late = agentParts([[{ cls: 'view_hit', ms: 1, second: 1 }]]);
-    const shifted: LoadParts = { ...late, spans: { ...late.spans, startAt: late.spans.startAt + 1000 } };
-    const merged = mergeLoadParts([early, shifted]);
-    expect(merged.series.map((s) => [s.t, s.rps])).toEqual([[2, 2]]);
-  });
 });

@@ -68,18 +68,19 @@ export class LoadMerge {
 }
 
 /**
- * Several generators' loads as one: they started together (the agreed start), so their seconds
- * line up; the measured window is the longest of theirs, and the run counts as interrupted when
- * any of them was. The ledger parts are the agents' own business (report merge joins them).
+ * Several generators' loads as one. They started at the agreed instant and each counts its
+ * seconds from it, so their seconds line up as they are (a machine's clock off by a whole
+ * second would misplace its seconds: the agents' clocks must agree). The measured window is the
+ * longest of theirs, and the run counts as interrupted when any of them was. The ledger parts
+ * are the agents' own business (report merge joins them).
  */
 export function mergeLoadParts(parts: readonly LoadParts[]): LoadResult {
   const first = parts[0];
   if (first === undefined) throw new Error('no load parts to merge');
   const merge = new LoadMerge(first.warmupMs);
   parts.forEach((part, agent) => {
-    const shift = Math.round((part.spans.startAt - first.spans.startAt) / 1000);
-    merge.add({ seconds: part.seconds.map((s) => ({ ...s, t: s.t + shift })), availability: part.availability });
-    for (const report of part.connections) merge.connected({ ...report, t: report.t + shift, worker: agent * WORKERS_PER_AGENT + report.worker });
+    merge.add({ seconds: part.seconds, availability: part.availability });
+    for (const report of part.connections) merge.connected({ ...report, worker: agent * WORKERS_PER_AGENT + report.worker });
   });
   const spans: LoadSpans = {
     startAt: first.spans.startAt,
@@ -135,6 +136,7 @@ function mergeDones(dones: DoneMessage[], series: Series, availability: Availabi
   };
 }
 
+/** Counts of several workers (or agents) as one: every class, error kind, reason and purchase figure added. */
 export function sumTallies(tallies: Tally[]): Tally {
   const total: Tally = { classes: {}, errors: {}, reasons: {}, purchases: noPurchases() };
   for (const tally of tallies) {

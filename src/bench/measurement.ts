@@ -156,3 +156,10 @@ export interface HostInfo {
   os: string;
   versions: Record<string, string | null>;
 }
+
+/** The share of views the client saw answered from the cache (`X-Cache: HIT`) among `classes`' views; null without views. */
+export function clientHitRate(classes: Partial<Record<RequestClass, LatencySummary>>): number | null {
+  const hits = classes.view_hit?.count ?? 0;
+  const views = hits + (classes.view_miss?.count ?? 0);
+  return views === 0 ? null : hits / views;
+}

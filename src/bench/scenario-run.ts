@@ -4,7 +4,7 @@ import type { TimelineEntry } from '../faults/timeline.js';
 import { runLoad, type LoadHooks, type LoadPlan, type LoadResult } from './engine.js';
 import { joinLedgerParts } from './ledger.js';
 import type { LoadSettings } from './load-settings.js';
-import type { ServerFigures } from './measurement.js';
+import { clientHitRate, type ServerFigures } from './measurement.js';
 import type { BenchListener, BenchPhase } from './phases.js';
 import { describePlan, scenarioPlan } from './plans.js';
 import type { ResourceSampler } from './resource-sampler.js';
@@ -76,13 +76,6 @@ export async function measureScenario(
   const after = await scrapeApps(watched, problems);
   const server = await serverFigures(watched, (await before) ?? after, after, clientHitRate(result.classes), problems);
   return { result, server, faults: timeline, appEvents };
-}
-
-/** The share of views the client saw answered from the cache (`X-Cache: HIT`); null without views. */
-export function clientHitRate(classes: LoadResult['classes']): number | null {
-  const hits = classes.view_hit?.count ?? 0;
-  const views = hits + (classes.view_miss?.count ?? 0);
-  return views === 0 ? null : hits / views;
 }
 
 /** Runs one load phase and relays its progress, with the nodes' latest CPU, to the listener. */

@@ -58,16 +58,15 @@ export class Series {
   /**
    * Everything added so far as one part per second, and every connection report: what another
    * Series (a merge of load agents, report/merge-agents.ts) adds to reproduce this one exactly.
-   * `worker` numbers are offset by `workerBase`, so two agents' worker 0 stay apart.
    */
-  exportParts(workerBase = 0): { seconds: SecondPart[]; connections: ConnectionReport[] } {
+  exportParts(): { seconds: SecondPart[]; connections: ConnectionReport[] } {
     const seconds: SecondPart[] = [];
     const connections: ConnectionReport[] = [];
     for (const [t, second] of [...this.seconds].sort(([a], [b]) => a - b)) {
       const classes: SecondPart['classes'] = {};
       for (const [cls, histogram] of second.classes) classes[cls] = encodeHistogram(histogram);
       seconds.push({ t, classes, errors: second.errors, dropped: second.dropped });
-      for (const [worker, connected] of second.connections) connections.push({ t, worker: workerBase + worker, connected });
+      for (const [worker, connected] of second.connections) connections.push({ t, worker, connected });
     }
     return { seconds, connections };
   }

@@ -18,7 +18,8 @@ import { startBenchView } from '../ui/bench-view.js';
 import { writeErr } from '../ui/terminal.js';
 import { parseThresholds } from '../verify/thresholds/parse.js';
 import { parseOptions, type CommandSpec } from './command.js';
-import { agentRunId, parseAgentFlag, parseStartAt, RUN_ID_PATTERN } from '../bench/agent.js';
+import { agentRunId, parseAgentFlag, parseStartAt, RUN_NAME_PATTERN } from '../bench/agent.js';
+import type { BenchListener } from '../bench/phases.js';
 import { runAgent } from '../bench/agent-run.js';
 import { availableParallelism } from 'node:os';
 
@@ -44,7 +45,7 @@ const options = z.object({
   fault: z.array(z.string()).optional(),
   agent: z.string().transform(parseAgentFlag).optional(),
   startAt: z.string().optional(),
-  runId: z.string().regex(RUN_ID_PATTERN, 'expected 1 to 48 of A-Z a-z 0-9 _ . : -').optional(),
+  runId: z.string().regex(RUN_NAME_PATTERN, 'expected a name of 1 to 16 lowercase letters, digits and dashes').optional(),
   target: z.url({ protocol: /^https?$/, error: 'expected an http:// URL of the load balancer, e.g. http://lb:8080' }).optional(),
   json: z.boolean().default(false),
 });
@@ -75,34 +76,18 @@ export const benchCommand: CommandSpec = {
       .option('--fault <spec>', "a fault during the load, repeatable; replaces the scenario's faults: e.g. 'at=20s for=5s kill redis-master'", (text: string, all: string[] = []) => [...all, text])
       .option('--agent <I/N>', 'run as load agent I of N (from 0): this process sends its share from --start-at and writes its part to --out; merge the parts with shopctl report merge')
       .option('--start-at <time>', 'with --agent: the agreed start, an ISO 8601 time with its zone, e.g. 2026-11-26T10:30:00Z')
-      .option('--run-id <id>', "with --agent: the run's id, the same for every agent (default: from --start-at)")
+      .option('--run-id <name>', 'with --agent: a name for the run, the same for every agent; the run id is <start>-<name> (default name: agents)')
       .option('--target <url>', "with --agent: send to this load balancer (e.g. http://lb:8080 in a cluster) instead of the topology's; no node is looked at")
       .option('--json', 'print report.json on stdout'),
   async action(raw) {
     const opts = parseOptions(options, raw);
     if (opts.agent !== undefined) return runAsAgent(opts, opts.agent);
     refuseAgentFlags(opts);
-    const topology = loadTopology(opts.topology);
-    const { scenario, applied } = applyOverrides(loadScenario(opts.scenario), {
-      connections: opts.connections,
-      rate: opts.rate,
-      durationMs: opts.duration,
-      warmupMs: opts.warmup,
-      timeoutMs: opts.timeout,
-      mix: opts.mix,
-      strategy: opts.strategy,
-      seed: opts.seed,
-      faults: opts.fault === undefined ? undefined : { entries: opts.fault.map(parseFaultFlag), texts: opts.fault },
-    });
-    checkAgainstTopology(scenario, topology);
+    const { topology, scenario, applied } = scenarioFromFlags(opts);
     const capacity = capacityOptions(opts, scenario);
     const faults = faultPlan(scenario, topology, capacity !== undefined, opts.fault !== undefined);
-    // Thresholds are evaluated by verify, but a typo in one should stop the run before it starts.
-    parseThresholds(scenario.thresholds, scenario.file);
-    const interrupt = new Interrupt();
-    const view = await startBenchView();
-    try {
-      const { report, dir } = await runBench({
+    return withBenchView(opts.json, 'report:', (listener, signal) =>
+      runBench({
         topology,
         scenario,
         overrides: applied,
@@ -110,20 +95,12 @@ export const benchCommand: CommandSpec = {
         calibrate: opts.calibrate,
         workers: opts.workers,
         reportsDir: resolve(opts.out ?? 'reports'),
-        listener: view.listener,
-        signal: interrupt.signal,
+        listener,
+        signal,
         capacity,
         faults,
-      });
-      await view.close();
-      writeErr(summary(report, dir));
-      if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      if (interrupt.signal.aborted) throw interrupt.signal.reason;
-      return benchExitCode(report);
-    } finally {
-      await view.close();
-      interrupt.dispose();
-    }
+      }),
+    );
   },
 };
 
@@ -137,6 +114,30 @@ async function runAsAgent(opts: BenchOptions, agent: { index: number; count: num
     if (given) throw new UsageError(`${flag} cannot run with --agent: an agent runs its share of one scenario run`, ['run it in a bench of one process']);
   }
   const startAtMs = parseStartAt(opts.startAt);
+  const { topology, scenario, applied } = scenarioFromFlags(opts);
+  if (scenario.faults.length > 0 || scenario.nemesis !== undefined) {
+    throw new UsageError(`${scenario.file}: faults: a scenario with faults cannot run on agents (one process drives the faults)`, ['run it in a bench of one process']);
+  }
+  if (scenario.load.connections < agent.count) throw new UsageError(`--agent ${agent.index}/${agent.count}: ${scenario.load.connections} connections cannot be split among ${agent.count} agents`);
+  const runId = agentRunId(startAtMs, opts.runId);
+  return withBenchView(opts.json, `agent ${agent.index} of ${agent.count}, run ${runId}; its part: agent.json; its share's report:`, (listener, signal) =>
+    runAgent({
+      topology,
+      scenario,
+      overrides: applied,
+      place: { ...agent, startAtMs },
+      runId,
+      outDir: resolve(opts.out as string),
+      targetUrl: opts.target,
+      workers: opts.workers ?? availableParallelism(),
+      listener,
+      signal,
+    }),
+  );
+}
+
+/** The topology and the scenario as the flags make them, checked before anything is sent. */
+function scenarioFromFlags(opts: BenchOptions): { topology: Topology; scenario: Scenario; applied: string[] } {
   const topology = loadTopology(opts.topology);
   const { scenario, applied } = applyOverrides(loadScenario(opts.scenario), {
     connections: opts.connections,
@@ -147,31 +148,23 @@ async function runAsAgent(opts: BenchOptions, agent: { index: number; count: num
     mix: opts.mix,
     strategy: opts.strategy,
     seed: opts.seed,
+    faults: opts.fault === undefined ? undefined : { entries: opts.fault.map(parseFaultFlag), texts: opts.fault },
   });
-  if (scenario.faults.length > 0 || scenario.nemesis !== undefined) {
-    throw new UsageError(`${scenario.file}: faults: a scenario with faults cannot run on agents (one process drives the faults)`, ['run it in a bench of one process']);
-  }
-  if (scenario.load.connections < agent.count) throw new UsageError(`--agent ${agent.index}/${agent.count}: ${scenario.load.connections} connections cannot be split among ${agent.count} agents`);
   checkAgainstTopology(scenario, topology);
+  // Thresholds are evaluated by verify, but a typo in one should stop the run before it starts.
   parseThresholds(scenario.thresholds, scenario.file);
+  return { topology, scenario, applied };
+}
+
+/** Runs a bench under the live view and Ctrl-C handling, prints its summary, and returns its exit code. */
+async function withBenchView(json: boolean, heading: string, run: (listener: BenchListener, signal: AbortSignal) => Promise<{ report: BenchReport; dir: string }>): Promise<ExitCode> {
   const interrupt = new Interrupt();
   const view = await startBenchView();
   try {
-    const { report, dir } = await runAgent({
-      topology,
-      scenario,
-      overrides: applied,
-      place: { ...agent, startAtMs },
-      runId: opts.runId ?? agentRunId(startAtMs),
-      outDir: resolve(opts.out),
-      targetUrl: opts.target,
-      workers: opts.workers ?? availableParallelism(),
-      listener: view.listener,
-      signal: interrupt.signal,
-    });
+    const { report, dir } = await run(view.listener, interrupt.signal);
     await view.close();
-    writeErr(summary(report, dir).replace('report:', `agent ${agent.index} of ${agent.count}, run ${report.runId}; its part: ${dir}/agent.json; its share's report:`));
-    if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    writeErr(summary(report, dir, heading));
+    if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     if (interrupt.signal.aborted) throw interrupt.signal.reason;
     return benchExitCode(report);
   } finally {
@@ -243,8 +236,8 @@ function checkAgainstTopology(scenario: Scenario, topology: Topology): void {
   }
 }
 
-function summary(report: BenchReport, dir: string): string {
-  const lines = [`report: ${dir}/report.html (report.json, report.md, ledger.ndjson)`];
+function summary(report: BenchReport, dir: string, heading: string): string {
+  const lines = [`${heading} ${dir}/report.html (report.json, report.md, ledger.ndjson)`];
   if (report.ceiling !== null) lines.push(`ceiling: ${report.ceiling.rps} requests/s on GET /healthz with ${report.ceiling.connections} connections`);
   if (report.capacity !== undefined) lines.push(...describeCapacity(report.capacity));
   if (report.load !== null) {

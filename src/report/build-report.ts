@@ -117,7 +117,7 @@ function ceilingOf(result: LoadResult, load: LoadSettings): Ceiling {
   return { rps: Math.round((result.classes.healthz?.count ?? 0) / Math.max(result.measuredS, 1e-9)), connections: load.connections, durationS: result.measuredS, latency, errors };
 }
 
-function throughputOf(result: LoadResult | null): BenchReport['throughput'] {
+export function throughputOf(result: LoadResult | null): BenchReport['throughput'] {
   if (result === null || result.measuredS === 0) return { rps: 0, requests: result?.measuredCompleted ?? 0, measuredS: 0 };
   return { rps: Math.round((result.measuredCompleted / result.measuredS) * 10) / 10, requests: result.measuredCompleted, measuredS: result.measuredS };
 }

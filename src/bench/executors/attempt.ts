@@ -9,6 +9,9 @@ import type { BenchRequest } from '../workload.js';
 /** Absolute milliseconds, comparable across worker threads (each has its own performance.now origin). */
 export const now = (): number => performance.timeOrigin + performance.now();
 
+/** An epoch time (an agreed start, from another machine) on the clock of `now`: the two may differ by a few ms. */
+export const epochOnLoadClock = (epochMs: number): number => epochMs + (now() - Date.now());
+
 /**
  * Sends one request, classes its answer and records it (the ledger line for a purchase
  * included), then calls `next`. Every request sent is recorded exactly once, also when it ends

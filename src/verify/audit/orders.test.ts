@@ -42,6 +42,18 @@ describe('order invariants', () => {
     expect(result.checked).toContain('2 late order(s) of earlier bench runs set aside');
   });
 
+  it("I3 sets aside late orders of earlier load agents' runs, named or not, but not one of this agents' run it never attempted", () => {
+    const agents = '20261126-103000-run-1';
+    const orders = new Map([
+      ['20261126-101500-agents-a0-1-4', order(20)],
+      ['20261126-101500-run-1-a2-0-9', order(21)],
+      [`${agents}-a1-0-3`, order(22)],
+    ]);
+    const result = checkNoPhantom(l, orders, agents);
+    expect(result.examples).toEqual([{ kind: 'phantom', key: `${agents}-a1-0-3`, orderId: 22, productId: 1, quantity: 1 }, expect.objectContaining({ kind: 'count' })]);
+    expect(result.checked).toContain('2 late order(s) of earlier bench runs set aside');
+  });
+
   it('I3 checks the count: between acknowledged and acknowledged + unknown', () => {
     const none = checkNoPhantom(l, new Map(), RUN);
     expect(none.examples).toEqual([{ kind: 'count', orders: 0, acknowledged: 1, acknowledgedPlusUnknown: 3 }]);

@@ -9,10 +9,12 @@ export interface RunOrder {
 }
 
 /**
- * An Idempotency-Key as `bench` makes them: `<run-id>-<worker>-<n>`, or `<run-id>-s<step>-<worker>-<n>`
- * for a `--find-capacity` step (bench/run-id.ts, workload.ts, plans.ts).
+ * The Idempotency-Keys `bench` makes, and the run id in each: `<run-id>-<worker>-<n>`, or
+ * `<run-id>-s<step>-<worker>-<n>` for a `--find-capacity` step (bench/run-id.ts, workload.ts,
+ * plans.ts); a load agent's `<start>-<name>-a<agent>-<worker>-<n>` (bench/agent.ts), its name
+ * of lowercase letters, digits and dashes, so the run id is all before the last `-a<agent>`.
  */
-const BENCH_KEY = /^(\d{8}-\d{6}-[0-9a-f]{4})(?:-s\d+)?-\d+-\d+$/;
+const BENCH_KEYS = [/^(\d{8}-\d{6}-[0-9a-f]{4})(?:-s\d+)?-\d+-\d+$/, /^(\d{8}-\d{6}-[a-z0-9][a-z0-9-]*)-a\d+-\d+-\d+$/];
 
 /**
  * The orders the run is answerable for, from the primary: every order with one of the run's
@@ -94,6 +96,6 @@ export function checkNoSaleAfterFailure(ledger: LedgerIndex, orders: Map<string,
 }
 
 function isEarlierRunsKey(key: string, runId: string): boolean {
-  const run = BENCH_KEY.exec(key)?.[1];
+  const run = BENCH_KEYS.map((pattern) => pattern.exec(key)?.[1]).find((id) => id !== undefined);
   return run !== undefined && run !== runId;
 }

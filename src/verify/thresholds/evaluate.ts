@@ -1,6 +1,6 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { decodeHistogram } from '../../bench/histograms.js';
-import { ERROR_KINDS } from '../../bench/measurement.js';
+import { clientHitRate, ERROR_KINDS } from '../../bench/measurement.js';
 import type { BenchReport } from '../../report/model.js';
 import { availabilityFigure, recoveryFigure } from './fault-figures.js';
 import { METRICS } from './metrics.js';
@@ -93,9 +93,7 @@ function figure(report: BenchReport, t: Threshold): Figure {
  */
 function cacheHitRate(report: BenchReport): Figure {
   if (report.server !== null) return { value: report.server.cacheHitRate, unit: '', none: 'no views were measured' };
-  const hits = report.classes.view_hit?.count ?? 0;
-  const views = hits + (report.classes.view_miss?.count ?? 0);
-  return { value: views === 0 ? null : hits / views, unit: '', none: 'no server figures and no views in the report', note: "the client's X-Cache (no server figures in the report)" };
+  return { value: clientHitRate(report.classes), unit: '', none: 'no server figures and no views in the report', note: "the client's X-Cache (no server figures in the report)" };
 }
 
 /** The classes' histograms added together (exactly), then the aggregate, in ms. */

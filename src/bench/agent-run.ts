@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { buildReport } from '../report/build-report.js';
@@ -63,6 +63,8 @@ export async function runAgent(options: AgentRunOptions): Promise<{ report: Benc
   } catch (error) {
     clearTimeout(sampling);
     sampler.stop();
+    // Refused before anything was sent (the start passed meanwhile): leave no empty part behind.
+    if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
     throw error;
   }
   clearTimeout(sampling);

@@ -42,19 +42,23 @@ function httpProbe(port: number, path: string): string {
   return `fetch('http://127.0.0.1:${port}${path}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
 }
 
-/** A Sentinel answers and names a master (its password read from its mounted config). */
+/**
+ * A Sentinel answers and names a master (its password read from its mounted config; CONFIG
+ * REWRITE writes it in quotes, which the password's base64url alphabet never holds).
+ */
 function sentinelProbe(node: NodeOfKind<'sentinel'>, ctx: RenderContext): string {
   const config = `${ctx.paths.node(node.name).dir}/sentinel.conf`;
-  return `REDISCLI_AUTH="$(sed -n 's/^requirepass //p' ${config})" redis-cli -p ${node.port} sentinel get-master-addr-by-name shop | grep -q .`;
+  return `REDISCLI_AUTH="$(sed -n 's/^requirepass //p' ${config} | tr -d '"')" redis-cli -p ${node.port} sentinel get-master-addr-by-name shop | grep -q .`;
 }
 
 /**
- * The master answers PONG; a replica must also have its link to the master up. The password is
- * read from the node's mounted redis.conf, so it appears neither in the compose file nor in
- * `docker inspect`.
+ * The master answers PONG; a replica must also have its link to the master up, unless Sentinel
+ * promoted it: a master reports no `master_link_status`, and its probe would fail for good. The
+ * password is read from the node's mounted redis.conf, so it appears neither in the compose file
+ * nor in `docker inspect`.
  */
 function redisProbe(node: NodeOfKind<'redis'>, ctx: RenderContext): string {
   const config = `${ctx.paths.node(node.name).dir}/redis.conf`;
-  const cli = `REDISCLI_AUTH="$(sed -n 's/^requirepass //p' ${config})" redis-cli -p ${node.port}`;
-  return node.replicaOf === undefined ? `${cli} ping | grep -q PONG` : `${cli} info replication | grep -q master_link_status:up`;
+  const cli = `REDISCLI_AUTH="$(sed -n 's/^requirepass //p' ${config} | tr -d '"')" redis-cli -p ${node.port}`;
+  return node.replicaOf === undefined ? `${cli} ping | grep -q PONG` : `${cli} info replication | grep -Eq '^(role:master|master_link_status:up)'`;
 }

@@ -35,7 +35,7 @@ export interface NodePod {
 export function nodePod(node: TopologyNode, ctx: RenderContext, shopctlImage: string): NodePod {
   // The monitor reads the topology file from where its pod has it.
   const renderCtx = node.kind === 'monitor' ? monitorContext(ctx) : ctx;
-  const configs = withKind(node, (kind, n) => kind.files(n, renderCtx));
+  const configs = withKind(node, (kind, n) => kind.files(n, renderCtx)).map((file) => ownedInPod(node, ctx, file));
   const extra = node.kind === 'mysql' ? secureFiles(ctx) : node.kind === 'monitor' ? monitorFiles(ctx) : [];
   const labels = podLabels(ctx.topology, node);
   const files = fileObjects(node.name, labels, [...configs.map(mountedFile), ...extra]);
@@ -74,6 +74,16 @@ export function nodePod(node: TopologyNode, ctx: RenderContext, shopctlImage: st
 
 export function portName(node: TopologyNode): string {
   return node.kind === 'nginx' || node.kind === 'app' || node.kind === 'monitor' ? 'http' : node.kind;
+}
+
+/**
+ * With Sentinel, a Redis node's config is the server's too: Sentinel's CONFIG REWRITE records a
+ * promotion (or a `replicaof` the new master) in it, and a restarted pod must keep that role.
+ * `up` renders the role it reads from the running topology instead; a pod cannot, so the file
+ * is copied into the volume once, as sentinel.conf is.
+ */
+function ownedInPod(node: TopologyNode, ctx: RenderContext, file: NodeFile): NodeFile {
+  return node.kind === 'redis' && ctx.topology.ha.redis === 'sentinel' ? { ...file, ownedByServer: true } : file;
 }
 
 /**

@@ -33,4 +33,10 @@ describe('the compose healthchecks (and the Kubernetes probes made of them)', ()
     expect(passes('redis-replica', '# Replication\\r\\nrole:master\\r\\nconnected_slaves:1\\r\\n')).toBe(true);
     expect(passes('redis-replica', '# Replication\\r\\nrole:slave\\r\\nmaster_link_status:down\\r\\n')).toBe(false);
   });
+
+  it('passes a Sentinel that names a master, not one that answers an error', () => {
+    expect(passes('sentinel1', 'redis-master\\n16479\\n')).toBe(true);
+    expect(passes('sentinel1', 'NOAUTH Authentication required.\\n')).toBe(false);
+    expect(passes('sentinel1', '')).toBe(false);
+  });
 });

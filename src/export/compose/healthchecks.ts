@@ -43,12 +43,13 @@ function httpProbe(port: number, path: string): string {
 }
 
 /**
- * A Sentinel answers and names a master (its password read from its mounted config; CONFIG
- * REWRITE writes it in quotes, which the password's base64url alphabet never holds).
+ * A Sentinel answers and names a master: its port line, digits only (an error such as NOAUTH is
+ * text too, and redis-cli exits 0 on it). Its password is read from its mounted config; CONFIG
+ * REWRITE writes it in quotes, which the password's base64url alphabet never holds.
  */
 function sentinelProbe(node: NodeOfKind<'sentinel'>, ctx: RenderContext): string {
   const config = `${ctx.paths.node(node.name).dir}/sentinel.conf`;
-  return `REDISCLI_AUTH="$(sed -n 's/^requirepass //p' ${config} | tr -d '"')" redis-cli -p ${node.port} sentinel get-master-addr-by-name shop | grep -q .`;
+  return `REDISCLI_AUTH="$(sed -n 's/^requirepass //p' ${config} | tr -d '"')" redis-cli -p ${node.port} sentinel get-master-addr-by-name shop | grep -Eq '^[0-9]+$'`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import type { NodeOfKind } from '../../topology/model.js';
 import { accountHost } from '../../provision/addressing.js';
 import { serverPasswords } from '../../provision/nodes/mysql-bootstrap.js';
@@ -32,9 +33,10 @@ export function secureFiles(ctx: RenderContext): MountedFile[] {
  * without networking, secures it over its own socket (root's password, shopctl's admin and
  * replication accounts on '%' as bridge addressing makes them), and stops it. Everything later
  * (replication, accounts, schema, catalog) is the db-init Job's, over TCP as the admin account.
- * Each step leaves the marker `up` leaves, so a restarted pod does only what is missing.
+ * Each step leaves the marker `up` leaves, so a restarted pod does only what is missing. The
+ * secure step's files (`secureMounts`) are mounted here only.
  */
-export function databaseInitContainer(node: NodeOfKind<'mysql'>, ctx: RenderContext, server: IContainer): IContainer {
+export function databaseInitContainer(node: NodeOfKind<'mysql'>, ctx: RenderContext, server: IContainer, secureMounts: IVolumeMount[]): IContainer {
   const paths = ctx.paths.node(node.name);
   const spec = installSpec(node, ctx);
   const secured = shellWord(`${paths.dir}/secured`);
@@ -66,6 +68,6 @@ export function databaseInitContainer(node: NodeOfKind<'mysql'>, ctx: RenderCont
     command: ['/bin/sh', '-c', script],
     workingDir: paths.dir,
     resources: server.resources,
-    volumeMounts: server.volumeMounts,
+    volumeMounts: [...(server.volumeMounts ?? []), ...secureMounts],
   };
 }

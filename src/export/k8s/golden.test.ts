@@ -48,6 +48,15 @@ describe.each([
     expect(checkFolder(dir).objects).toBeGreaterThan(topology.nodes.length * 2);
   });
 
+  it('mounts root\'s login and the secure step in the databases\' first start only', () => {
+    for (const file of ['mysql-primary.yaml', 'mysql-replica.yaml']) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      const server = text.slice(text.indexOf('      containers:'), text.indexOf('      volumes:'));
+      expect(text.slice(text.indexOf('      initContainers:'))).toContain('mountPath: /shopctl-init/root.cnf');
+      expect(server, file).not.toMatch(/shopctl-init\/(root\.cnf|secure\.sql)/);
+    }
+  });
+
   it('keeps every file holding a password 0600', () => {
     for (const file of filesUnder(dir)) {
       const text = readFileSync(join(dir, file), 'utf8');

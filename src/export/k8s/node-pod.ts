@@ -36,9 +36,13 @@ export function nodePod(node: TopologyNode, ctx: RenderContext, shopctlImage: st
   // The monitor reads the topology file from where its pod has it.
   const renderCtx = node.kind === 'monitor' ? monitorContext(ctx) : ctx;
   const configs = withKind(node, (kind, n) => kind.files(n, renderCtx)).map((file) => ownedInPod(node, ctx, file));
-  const extra = node.kind === 'mysql' ? secureFiles(ctx) : node.kind === 'monitor' ? monitorFiles(ctx) : [];
+  const secure = node.kind === 'mysql' ? secureFiles(ctx) : [];
+  const extra = node.kind === 'monitor' ? monitorFiles(ctx) : [];
   const labels = podLabels(ctx.topology, node);
-  const files = fileObjects(node.name, labels, [...configs.map(mountedFile), ...extra]);
+  const files = fileObjects(node.name, labels, [...configs.map(mountedFile), ...extra, ...secure]);
+  // Root's password and the secure step are the first start's only: the long-running server
+  // never sees them.
+  const firstStartOnly = (mountPath: string) => secure.some((f) => f.mountPath === mountPath);
   const volumePath = node.kind === 'monitor' ? ctx.paths.root : ctx.paths.node(node.name).dir;
   const launch = withKind(node, (kind, n) => kind.launch(n, ctx));
   const steps = node.kind === 'mysql' ? [] : firstStart(node, ctx, configs);
@@ -52,13 +56,13 @@ export function nodePod(node: TopologyNode, ctx: RenderContext, shopctlImage: st
     ports: [{ name: portName(node), containerPort: node.port }],
     ...probesFor(node, ctx),
     resources: resourcesFor(node.kind, ctx.topology),
-    volumeMounts: [{ name: NODE_VOLUME, mountPath: volumePath }, ...files.mounts],
+    volumeMounts: [{ name: NODE_VOLUME, mountPath: volumePath }, ...files.mounts.filter((m) => !firstStartOnly(m.mountPath))],
   };
   return {
     template: {
       metadata: { labels, annotations: { [CHECKSUM_ANNOTATION]: files.checksum } },
       spec: {
-        ...(node.kind === 'mysql' ? { initContainers: [databaseInitContainer(node, ctx, server)] } : {}),
+        ...(node.kind === 'mysql' ? { initContainers: [databaseInitContainer(node, ctx, server, files.mounts.filter((m) => firstStartOnly(m.mountPath)))] } : {}),
         containers: [server],
         volumes: files.volumes,
         affinity: serverAffinity(ctx.topology, node),

@@ -91,7 +91,7 @@ describe('export k8s --check', () => {
     edit('mysql-primary-secret.yaml', (docs) => put(find(docs, 'Secret'), ['stringData', 'root.cnf'], undefined));
     const message = refusal();
     expect(message).toContain(`${join(dir, 'app1.yaml')}: Deployment app1: spec.template.spec.volumes[1].secret: Secret app1-secret is not in the folder`);
-    expect(message).toContain('StatefulSet mysql-primary: spec.template.spec.containers[0].volumeMounts[4].subPath: Secret mysql-primary-secret has no key root.cnf');
+    expect(message).toContain('StatefulSet mysql-primary: spec.template.spec.initContainers[0].volumeMounts[4].subPath: Secret mysql-primary-secret has no key root.cnf');
   });
 
   it('refuses a container without a readiness probe', () => {

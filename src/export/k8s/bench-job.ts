@@ -12,14 +12,20 @@ export const RUN_ENV = 'run.env';
 const RESULTS = '/results';
 const TOPOLOGY_FILE = '/etc/shopctl/topology.yaml';
 
+export const START_AT_PLACEHOLDER = 'set-me-to-an-ISO-time';
+/** Ends a run that hangs (an agent stuck waiting, a target that never answers), freeing its nodes. */
+const RUN_DEADLINE_SECONDS = 7200;
+
 /** What the user edits before each run: the generator makes the `bench-run` ConfigMap of it. */
 export const RUN_ENV_TEMPLATE = [
   '# Edit before each run, then: kubectl delete job bench-agents --ignore-not-found && kubectl apply -k .',
   '# SCENARIO: a file in the image (the package folder is the working directory).',
-  '# START_AT: when every agent starts, ISO 8601 with a zone, about two minutes ahead: date -u -d "+2 min" +%FT%TZ',
+  '# START_AT: when every agent starts, ISO 8601 with a zone, several minutes ahead (image pulls, volume',
+  '#   binding): date -u -d "+5 min" +%FT%TZ. An agent ready too late exits 64 and the run must be redone.',
   '# RUN_ID: a new one per run; results go to /results/$RUN_ID/agent-<index> on the bench-results volume.',
   'SCENARIO=scenarios/seed.yaml',
-  'START_AT=2030-01-01T00:00:00Z',
+  // No time at all: an agent refuses it (64) at once, where a date far ahead had it wait for years.
+  `START_AT=${START_AT_PLACEHOLDER}`,
   'RUN_ID=run-1',
   '',
 ].join('\n');
@@ -59,6 +65,7 @@ export function benchObjects(topology: Topology, image: string, agents: number):
         completions: agents,
         parallelism: agents,
         backoffLimit: 0,
+        activeDeadlineSeconds: RUN_DEADLINE_SECONDS,
         template: {
           metadata: { labels },
           spec: {

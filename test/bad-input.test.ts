@@ -65,7 +65,7 @@ describe('invalid topology files exit 64 and name the file and key', () => {
   it('export: an unknown format, an unknown network, a folder that is not an export', async () => {
     const format = await t.run('export', 'kubernetes');
     expect(format.code).toBe(64);
-    expect(format.stderr).toContain("'kubernetes' is invalid for argument 'format'. Allowed choices are compose.");
+    expect(format.stderr).toContain("'kubernetes' is invalid for argument 'format'. Allowed choices are compose, k8s.");
     const network = await t.run('export', 'compose', '--network', 'overlay', '-o', join(t.home, 'out'));
     expect(network.code).toBe(64);
     expect(network.stderr).toContain('--network');

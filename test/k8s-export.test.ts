@@ -37,7 +37,7 @@ describe('shopctl export k8s', () => {
     const exported = await shopctl(home, ['export', 'k8s', '-t', DEFAULT, '-o', dir, '--json'], 60_000);
     expect(exported.code, exported.stderr).toBe(0);
     expect(JSON.parse(exported.stdout)).toMatchObject({ topology: 'default', namespace: 'default', image: `shopctl:${version}`, benchAgents: null, newSecrets: true });
-    expect(exported.stderr).toContain(`kubectl apply -k ${dir}`);
+    expect(exported.stderr).toContain(`kubectl apply --server-side -k ${dir}`);
     const checked = await shopctl(home, ['export', 'k8s', '--check', '-o', dir, '--json'], 60_000);
     expect(checked.code, checked.stderr).toBe(0);
     expect(JSON.parse(checked.stdout)).toMatchObject({ valid: true });

@@ -73,7 +73,7 @@ function exportK8s(opts: Options): ExitCode {
     ...(opts.benchAgents === undefined ? {} : { benchAgents: opts.benchAgents }),
   });
   writeErr(`wrote ${written.dir} (${written.objects} objects, namespace ${written.namespace}, image ${written.image}${written.newSecrets ? ', new passwords' : ', passwords kept'})`);
-  writeErr(`apply it: kubectl apply -k ${written.dir}${written.benchAgents === null ? '' : `   load: kubectl apply -k ${written.dir}/bench`}`);
+  writeErr(`apply it: kubectl apply --server-side -k ${written.dir}${written.benchAgents === null ? '' : `   load: kubectl apply --server-side -k ${written.dir}/bench`}`);
   if (opts.json) process.stdout.write(`${JSON.stringify(written)}\n`);
   return ExitCode.ok;
 }

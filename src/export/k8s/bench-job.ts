@@ -18,7 +18,7 @@ const RUN_DEADLINE_SECONDS = 7200;
 
 /** What the user edits before each run: the generator makes the `bench-run` ConfigMap of it. */
 export const RUN_ENV_TEMPLATE = [
-  '# Edit before each run, then: kubectl delete job bench-agents --ignore-not-found && kubectl apply -k .',
+  '# Edit before each run, then: kubectl delete job bench-agents --ignore-not-found && kubectl apply --server-side -k .',
   '# SCENARIO: a file in the image (the package folder is the working directory).',
   '# START_AT: when every agent starts, ISO 8601 with a zone, several minutes ahead (image pulls, volume',
   '#   binding): date -u -d "+5 min" +%FT%TZ. An agent ready too late exits 64 and the run must be redone.',

@@ -32,6 +32,11 @@ export function resourcesFor(kind: Sized, topology: Pick<Topology, 'app'>): IRes
   };
 }
 
+/** The CPU limit of a kind's container, in whole cores (rounded up). */
+export function cpuLimitCores(kind: Sized, topology: Pick<Topology, 'app'>): number {
+  return Math.ceil(TABLE[kind].cpu[1] * (kind === 'app' ? topology.app.workers : 1));
+}
+
 /** The size of each node's volume (its folder: a database's data, a Sentinel's rewritten config). */
 export function volumeSize(kind: TopologyNode['kind']): string {
   return kind === 'mysql' ? '10Gi' : '1Gi';

@@ -93,6 +93,17 @@ describe('an invalid topology names the key and the expectation', () => {
     expect(errorsOf(edit)).toContain(expected);
   });
 
+  it('a node name ending in a dash (no Kubernetes Service could carry it)', () => {
+    const errors = errorsOf((t) => {
+      t.nodes['app2-'] = t.nodes.app2!;
+      delete t.nodes.app2;
+    });
+    expect(errors).toContain('nodes.app2-: Invalid key in record');
+    expect(errorsOf((t) => ((t as unknown as { name: string }).name = 'shop-'))).toContain(
+      'name: expected a lowercase name of letters, digits and dashes, starting with a letter and not ending with a dash (at most 31)',
+    );
+  });
+
   it('pools that do not fit C connections per database', () => {
     const errors = errorsOf((t) => (t.app.pools = { replica: 150 }));
     expect(errors).toEqual(['app.pools.replica: 2 apps × app.workers 1 × app.pools.replica 150 + 10 reserved = 310 connections on the replica, over limits.connectionsPerDatabase 300']);

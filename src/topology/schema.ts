@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 const nodeName = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,30}$/, 'expected a lowercase name of letters, digits and dashes (at most 31)');
+  .regex(/^[a-z]([a-z0-9-]{0,29}[a-z0-9])?$/, 'expected a lowercase name of letters, digits and dashes, starting with a letter and not ending with a dash (at most 31)');
 const port = z.number().int().min(1024, 'expected a port from 1024 to 65535').max(65535, 'expected a port from 1024 to 65535');
 
 const nginxNode = z.strictObject({

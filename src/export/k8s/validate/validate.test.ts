@@ -94,6 +94,18 @@ describe('export k8s --check', () => {
     expect(message).toContain('StatefulSet mysql-primary: spec.template.spec.initContainers[0].volumeMounts[4].subPath: Secret mysql-primary-secret has no key root.cnf');
   });
 
+  it('refuses names, label values and probe fields the API server would refuse', () => {
+    edit('app1.yaml', (docs) => {
+      put(find(docs, 'Service'), ['metadata', 'name'], 'App_1');
+      put(find(docs, 'Deployment'), ['metadata', 'labels', 'shopctl.io/server'], 'app-a-');
+      put(find(docs, 'Deployment'), ['spec', 'template', 'spec', 'containers', 0, 'readinessProbe', 'periodSeconds'], -5);
+    });
+    const message = refusal();
+    expect(message).toContain(`${join(dir, 'app1.yaml')}: Service App_1: metadata.name: "App_1" is not a DNS-1035 label`);
+    expect(message).toContain('Deployment app1: metadata.labels.shopctl.io/server: "app-a-" is not a label value');
+    expect(message).toContain('Deployment app1: spec.template.spec.containers[0].readinessProbe.periodSeconds: -5 is less than 1');
+  });
+
   it('refuses a container without a readiness probe', () => {
     edit('app1.yaml', (docs) => put(find(docs, 'Deployment'), ['spec', 'template', 'spec', 'containers', 0, 'readinessProbe'], undefined));
     expect(refusal()).toContain(`${join(dir, 'app1.yaml')}: Deployment app1: spec.template.spec.containers[0].readinessProbe: missing`);

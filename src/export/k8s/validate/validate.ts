@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { UsageError } from '../../../errors.js';
+import { apiNameProblems } from './api-names.js';
 import { generatedConfigMap } from '../kustomization.js';
 import type { K8sExport } from '../render.js';
 import { readFolder } from './read-folder.js';
@@ -7,7 +8,7 @@ import { ruleProblems } from './rules.js';
 import { schemaProblems } from './schema-check.js';
 import { formatProblem, type FolderUnit, type Problem } from './problem.js';
 
-/** Every problem of the kustomizations: schemas (unknown fields refused), names, shopctl's rules. */
+/** Every problem of the kustomizations: schemas (unknown fields refused), names and labels as the API server checks them, shopctl's rules. */
 export function folderProblems(units: readonly FolderUnit[]): Problem[] {
   return units.flatMap((unit) => {
     const seen = new Set<string>();
@@ -17,7 +18,7 @@ export function folderProblems(units: readonly FolderUnit[]): Problem[] {
       if (seen.has(id)) duplicates.push({ file: found.file, object: id, path: 'metadata.name', message: 'a second object of that kind and name' });
       seen.add(id);
     }
-    return [...duplicates, ...unit.objects.flatMap(schemaProblems), ...ruleProblems(unit)];
+    return [...duplicates, ...unit.objects.flatMap(schemaProblems), ...unit.objects.flatMap(apiNameProblems), ...ruleProblems(unit)];
   });
 }
 

@@ -8,6 +8,7 @@ import { startReplicaStatements } from '../../provision/nodes/mysql-replication-
 import { secureServerStatements } from '../../provision/nodes/mysql-schema.js';
 import { SHOP_DATABASE } from '../../provision/secrets.js';
 import { shellWord } from './shell-quote.js';
+import { catchUpLines, seedingLines } from '../database-setup-lines.js';
 
 /** Where the init step finds its files in its container, and the script it runs. */
 export const INIT_DIR = '/shopctl-init';
@@ -98,20 +99,9 @@ function initScript(ctx: RenderContext, primary: NodeOfKind<'mysql'>, replicas: 
     '',
     `echo "accounts and schema on ${primary.name}"`,
     `as_root ${socket(primary)} < ${INIT_DIR}/primary.sql`,
-    `if [ "$(echo 'SELECT COUNT(*) FROM ${SHOP_DATABASE}.products' | as_root ${socket(primary)})" = 0 ]; then`,
-    `  echo "seeding ${ctx.topology.catalog.products} products"`,
-    `  as_root ${socket(primary)} < ${INIT_DIR}/catalog.sql`,
-    'fi',
+    ...seedingLines(`as_root ${socket(primary)}`, `cat ${INIT_DIR}/catalog.sql`, ctx.topology.catalog.products),
     '',
-    ...replicas.flatMap((replica) => [
-      `target=$(echo 'SELECT @@GLOBAL.gtid_binlog_pos' | as_root ${socket(primary)})`,
-      'waited=0',
-      `until [ "$(echo 'SELECT @@GLOBAL.gtid_slave_pos' | as_root ${socket(replica)})" = "$target" ]; do`,
-      `  if [ "$waited" -ge ${CATCH_UP_SECONDS} ]; then echo "${replica.name} did not reach GTID $target within ${CATCH_UP_SECONDS} s" >&2; exit 1; fi`,
-      '  sleep 1; waited=$((waited + 1))',
-      'done',
-      `echo "${replica.name} caught up (GTID $target)"`,
-    ]),
+    ...replicas.flatMap((replica) => catchUpLines(replica.name, `as_root ${socket(primary)}`, `as_root ${socket(replica)}`, CATCH_UP_SECONDS)),
     `date -u > ${done}`,
     'echo "databases set up"',
     '',

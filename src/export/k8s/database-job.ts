@@ -9,6 +9,7 @@ import type { RenderContext } from '../../provision/render-context.js';
 import { imageFor } from '../../provision/runtime/docker/images.js';
 import { MYSQL_USERS, SHOP_DATABASE } from '../../provision/secrets.js';
 import { catalogSql, sqlFile } from '../compose/database-init.js';
+import { catchUpLines, seedingLines } from '../database-setup-lines.js';
 import { LABEL } from './labels.js';
 import { objectMeta, type K8sObject } from './manifest.js';
 import { resourcesFor } from './resources.js';
@@ -108,21 +109,9 @@ function initScript(ctx: RenderContext, primary: NodeOfKind<'mysql'>, replicas: 
     '',
     `echo "accounts and schema on ${primary.name}"`,
     `as_admin ${at(primary)} < ${DIR}/primary.sql`,
-    `products=$(echo 'SELECT COUNT(*) FROM ${SHOP_DATABASE}.products' | as_admin ${at(primary)})`,
-    'if [ "$products" = 0 ]; then',
-    `  echo "seeding ${ctx.topology.catalog.products} products"`,
-    `  gunzip -c ${DIR}/catalog.sql.gz | as_admin ${at(primary)}`,
-    'fi',
+    ...seedingLines(`as_admin ${at(primary)}`, `gunzip -c ${DIR}/catalog.sql.gz`, ctx.topology.catalog.products),
     '',
-    ...replicas.flatMap((replica) => [
-      `target=$(echo 'SELECT @@GLOBAL.gtid_binlog_pos' | as_admin ${at(primary)})`,
-      'waited=0',
-      `until [ "$(echo 'SELECT @@GLOBAL.gtid_slave_pos' | as_admin ${at(replica)})" = "$target" ]; do`,
-      `  if [ "$waited" -ge ${CATCH_UP_SECONDS} ]; then echo "${replica.name} did not reach GTID $target within ${CATCH_UP_SECONDS} s" >&2; exit 1; fi`,
-      '  sleep 1; waited=$((waited + 1))',
-      'done',
-      `echo "${replica.name} caught up (GTID $target)"`,
-    ]),
+    ...replicas.flatMap((replica) => catchUpLines(replica.name, `as_admin ${at(primary)}`, `as_admin ${at(replica)}`, CATCH_UP_SECONDS)),
     'echo "databases set up"',
     '',
   ];

@@ -183,7 +183,6 @@ function ledgerPartsOf(plans: WorkerPlan[]): string[] {
   return plans.flatMap((p) => (p.ledgerFile === null ? [] : [p.ledgerFile]));
 }
 
-
 /** Resolves with the worker's final message; ticks go to `onMessage` as they come. */
 function collect(worker: Worker, onMessage: (m: Exclude<WorkerMessage, { type: 'failed' }>) => void): Promise<DoneMessage> {
   return new Promise((resolve, reject) => {

@@ -26,6 +26,12 @@ export interface RenderContext {
    * failover a restarted node is configured for the role it has, not the one the file gave it.
    */
   readonly roles: CurrentRoles;
+  /**
+   * The cores a node may use where its runtime caps them below the machine's (a pod's CPU limit),
+   * by node name; absent: the machine's. nginx sizes its workers by it: `worker_processes auto`
+   * counts the machine's cores, dozens on a big Kubernetes node sharing a 2-core limit.
+   */
+  readonly cpuLimits?: Readonly<Record<string, number>>;
 }
 
 export function program(ctx: RenderContext, name: Program): string {

@@ -12,7 +12,6 @@ import { databaseInitContainer, secureFiles } from './database-pod.js';
 import { podLabels, serverAffinity } from './labels.js';
 import { monitorFiles } from './monitor-files.js';
 import { fileObjects, type FileObjects, type MountedFile } from './mounted-files.js';
-import { nginxConfigForPod } from './nginx-workers.js';
 import { podCommand } from './pod-context.js';
 import { probesFor } from './probes.js';
 import { resourcesFor } from './resources.js';
@@ -37,7 +36,7 @@ export function nodePod(node: TopologyNode, ctx: RenderContext, shopctlImage: st
   // The monitor reads the topology file from where its pod has it.
   const renderCtx = node.kind === 'monitor' ? monitorContext(ctx) : ctx;
   const rendered = withKind(node, (kind, n) => kind.files(n, renderCtx));
-  const configs = (node.kind === 'nginx' ? rendered.map((f) => nginxConfigForPod(f, ctx.topology)) : rendered).map((f) => ownedInPod(node, ctx, f));
+  const configs = rendered.map((f) => ownedInPod(node, ctx, f));
   const secure = node.kind === 'mysql' ? secureFiles(ctx) : [];
   const extra = node.kind === 'monitor' ? monitorFiles(ctx) : [];
   const labels = podLabels(ctx.topology, node);

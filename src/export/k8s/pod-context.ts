@@ -8,6 +8,7 @@ import { programsOnImagePath } from '../../provision/runtime/docker/docker-runti
 import type { LaunchSpec } from '../../provision/runtime/runtime.js';
 import type { Secrets } from '../../provision/secrets.js';
 import type { Topology } from '../../topology/model.js';
+import { cpuLimitCores } from './resources.js';
 
 /** Where each node's folder is in its pod (its volume), as in the compose export. */
 export const POD_HOME = '/shopctl';
@@ -29,6 +30,8 @@ export function podContext(topology: Topology, secrets: Secrets): RenderContext 
     programs: programsOnImagePath(programsOf(topology.nodes)),
     runningAsRoot: true,
     roles: fileRoles(topology),
+    // A pod's workers by its CPU limit, not the Kubernetes node's cores.
+    cpuLimits: Object.fromEntries(topology.nodes.filter((n) => n.kind === 'nginx').map((n) => [n.name, cpuLimitCores('nginx', topology)])),
   };
 }
 

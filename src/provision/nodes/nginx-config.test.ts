@@ -93,6 +93,11 @@ describe('the load balancer config', () => {
     expect(renderNginxConfig(lb, loopback, paths, 20_000)).toContain('worker_rlimit_nofile 20000;');
   });
 
+  it("one worker per core: the machine's (auto), or the node's CPU limit where its runtime caps it (a pod)", () => {
+    expect(renderNginxConfig(lb, loopback, paths, 20_000)).toMatch(/^worker_processes auto;$/m);
+    expect(renderNginxConfig(lb, { ...loopback, cpuLimits: { [lb.name]: 2 } }, paths, 20_000)).toMatch(/^worker_processes 2;$/m);
+  });
+
   it('runs workers as root only when started as root', () => {
     expect(renderNginxConfig(lb, { ...loopback, runningAsRoot: true }, paths)).toMatch(/^user root root;$/m);
   });

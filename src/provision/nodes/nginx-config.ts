@@ -13,7 +13,7 @@ import { APP_LONGEST_ANSWER_MS, LB_READ_TIMEOUT_MS } from '../../service/waits.j
  */
 export function renderNginxConfig(
   node: NodeOfKind<'nginx'>,
-  ctx: Pick<RenderContext, 'topology' | 'addressing' | 'runningAsRoot'>,
+  ctx: Pick<RenderContext, 'topology' | 'addressing' | 'runningAsRoot' | 'cpuLimits'>,
   paths: NodePaths,
   fileLimit = hardOpenFileLimit(),
 ): string {
@@ -32,7 +32,7 @@ export function renderNginxConfig(
 ${runningAsRoot ? 'user root root;' : '# workers run as the invoking user'}
 daemon off;
 master_process on;
-worker_processes auto;
+worker_processes ${ctx.cpuLimits?.[node.name] ?? 'auto'};
 worker_rlimit_nofile ${openFiles(node, fileLimit)};
 worker_shutdown_timeout 5s;
 pid ${paths.dir}/nginx.pid;

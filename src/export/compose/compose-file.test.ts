@@ -92,6 +92,14 @@ describe('the compose export of a topology with ha.redis: sentinel', () => {
     expect(sentinel?.depends_on).toEqual({ 'redis-master': { condition: 'service_healthy' }, 'redis-replica': { condition: 'service_healthy' } });
   });
 
+  it("with Sentinel, a Redis node's config is copied into its volume once, so a promotion Sentinel writes there survives a restart", () => {
+    const replica = ha.document.services['redis-replica'];
+    expect(replica?.volumes).toContain('./config/redis-replica/redis.conf:/shopctl/default/redis-replica/redis.conf.first:ro');
+    expect(replica?.entrypoint[2]).toContain('{ [ -f /shopctl/default/redis-replica/redis.conf ] || cp /shopctl/default/redis-replica/redis.conf.first /shopctl/default/redis-replica/redis.conf; }');
+    // Without Sentinel nothing rewrites it: mounted where the server reads it.
+    expect(composeExport(loadTopology(undefined), 'host', secrets).document.services['redis-replica']?.volumes.some((v) => v.endsWith('/redis.conf:ro'))).toBe(true);
+  });
+
   it('points the Sentinels at the master by name and the apps at the Sentinels', () => {
     const conf = ha.files.find((f) => f.path === 'config/sentinel1/sentinel.conf');
     expect(conf?.secret).toBe(true);

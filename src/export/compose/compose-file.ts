@@ -17,6 +17,7 @@ import { databaseInitFiles, INIT_DIR, INIT_SCRIPT } from './database-init.js';
 import { healthcheckFor, type ComposeHealthcheck } from './healthchecks.js';
 import { monitorContext, monitorMounts, STATE_VOLUME } from './monitor-service.js';
 import { shellLine } from './shell-quote.js';
+import { ownedWhereRolesMove } from '../roles-in-files.js';
 
 export type ComposeNetwork = 'host' | 'bridge';
 
@@ -87,7 +88,7 @@ export function composeExport(topology: Topology, network: ComposeNetwork, secre
   const files: ExportedFile[] = [];
   for (const node of topology.nodes) {
     // The monitor reads the topology file from where the container has it.
-    const configs = withKind(node, (kind, n) => kind.files(n, n.kind === 'monitor' ? monitorContext(ctx) : ctx));
+    const configs = withKind(node, (kind, n) => kind.files(n, n.kind === 'monitor' ? monitorContext(ctx) : ctx)).map((f) => ownedWhereRolesMove(node, topology, f));
     files.push(...configs.map((f) => ({ path: configPath(node, f), content: f.content, secret: f.secret })));
     services[node.name] = nodeService(node, ctx, configs, network, labels);
     if (node.kind === 'monitor') {

@@ -8,6 +8,7 @@ import type { RenderContext } from '../../provision/render-context.js';
 import { imageFor } from '../../provision/runtime/docker/images.js';
 import { monitorContext } from '../compose/monitor-service.js';
 import { shellLine } from '../compose/shell-quote.js';
+import { ownedWhereRolesMove } from '../roles-in-files.js';
 import { databaseInitContainer, secureFiles } from './database-pod.js';
 import { podLabels, serverAffinity } from './labels.js';
 import { monitorFiles } from './monitor-files.js';
@@ -36,7 +37,7 @@ export function nodePod(node: TopologyNode, ctx: RenderContext, shopctlImage: st
   // The monitor reads the topology file from where its pod has it.
   const renderCtx = node.kind === 'monitor' ? monitorContext(ctx) : ctx;
   const rendered = withKind(node, (kind, n) => kind.files(n, renderCtx));
-  const configs = rendered.map((f) => ownedInPod(node, ctx, f));
+  const configs = rendered.map((f) => ownedWhereRolesMove(node, ctx.topology, f));
   const secure = node.kind === 'mysql' ? secureFiles(ctx) : [];
   const extra = node.kind === 'monitor' ? monitorFiles(ctx) : [];
   const labels = podLabels(ctx.topology, node);
@@ -79,16 +80,6 @@ export function nodePod(node: TopologyNode, ctx: RenderContext, shopctlImage: st
 
 export function portName(node: TopologyNode): string {
   return node.kind === 'nginx' || node.kind === 'app' || node.kind === 'monitor' ? 'http' : node.kind;
-}
-
-/**
- * With Sentinel, a Redis node's config is the server's too: Sentinel's CONFIG REWRITE records a
- * promotion (or a `replicaof` the new master) in it, and a restarted pod must keep that role.
- * `up` renders the role it reads from the running topology instead; a pod cannot, so the file
- * is copied into the volume once, as sentinel.conf is.
- */
-function ownedInPod(node: TopologyNode, ctx: RenderContext, file: NodeFile): NodeFile {
-  return node.kind === 'redis' && ctx.topology.ha.redis === 'sentinel' ? { ...file, ownedByServer: true } : file;
 }
 
 /**

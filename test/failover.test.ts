@@ -297,7 +297,8 @@ describe.sequential('seed-ha: semisync and the failover monitor', () => {
     const shell = await run('shell', replica, '-e', 'SET GLOBAL read_only = 0');
     expect(shell.code, shell.stderr).toBe(0);
     await eventually(`${replica} read-only again`, async () => ((await readOnly(topo, replica)) === 1 ? true : undefined), 8000);
-    const fenced = monitorLog('fenced', madeAt - 1000).find((l) => l.database === replica);
+    // The monitor logs its step after the SET it logs: the line may reach its file a moment later.
+    const fenced = await eventually(`the monitor's fenced line for ${replica}`, async () => monitorLog('fenced', madeAt - 1000).find((l) => l.database === replica), 5000);
     expect(fenced).toMatchObject({ how: 'read_only' });
     expect(String(fenced?.msg)).toContain(`${replica} was writable while`);
   });
